@@ -1,0 +1,5 @@
+import { DemoPlayer } from '@/components/demo/demo-player';
+
+export default function DemoPage() {
+  return <DemoPlayer />;
+}

@@ -1,0 +1,5 @@
+import { EngineList } from '@/components/engines/engine-list';
+
+export default function EnginesPage() {
+  return <EngineList />;
+}

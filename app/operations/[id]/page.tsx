@@ -1,0 +1,6 @@
+import { OperationDetail } from '@/components/operation/operation-detail';
+
+export default async function OperationPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  return <OperationDetail id={decodeURIComponent(id)} />;
+}

@@ -1,0 +1,10 @@
+import { Suspense } from 'react';
+import { Board } from '@/components/board/board';
+
+export default function BoardPage() {
+  return (
+    <Suspense>
+      <Board />
+    </Suspense>
+  );
+}

@@ -1,0 +1,63 @@
+'use client';
+
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import { toast } from 'sonner';
+import { z } from 'zod';
+import { apiFetch, ScenarioView } from '@/lib/client/api';
+
+const Started = z.object({ operationId: z.string() });
+
+/** Lists the simulator's scenarios; starting one opens its operation. */
+export function DemoPlayer() {
+  const router = useRouter();
+  const [speed, setSpeed] = useState(1);
+  const scenarios = useQuery({ queryKey: ['scenarios'], queryFn: () => apiFetch(z.object({ scenarios: z.array(ScenarioView) }), '/api/demo/scenarios') });
+  const start = useMutation({
+    mutationFn: (id: string) =>
+      apiFetch(Started, `/api/demo/scenarios/${id}/start`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ speed }) }),
+    onSuccess: (r) => router.push(`/operations/${encodeURIComponent(r.operationId)}`),
+    onError: (e) => toast.error('Could not start the scenario', { description: e.message }),
+  });
+  return (
+    <section className="space-y-4">
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <h1 className="text-xl font-semibold">Demo scenarios</h1>
+        <label className="flex items-center gap-2 text-sm">
+          Speed
+          <select className="rounded border border-slate-300 bg-white px-2 py-1 dark:border-slate-600 dark:bg-slate-900" value={speed} onChange={(e) => setSpeed(Number(e.target.value))}>
+            {[0.5, 1, 2, 5, 10].map((s) => (
+              <option key={s} value={s}>
+                {s}×
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {scenarios.error && <p role="alert">{scenarios.error.message}</p>}
+      <ul className="grid gap-3 md:grid-cols-2">
+        {scenarios.data?.scenarios.map((s) => (
+          <li key={s.id} className="flex flex-col justify-between gap-3 rounded-lg border border-slate-200 p-4 dark:border-slate-700" data-testid="scenario" data-scenario={s.id}>
+            <div>
+              <h2 className="font-medium">{s.title}</h2>
+              <p className="text-sm text-slate-600 dark:text-slate-300">{s.description}</p>
+              <p className="mt-1 text-xs text-slate-500">
+                {s.direction} · finalized by {s.finalizeBy}
+                {s.legacyRemoval ? ' · engine < 4.4.7' : ''}
+              </p>
+            </div>
+            <button
+              type="button"
+              className="self-start rounded bg-sky-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-700 disabled:opacity-50"
+              disabled={start.isPending}
+              onClick={() => start.mutate(s.id)}
+            >
+              Start
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,146 @@
+'use client';
+
+import { useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
+import { z } from 'zod';
+import type { OperationDetail, OperationPage } from '@/lib/client/api';
+import { Operation } from '@/lib/model/operation';
+import { TimelineEvent } from '@/lib/model/timeline';
+
+export type LiveState = 'connecting' | 'live' | 'reconnecting';
+
+interface LiveContext {
+  state: LiveState;
+  /** when the last message (or heartbeat-free change) arrived, ms epoch */
+  lastMessageAt: number | null;
+}
+
+const Ctx = createContext<LiveContext>({ state: 'connecting', lastMessageAt: null });
+export const useLive = () => useContext(Ctx);
+
+const Hello = z.object({ seq: z.number() });
+
+/**
+ * One EventSource per tab, for every engine. Messages patch the TanStack
+ * Query cache; on reconnect the stream resumes after the last seq seen, so
+ * the gap is replayed. Offline closes the stream; online reopens it.
+ */
+export function LiveStream({ children }: { children: ReactNode }) {
+  const qc = useQueryClient();
+  const [state, setState] = useState<LiveState>('connecting');
+  const [lastMessageAt, setLastMessageAt] = useState<number | null>(null);
+  const lastSeq = useRef<number | null>(null);
+
+  useEffect(() => {
+    let es: EventSource | null = null;
+    let retry: ReturnType<typeof setTimeout> | null = null;
+    let attempts = 0;
+    const refetchLists = throttle(() => void qc.invalidateQueries({ queryKey: ['operations'] }), 1000);
+
+    const seen = (id: string) => {
+      if (/^\d+$/.test(id)) lastSeq.current = Math.max(lastSeq.current ?? 0, Number(id));
+      setLastMessageAt(Date.now());
+    };
+    const open = () => {
+      close();
+      const since = lastSeq.current === null ? '' : `?since=${lastSeq.current}`;
+      es = new EventSource(`/api/stream${since}`);
+      es.onopen = () => {
+        attempts = 0;
+        setState('live');
+      };
+      es.onerror = () => {
+        setState('reconnecting');
+        // The browser retries by itself unless it gave up (CLOSED): then we do.
+        if (es?.readyState === EventSource.CLOSED) scheduleReopen();
+      };
+      es.addEventListener('hello', (e) => {
+        const m = e as MessageEvent<string>;
+        const hello = Hello.safeParse(JSON.parse(m.data));
+        if (lastSeq.current === null && hello.success) lastSeq.current = hello.data.seq;
+        setLastMessageAt(Date.now());
+      });
+      es.addEventListener('reset', (e) => {
+        seen((e as MessageEvent).lastEventId);
+        void qc.invalidateQueries();
+      });
+      es.addEventListener('operation', (e) => {
+        const m = e as MessageEvent<string>;
+        const op = Operation.safeParse(JSON.parse(m.data));
+        seen(m.lastEventId);
+        if (op.success && !patchOperation(qc, op.data)) refetchLists();
+      });
+      es.addEventListener('timeline', (e) => {
+        const m = e as MessageEvent<string>;
+        const ev = TimelineEvent.safeParse(JSON.parse(m.data));
+        seen(m.lastEventId);
+        if (ev.success) patchTimeline(qc, ev.data);
+      });
+      es.addEventListener('engine', () => void qc.invalidateQueries({ queryKey: ['engines'] }));
+    };
+    const close = () => {
+      es?.close();
+      es = null;
+    };
+    const scheduleReopen = () => {
+      close();
+      if (retry) clearTimeout(retry);
+      attempts += 1;
+      retry = setTimeout(open, Math.min(15_000, 500 * 2 ** attempts));
+    };
+    const offline = () => {
+      close();
+      setState('reconnecting');
+    };
+    const online = () => open();
+
+    open();
+    window.addEventListener('offline', offline);
+    window.addEventListener('online', online);
+    return () => {
+      window.removeEventListener('offline', offline);
+      window.removeEventListener('online', online);
+      if (retry) clearTimeout(retry);
+      close();
+    };
+  }, [qc]);
+
+  return <Ctx.Provider value={{ state, lastMessageAt }}>{children}</Ctx.Provider>;
+}
+
+/** Replaces the operation wherever it is cached; false when no board list had it. */
+function patchOperation(qc: QueryClient, op: Operation): boolean {
+  let found = false;
+  qc.setQueriesData<OperationPage>({ queryKey: ['operations'] }, (page) => {
+    if (!page) return page;
+    const i = page.items.findIndex((x) => x.id === op.id);
+    if (i < 0 || page.items[i]!.version > op.version) return page;
+    found = true;
+    const items = page.items.slice();
+    items[i] = op;
+    return { ...page, items };
+  });
+  qc.setQueryData<OperationDetail>(['operation', op.id], (d) => (d && d.operation.version <= op.version ? { ...d, operation: op } : d));
+  return found;
+}
+
+function patchTimeline(qc: QueryClient, ev: TimelineEvent) {
+  qc.setQueryData<OperationDetail>(['operation', ev.operationId], (d) =>
+    d && !d.timeline.some((x) => x.seq === ev.seq) ? { ...d, timeline: [...d.timeline, ev].sort((a, b) => a.seq - b.seq) } : d,
+  );
+  // Action runs live in the audit table: fetch them again when one starts or ends.
+  if (ev.entry.type === 'action_requested' || ev.entry.type === 'action_finished') {
+    void qc.invalidateQueries({ queryKey: ['operation', ev.operationId] });
+  }
+}
+
+function throttle(fn: () => void, ms: number): () => void {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  return () => {
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = null;
+      fn();
+    }, ms);
+  };
+}

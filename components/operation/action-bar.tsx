@@ -1,0 +1,69 @@
+'use client';
+
+import { useMutation } from '@tanstack/react-query';
+import { useRef, useState } from 'react';
+import { toast } from 'sonner';
+import { z } from 'zod';
+import { apiFetch } from '@/lib/client/api';
+import type { ActionAvailability, Operation } from '@/lib/model/operation';
+import { ConfirmDialog } from './confirm-dialog';
+
+const ActionAccepted = z.object({ run: z.object({ id: z.string(), action: z.string() }), replayed: z.boolean() });
+
+/** The actions possible now; disabled ones say why. Each asks first. */
+export function ActionBar({ operation }: { operation: Operation }) {
+  const [pending, setPending] = useState<ActionAvailability | null>(null);
+  // One key per confirmation: a double click or a retried request acts once.
+  const key = useRef<string>('');
+  const mutation = useMutation({
+    mutationFn: (a: ActionAvailability) =>
+      apiFetch(ActionAccepted, `/api/operations/${encodeURIComponent(operation.id)}/actions/${a.name}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'Idempotency-Key': key.current },
+        body: '{}',
+      }),
+    onSuccess: (r) => toast.success(`${r.run.action} sent`, { description: 'Its progress shows in the timeline.' }),
+    onError: (e) => toast.error('Action refused', { description: e.message }),
+    onSettled: () => setPending(null),
+  });
+  return (
+    <div className="space-y-2">
+      <div className="flex flex-wrap gap-2" role="group" aria-label="Actions">
+        {operation.actions.map((a) => (
+          <button
+            key={a.name}
+            type="button"
+            disabled={!a.enabled || mutation.isPending}
+            title={a.enabled ? a.effect : a.reason}
+            aria-describedby={a.enabled ? undefined : `why-${a.name}`}
+            onClick={() => {
+              key.current = crypto.randomUUID();
+              setPending(a);
+            }}
+            className={`rounded px-3 py-1.5 text-sm font-medium focus:outline-2 focus:outline-offset-2 focus:outline-sky-500 disabled:cursor-not-allowed disabled:opacity-40 ${
+              a.dangerous ? 'bg-rose-600 text-white hover:bg-rose-700' : 'bg-sky-600 text-white hover:bg-sky-700'
+            }`}
+          >
+            {a.label}
+          </button>
+        ))}
+      </div>
+      <ul className="text-xs text-slate-500">
+        {operation.actions
+          .filter((a) => !a.enabled)
+          .map((a) => (
+            <li key={a.name} id={`why-${a.name}`}>
+              {a.label}: {a.reason}
+            </li>
+          ))}
+      </ul>
+      <ConfirmDialog
+        action={pending}
+        subject={operation.subject.name}
+        busy={mutation.isPending}
+        onClose={() => !mutation.isPending && setPending(null)}
+        onConfirm={() => pending && mutation.mutate(pending)}
+      />
+    </div>
+  );
+}

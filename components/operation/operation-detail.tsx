@@ -1,0 +1,107 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useNow } from '@/components/common/use-now';
+import { PhaseBadge } from '@/components/common/state-badge';
+import { ProgressBar } from '@/components/common/progress-bar';
+import { apiFetch, OperationDetail as DetailSchema } from '@/lib/client/api';
+import { formatDuration, formatTime } from '@/lib/client/format';
+import { ActionBar } from './action-bar';
+import { Timeline } from './timeline';
+
+export function OperationDetail({ id }: { id: string }) {
+  const now = useNow(1000);
+  const q = useQuery({ queryKey: ['operation', id], queryFn: () => apiFetch(DetailSchema, `/api/operations/${encodeURIComponent(id)}`) });
+  if (q.error) {
+    return (
+      <p role="alert" className="text-rose-700 dark:text-rose-300">
+        {q.error.message}. <Link href="/" className="underline">Back to the board</Link>
+      </p>
+    );
+  }
+  if (!q.data) return <p className="text-slate-500">Loading…</p>;
+  const { operation: op, timeline, actionRuns } = q.data;
+  const outcomeTone = op.state === 'failed' ? 'border-rose-300 bg-rose-50 dark:border-rose-800 dark:bg-rose-950' : 'border-emerald-300 bg-emerald-50 dark:border-emerald-800 dark:bg-emerald-950';
+  return (
+    <article className="space-y-6">
+      <header className="space-y-2">
+        <Link href="/" className="text-sm text-sky-700 hover:underline dark:text-sky-300">
+          ← Board
+        </Link>
+        <h1 className="text-xl font-semibold" data-testid="subject-name">
+          {op.subject.name}
+        </h1>
+        <div className="flex flex-wrap items-center gap-3 text-sm">
+          <PhaseBadge phase={op.nativePhase} state={op.state} />
+          <span className="text-slate-500">
+            {op.kind} on {op.connectionId} · in phase for {formatDuration((op.endedAt ? Date.parse(op.endedAt) : now) - Date.parse(op.phaseChangedAt))}
+          </span>
+          {op.gone && <span className="rounded bg-slate-200 px-1.5 text-xs dark:bg-slate-700">removed by the engine</span>}
+        </div>
+      </header>
+      {op.outcome && (
+        <p className={`rounded border p-3 text-sm ${outcomeTone}`} data-testid="outcome" role="status">
+          {op.outcome}
+        </p>
+      )}
+      <section aria-label="Progress">
+        <ProgressBar progress={op.progress} />
+      </section>
+      <section className="grid gap-6 md:grid-cols-2">
+        <div className="space-y-2">
+          <h2 className="font-semibold">Actions</h2>
+          <ActionBar operation={op} />
+        </div>
+        <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm" aria-label="Details">
+          <dt className="text-slate-500">{op.subject.type}</dt>
+          <dd className="font-mono text-xs">{op.subject.id}</dd>
+          <dt className="text-slate-500">native id</dt>
+          <dd className="font-mono text-xs">{op.nativeId}</dd>
+          <dt className="text-slate-500">started</dt>
+          <dd>{formatTime(op.startedAt)}</dd>
+          {Object.entries(op.details).map(([k, v]) => (
+            <div key={k} className="contents">
+              <dt className="text-slate-500">{k}</dt>
+              <dd data-testid={`detail-${k}`}>{v === null ? '—' : String(v)}</dd>
+            </div>
+          ))}
+        </dl>
+      </section>
+      <section className="space-y-2">
+        <h2 className="font-semibold">Timeline</h2>
+        <Timeline events={timeline} now={now} />
+      </section>
+      <section className="space-y-2">
+        <h2 className="font-semibold">Action runs</h2>
+        {actionRuns.length === 0 ? (
+          <p className="text-sm text-slate-500">No action was run on this operation.</p>
+        ) : (
+          <table className="w-full text-left text-sm" data-testid="action-runs">
+            <thead className="text-xs uppercase text-slate-500">
+              <tr>
+                <th>When</th>
+                <th>Who</th>
+                <th>What</th>
+                <th>Result</th>
+              </tr>
+            </thead>
+            <tbody>
+              {actionRuns.map((r) => (
+                <tr key={r.id} className="border-t border-slate-100 dark:border-slate-800">
+                  <td className="tabular-nums">{formatTime(r.requestedAt)}</td>
+                  <td>{r.actor}</td>
+                  <td>{r.action}</td>
+                  <td>
+                    {r.status}
+                    {r.message ? ` — ${r.message}` : ''}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </article>
+  );
+}

@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import type { Collector } from '@/lib/collector/collector';
+import { AppError, publicMessage } from '@/lib/errors/app-error';
+import type { Logger } from '@/lib/log/logger';
+import type { ActionName } from '@/lib/model/operation';
+import type { ActionRun, Store } from '@/lib/store/types';
+
+export interface ActionRequestInput {
+  operationId: string;
+  action: ActionName;
+  params: Record<string, unknown>;
+  idempotencyKey: string | null;
+  actor: string;
+}
+
+export interface ActionDeps {
+  store: Store;
+  collector: Collector;
+  log: Logger;
+  now?: () => number;
+}
+
+/**
+ * Checks an action against the engine's current state (not our cached one),
+ * records the run, and performs it in the background. Its progress lands in
+ * the operation's timeline; a repeated idempotency key returns the first run.
+ */
+export async function requestAction(deps: ActionDeps, input: ActionRequestInput): Promise<{ run: ActionRun; created: boolean }> {
+  const now = deps.now ?? Date.now;
+  const op = await deps.store.getOperation(input.operationId);
+  if (!op) throw new AppError('not_found', `no operation "${input.operationId}"`);
+  const { poller, adapter } = deps.collector.connection(op.connectionId);
+
+  if (input.idempotencyKey) {
+    const runs = await deps.store.listActionRuns(op.id);
+    const earlier = runs.find((r) => r.idempotencyKey === input.idempotencyKey);
+    if (earlier) return { run: earlier, created: false };
+  }
+
+  const fresh = await adapter.getOperation(op.nativeId);
+  if (!fresh) throw new AppError('conflict', `${input.action} is not possible: the engine no longer lists this ${op.kind.replace('_', ' ')}`);
+  const available = adapter.describeActions({ ...op, ...fresh, gone: false, details: { ...op.details, ...fresh.details } });
+  const action = available.find((a) => a.name === input.action);
+  if (!action) throw new AppError('unsupported', `${op.kind.replace('_', ' ')} operations have no "${input.action}" action`);
+  if (!action.enabled) throw new AppError('conflict', `${action.label} is not possible now: ${action.reason ?? 'the engine refuses it'}`);
+
+  const requestedAt = new Date(now()).toISOString();
+  const { run, created } = await deps.store.createActionRun({
+    id: randomUUID(),
+    operationId: op.id,
+    action: input.action,
+    idempotencyKey: input.idempotencyKey,
+    actor: input.actor,
+    params: input.params,
+    status: 'running',
+    requestedAt,
+    finishedAt: null,
+    message: null,
+  });
+  if (!created) return { run, created };
+
+  await poller.record(op.id, [{ type: 'action_requested', action: input.action, runId: run.id, actor: input.actor }]);
+  const log = (message: string) => void poller.record(op.id, [{ type: 'action_log', action: input.action, runId: run.id, message }]);
+
+  const work = adapter
+    .performAction(op, { action: input.action, params: input.params, correlationId: run.id, log })
+    .then(async (result) => {
+      const entry = { type: 'action_finished' as const, action: input.action, runId: run.id, ok: result.ok, message: result.message };
+      if (result.resolution) {
+        const r = result.resolution;
+        await poller.record(op.id, [entry, { type: 'resolved', state: r.state, message: r.message }], {
+          type: 'resolved',
+          at: new Date(now()).toISOString(),
+          resolution: r,
+        });
+      } else {
+        await poller.record(op.id, [entry], result.ok ? undefined : { type: 'outcome', message: result.message });
+      }
+      await deps.store.finishActionRun(run.id, result.ok ? 'succeeded' : 'failed', result.message, new Date(now()).toISOString());
+    })
+    .catch(async (e: unknown) => {
+      const message = publicMessage(e);
+      deps.log.warn({ operation: op.id, action: input.action, err: message }, 'action failed');
+      await poller.record(op.id, [{ type: 'action_finished', action: input.action, runId: run.id, ok: false, message }]);
+      await deps.store.finishActionRun(run.id, 'failed', message, new Date(now()).toISOString());
+    })
+    .finally(() => poller.nudge());
+  void poller.trackAction(work);
+  poller.nudge();
+  return { run, created };
+}

@@ -1,0 +1,41 @@
+import 'server-only';
+import { z } from 'zod';
+import { AppError } from '@/lib/errors/app-error';
+import { fromZodError } from '@/lib/errors/zod-error';
+import { operationId } from '@/lib/model/operation';
+import { getRuntime } from '@/lib/runtime/get-runtime';
+import { SIM_CONNECTION_ID } from '@/lib/runtime/runtime';
+import { SCENARIOS } from '@/lib/sim/ovirt/scenarios';
+
+export function scenarioList() {
+  return {
+    scenarios: SCENARIOS.map((s) => ({
+      id: s.id,
+      title: s.title,
+      description: s.description,
+      direction: s.direction,
+      finalizeBy: s.finalizeBy,
+      legacyRemoval: s.legacyRemoval,
+    })),
+  };
+}
+
+export const StartScenarioBody = z
+  .object({
+    speed: z.number().positive().max(100).default(1),
+    finalizeBy: z.enum(['client', 'operator']).optional(),
+  })
+  .strict();
+
+/** Starts a scenario on the embedded simulator; answers the operation id to open. */
+export async function scenarioStart(id: string, body: unknown) {
+  const parsed = StartScenarioBody.safeParse(body ?? {});
+  if (!parsed.success) throw fromZodError(parsed.error, 'scenario start');
+  const rt = await getRuntime();
+  if (!rt.sim) throw new AppError('unsupported', 'the embedded simulator is off (PHASEBOARD_SIMULATOR=off or engines are configured)');
+  if (!SCENARIOS.some((s) => s.id === id)) throw new AppError('not_found', `no scenario "${id}"`);
+  const t = rt.sim.engine.startScenario(id, parsed.data);
+  // Poll now so the operation exists when the browser opens it.
+  await rt.collector.connection(SIM_CONNECTION_ID).poller.pollOnce();
+  return { operationId: operationId(SIM_CONNECTION_ID, t.id), transferId: t.id };
+}

@@ -1,0 +1,83 @@
+import 'server-only';
+import { z } from 'zod';
+import { requestAction } from '@/lib/actions/request-action';
+import { AppError } from '@/lib/errors/app-error';
+import { fromZodError } from '@/lib/errors/zod-error';
+import { ActionName, EngineKind, OperationKind, OperationState } from '@/lib/model/operation';
+import { getRuntime } from '@/lib/runtime/get-runtime';
+
+export const OperationListQuery = z
+  .object({
+    engine: EngineKind.optional(),
+    kind: OperationKind.optional(),
+    state: z
+      .string()
+      .transform((s) => s.split(',').filter(Boolean))
+      .pipe(z.array(OperationState))
+      .optional(),
+    q: z.string().max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    offset: z.coerce.number().int().min(0).default(0),
+  })
+  .strict();
+export type OperationListQuery = z.infer<typeof OperationListQuery>;
+
+export async function operationList(params: URLSearchParams) {
+  const parsed = OperationListQuery.safeParse(Object.fromEntries(params));
+  if (!parsed.success) throw fromZodError(parsed.error, 'query');
+  const q = parsed.data;
+  const { store } = await getRuntime();
+  const page = await store.listOperations({ engine: q.engine, kind: q.kind, states: q.state, text: q.q, limit: q.limit, offset: q.offset });
+  return { ...page, limit: q.limit, offset: q.offset, seq: await store.lastSeq() };
+}
+
+export async function operationGet(id: string) {
+  const { store } = await getRuntime();
+  const operation = await store.getOperation(id);
+  if (!operation) throw new AppError('not_found', `no operation "${id}"`);
+  const [timeline, actionRuns] = await Promise.all([store.timeline(id), store.listActionRuns(id)]);
+  return { operation, timeline, actionRuns };
+}
+
+/** Body of an action request; actions of the current engines take no parameters yet. */
+export const ActionBody = z
+  .object({
+    /** free text kept in the audit record */
+    reason: z.string().max(500).optional(),
+    params: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+
+export async function operationActionRequest(input: { id: string; action: string; body: unknown; idempotencyKey: string | null; actor: string }) {
+  const action = ActionName.safeParse(input.action);
+  if (!action.success) {
+    throw new AppError('invalid_input', `unknown action "${input.action}"; known: ${ActionName.options.join(', ')}`, { field: 'action' });
+  }
+  const body = ActionBody.safeParse(input.body ?? {});
+  if (!body.success) throw fromZodError(body.error, 'action body');
+  if (input.idempotencyKey !== null && !/^[\w.:-]{1,128}$/.test(input.idempotencyKey)) {
+    throw new AppError('invalid_input', 'Idempotency-Key header: use 1–128 letters, digits, dots, colons or dashes', { field: 'Idempotency-Key' });
+  }
+  const rt = await getRuntime();
+  return requestAction(
+    { store: rt.store, collector: rt.collector, log: rt.log },
+    {
+      operationId: input.id,
+      action: action.data,
+      params: { ...(body.data.params ?? {}), ...(body.data.reason ? { reason: body.data.reason } : {}) },
+      idempotencyKey: input.idempotencyKey,
+      actor: input.actor,
+    },
+  );
+}
+
+/** Reads a JSON body; an unparsable one is invalid input, an empty one is {}. */
+export async function readJsonBody(req: Request): Promise<unknown> {
+  const text = await req.text();
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError('invalid_input', 'request body is not valid JSON', { field: '(body)' });
+  }
+}

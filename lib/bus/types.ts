@@ -1,0 +1,16 @@
+import type { Operation } from '@/lib/model/operation';
+import type { TimelineEvent } from '@/lib/model/timeline';
+import type { ConnectionStatus } from '@/lib/store/types';
+
+/** What the bus carries to live streams; every change has its store sequence. */
+export type BusMessage =
+  | { type: 'operation'; seq: number; operation: Operation }
+  | { type: 'timeline'; seq: number; event: TimelineEvent }
+  | { type: 'engine'; status: ConnectionStatus };
+
+export interface Bus {
+  publish(messages: BusMessage[]): void;
+  subscribe(listener: (message: BusMessage) => void): () => void;
+  /** how many subscribers are attached (health, benchmarks) */
+  size(): number;
+}

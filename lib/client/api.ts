@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { Operation } from '@/lib/model/operation';
+import { TimelineEvent } from '@/lib/model/timeline';
+
+export const OperationPage = z.object({ items: z.array(Operation), total: z.number(), limit: z.number(), offset: z.number(), seq: z.number() });
+export type OperationPage = z.infer<typeof OperationPage>;
+
+export const ActionRunView = z.object({
+  id: z.string(),
+  action: z.string(),
+  actor: z.string(),
+  status: z.enum(['running', 'succeeded', 'failed']),
+  requestedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  message: z.string().nullable(),
+});
+export type ActionRunView = z.infer<typeof ActionRunView>;
+
+export const OperationDetail = z.object({ operation: Operation, timeline: z.array(TimelineEvent), actionRuns: z.array(ActionRunView) });
+export type OperationDetail = z.infer<typeof OperationDetail>;
+
+export const EngineView = z.object({
+  id: z.string(),
+  engine: z.string(),
+  url: z.string(),
+  simulated: z.boolean(),
+  status: z
+    .object({ status: z.enum(['ok', 'degraded', 'starting']), lastSuccessAt: z.string().nullable(), lastError: z.string().nullable(), consecutiveFailures: z.number() })
+    .nullable(),
+});
+export type EngineView = z.infer<typeof EngineView>;
+
+export const ScenarioView = z.object({
+  id: z.string(),
+  title: z.string(),
+  description: z.string(),
+  direction: z.string(),
+  finalizeBy: z.enum(['client', 'operator']),
+  legacyRemoval: z.boolean(),
+});
+export type ScenarioView = z.infer<typeof ScenarioView>;
+
+const ApiErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }) });
+
+/** An error the server explained; its message is meant for the operator. */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+/** fetch + JSON + zod: everything the browser reads from phaseboard goes through here. */
+export async function apiFetch<S extends z.ZodType>(schema: S, path: string, init?: RequestInit): Promise<z.infer<S>> {
+  let res: Response;
+  try {
+    res = await fetch(path, { ...init, headers: { Accept: 'application/json', ...init?.headers } });
+  } catch {
+    throw new ApiError('phaseboard is not reachable (offline?)', 0, 'network');
+  }
+  const body: unknown = await res.json().catch(() => null);
+  if (!res.ok) {
+    const err = ApiErrorBody.safeParse(body);
+    throw err.success
+      ? new ApiError(err.data.error.message, res.status, err.data.error.code)
+      : new ApiError(`phaseboard answered HTTP ${res.status}`, res.status, 'http');
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new ApiError(`unexpected answer from ${path}`, res.status, 'payload');
+  return parsed.data;
+}

@@ -1,0 +1,187 @@
+import type { Bus, BusMessage } from '@/lib/bus/types';
+import type { EngineAdapter } from '@/lib/engines/types';
+import { publicMessage } from '@/lib/errors/app-error';
+import type { Logger } from '@/lib/log/logger';
+import type { EngineKind, Operation } from '@/lib/model/operation';
+import { isInTransition } from '@/lib/model/operation';
+import { reduceOperation, type OperationEvent } from '@/lib/model/reduce';
+import type { ConnectionStatus, NewTimelineEntry, Store } from '@/lib/store/types';
+import { diffSnapshots } from './diff';
+
+export interface PollerOptions {
+  connectionId: string;
+  engine: EngineKind;
+  adapter: EngineAdapter;
+  store: Store;
+  bus: Bus;
+  log: Logger;
+  /** poll period while anything is in transition (≤ 1 s) */
+  fastMs: number;
+  /** poll period when all is idle (≥ 10 s) */
+  slowMs: number;
+  /** longest wait between retries of an unreachable engine */
+  maxBackoffMs?: number;
+  now?: () => number;
+}
+
+/**
+ * Polls one engine connection: one batched list call per cycle, diffed into
+ * phase events, committed and published. Everything that changes this
+ * connection's operations (polls and action results) runs through one queue,
+ * so nothing is lost to a race.
+ */
+export class ConnectionPoller {
+  private readonly known = new Map<string, Operation>();
+  private readonly samples = new Map<string, { done: number; at: number }>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = true;
+  private activeActions = 0;
+  private readonly now: () => number;
+  status: ConnectionStatus;
+
+  constructor(private readonly o: PollerOptions) {
+    this.now = o.now ?? Date.now;
+    this.status = { id: o.connectionId, engine: o.engine, status: 'starting', lastSuccessAt: null, lastError: null, consecutiveFailures: 0 };
+  }
+
+  async start(): Promise<void> {
+    for (const op of await this.o.store.trackedOperations(this.o.connectionId)) this.known.set(op.id, op);
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** Poll soon: an action was sent, or the engine pushed a change. */
+  nudge(delayMs = 200): void {
+    if (!this.stopped) this.schedule(delayMs);
+  }
+
+  /** One poll cycle, serialized with everything else that writes. */
+  pollOnce(): Promise<void> {
+    return this.enqueue(() => this.poll());
+  }
+
+  /** Records what an action did: timeline entries and, optionally, a change to the operation. */
+  record(operationId: string, entries: NewTimelineEntry['entry'][], event?: OperationEvent): Promise<void> {
+    return this.enqueue(async () => {
+      const at = new Date(this.now()).toISOString();
+      const current = this.known.get(operationId) ?? (await this.o.store.getOperation(operationId));
+      const ops = current && event ? [this.withActions(reduceOperation(current, event))] : [];
+      await this.commit(ops, entries.map((entry) => ({ operationId, at, entry })));
+    });
+  }
+
+  /** Marks an action in flight so the poller stays fast until it ends. */
+  trackAction<T>(work: Promise<T>): Promise<T> {
+    this.activeActions += 1;
+    return work.finally(() => {
+      this.activeActions -= 1;
+    });
+  }
+
+  private enqueue<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.pollOnce().finally(() => {
+        if (!this.stopped && !this.timer) this.schedule(this.nextDelay());
+      });
+    }, delayMs);
+    this.timer.unref?.();
+  }
+
+  private nextDelay(): number {
+    if (this.status.status === 'degraded') {
+      const backoff = 1000 * 2 ** Math.min(this.status.consecutiveFailures - 1, 10);
+      return Math.min(backoff, this.o.maxBackoffMs ?? 30_000);
+    }
+    const busy = this.activeActions > 0 || [...this.known.values()].some((op) => !op.gone && isInTransition(op.state));
+    return busy ? this.o.fastMs : this.o.slowMs;
+  }
+
+  private async poll(): Promise<void> {
+    let snapshots;
+    try {
+      snapshots = await this.o.adapter.listOperations();
+    } catch (e) {
+      await this.setStatus({
+        ...this.status,
+        status: 'degraded',
+        lastError: publicMessage(e),
+        consecutiveFailures: this.status.consecutiveFailures + 1,
+      });
+      this.o.log.warn({ connection: this.o.connectionId, err: publicMessage(e) }, 'engine poll failed');
+      return;
+    }
+    const d = diffSnapshots({
+      connectionId: this.o.connectionId,
+      engine: this.o.engine,
+      known: this.known,
+      snapshots,
+      samples: this.samples,
+      now: this.now(),
+    });
+    const ops = d.changed.map((op) => this.withActions(op));
+    const entries = [...d.entries];
+    const at = new Date(this.now()).toISOString();
+    for (const op of d.retired) ops.push(this.withActions(reduceOperation(op, { type: 'vanished', at })));
+    for (const op of d.vanished) {
+      // The engine forgot it; its subject tells how it ended. If that look
+      // fails, try again next cycle: nothing is marked until it is known.
+      try {
+        const resolution = await this.o.adapter.resolveVanished(op);
+        const gone = reduceOperation(op, { type: 'vanished', at });
+        ops.push(this.withActions(reduceOperation(gone, { type: 'resolved', at, resolution })));
+        entries.push(
+          { operationId: op.id, at, entry: { type: 'vanished', lastPhase: op.nativePhase } },
+          { operationId: op.id, at, entry: { type: 'resolved', state: resolution.state, message: resolution.message } },
+        );
+      } catch (e) {
+        this.o.log.warn({ operation: op.id, err: publicMessage(e) }, 'could not resolve a vanished operation yet');
+      }
+    }
+    await this.commit(ops, entries);
+    if (this.status.status !== 'ok' || this.status.consecutiveFailures > 0 || !this.status.lastSuccessAt) {
+      await this.setStatus({ ...this.status, status: 'ok', lastError: null, consecutiveFailures: 0, lastSuccessAt: at });
+    } else {
+      this.status = { ...this.status, lastSuccessAt: at };
+    }
+  }
+
+  private withActions(op: Operation): Operation {
+    return { ...op, actions: this.o.adapter.describeActions(op) };
+  }
+
+  private async commit(ops: Operation[], entries: NewTimelineEntry[]): Promise<void> {
+    if (ops.length === 0 && entries.length === 0) return;
+    const saved = await this.o.store.commit({ operations: ops, entries });
+    // Gone operations leave memory; the store keeps them and their history.
+    for (const op of saved.operations) {
+      if (op.gone) this.known.delete(op.id);
+      else this.known.set(op.id, op);
+    }
+    const messages: BusMessage[] = [
+      ...saved.events.map((event) => ({ type: 'timeline' as const, seq: event.seq, event })),
+      ...saved.operations.map((operation) => ({ type: 'operation' as const, seq: operation.version, operation })),
+    ];
+    this.o.bus.publish(messages);
+  }
+
+  private async setStatus(status: ConnectionStatus): Promise<void> {
+    this.status = status;
+    await this.o.store.saveConnectionStatus(status);
+    this.o.bus.publish([{ type: 'engine', status }]);
+  }
+}

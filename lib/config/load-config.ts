@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { AppError } from '@/lib/errors/app-error';
+import { ConfigFile, type ConnectionConfig } from './schema';
+
+/** A connection ready to use: secrets resolved, CA read. Server-side only. */
+export type ResolvedConnection = ConnectionConfig & { password: string; ca?: string; simulated: boolean };
+
+export interface PhaseboardConfig {
+  dataDir: string;
+  engines: ResolvedConnection[];
+  simulator: { enabled: boolean; mix: number; speed: number };
+  /** where the config came from, for the health page */
+  source: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Reads the config file (PHASEBOARD_CONFIG, or ./phaseboard.config.json when
+ * present) and the PHASEBOARD_OVIRT_* variables, validates them, and throws
+ * invalid_config naming the bad field.
+ */
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): PhaseboardConfig {
+  const file = env.PHASEBOARD_CONFIG ?? (fs.existsSync(path.join(cwd, 'phaseboard.config.json')) ? 'phaseboard.config.json' : undefined);
+  let raw: Record<string, unknown> = {};
+  if (file) {
+    const full = path.resolve(cwd, file);
+    let text: string;
+    try {
+      text = fs.readFileSync(full, 'utf8');
+    } catch (e) {
+      throw new AppError('invalid_config', `cannot read config file ${full}: ${(e as Error).message}`);
+    }
+    try {
+      raw = JSON.parse(text) as Record<string, unknown>;
+    } catch (e) {
+      throw new AppError('invalid_config', `config file ${full} is not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  const fromEnv = envConnection(env);
+  if (fromEnv) raw = { ...raw, engines: [...((raw.engines as unknown[] | undefined) ?? []), fromEnv] };
+  const simEnv = envSimulator(env);
+  if (simEnv) raw = { ...raw, simulator: { ...((raw.simulator as object | undefined) ?? {}), ...simEnv } };
+
+  const parsed = ConfigFile.safeParse(raw);
+  const where = [file && `config file ${file}`, fromEnv && 'PHASEBOARD_OVIRT_* variables'].filter(Boolean).join(' + ') || 'defaults';
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') ?? '';
+    throw new AppError('invalid_config', `invalid config (${where}): ${field || '(root)'}: ${issue?.message ?? 'invalid'}`, { field });
+  }
+  const c = parsed.data;
+  return {
+    dataDir: path.resolve(cwd, env.PHASEBOARD_DATA_DIR ?? 'data'),
+    engines: c.engines.map((e, i) => resolveConnection(e, i, cwd)),
+    simulator: { enabled: c.simulator.enabled ?? c.engines.length === 0, mix: c.simulator.mix, speed: c.simulator.speed },
+    source: where,
+  };
+}
+
+function resolveConnection(e: ConnectionConfig, i: number, cwd: string): ResolvedConnection {
+  const read = (field: string, p: string) => {
+    try {
+      return fs.readFileSync(path.resolve(cwd, p), 'utf8');
+    } catch (err) {
+      throw new AppError('invalid_config', `invalid config: engines[${i}].${field}: cannot read ${p}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
+        field: `engines[${i}].${field}`,
+      });
+    }
+  };
+  const password = e.password ?? read('passwordFile', e.passwordFile ?? '').trim();
+  const ca = e.caFile ? read('caFile', e.caFile) : undefined;
+  if (ca !== undefined && !ca.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new AppError('invalid_config', `invalid config: engines[${i}].caFile: ${e.caFile} holds no PEM certificate`, { field: `engines[${i}].caFile` });
+  }
+  return { ...e, password, ca, simulated: false };
+}
+
+function envConnection(env: Env) {
+  if (!env.PHASEBOARD_OVIRT_URL) return undefined;
+  return {
+    id: env.PHASEBOARD_OVIRT_ID ?? 'ovirt',
+    engine: 'ovirt',
+    url: env.PHASEBOARD_OVIRT_URL,
+    username: env.PHASEBOARD_OVIRT_USERNAME,
+    password: env.PHASEBOARD_OVIRT_PASSWORD,
+    passwordFile: env.PHASEBOARD_OVIRT_PASSWORD_FILE,
+    caFile: env.PHASEBOARD_OVIRT_CA_FILE,
+  };
+}
+
+function envSimulator(env: Env) {
+  const out: Record<string, unknown> = {};
+  if (env.PHASEBOARD_SIMULATOR) {
+    if (!['on', 'off'].includes(env.PHASEBOARD_SIMULATOR)) {
+      throw new AppError('invalid_config', `invalid config: PHASEBOARD_SIMULATOR must be "on" or "off", not "${env.PHASEBOARD_SIMULATOR}"`);
+    }
+    out.enabled = env.PHASEBOARD_SIMULATOR === 'on';
+  }
+  for (const [key, field] of [['PHASEBOARD_SIM_SPEED', 'speed'], ['PHASEBOARD_SIM_MIX', 'mix']] as const) {
+    const v = env[key];
+    if (v === undefined) continue;
+    if (!/^\d+(\.\d+)?$/.test(v)) throw new AppError('invalid_config', `invalid config: ${key} must be a number, not "${v}"`);
+    out[field] = Number(v);
+  }
+  return Object.keys(out).length ? out : undefined;
+}

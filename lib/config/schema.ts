@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+const ConnectionId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'use lowercase letters, digits and dashes (it appears in operation ids)');
+
+export const OvirtConnectionConfig = z
+  .object({
+    id: ConnectionId,
+    engine: z.literal('ovirt'),
+    /** e.g. https://engine.example.com/ovirt-engine */
+    url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://engine.example.com/ovirt-engine' }),
+    username: z.string().min(1, 'is required, e.g. admin@internal'),
+    password: z.string().min(1).optional(),
+    /** read the password from this file instead (kept out of the config) */
+    passwordFile: z.string().min(1).optional(),
+    /** PEM file of the engine's CA; TLS verification is never turned off */
+    caFile: z.string().min(1).optional(),
+    pollIntervalMs: z
+      .object({
+        fast: z.number().int().min(100).max(1000).default(1000),
+        slow: z.number().int().min(10_000).max(600_000).default(10_000),
+      })
+      .strict()
+      .default({ fast: 1000, slow: 10_000 }),
+    timeoutMs: z.number().int().min(1000).max(120_000).default(15_000),
+  })
+  .strict()
+  .refine((c) => c.password !== undefined || c.passwordFile !== undefined, {
+    message: 'password or passwordFile is required',
+    path: ['password'],
+  });
+export type OvirtConnectionConfig = z.infer<typeof OvirtConnectionConfig>;
+
+export const ConnectionConfig = z.discriminatedUnion('engine', [OvirtConnectionConfig]);
+export type ConnectionConfig = z.infer<typeof ConnectionConfig>;
+
+export const SimulatorConfig = z
+  .object({
+    /** default: on when no engine is configured */
+    enabled: z.boolean().optional(),
+    /** transfers the continuous mix keeps in flight (0: none) */
+    mix: z.number().int().min(0).max(5000).default(6),
+    /** time factor for every scenario (2 = twice as fast) */
+    speed: z.number().positive().max(1000).default(1),
+  })
+  .strict();
+
+export const ConfigFile = z
+  .object({
+    engines: z.array(ConnectionConfig).default([]),
+    simulator: SimulatorConfig.default({ mix: 6, speed: 1 }),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const seen = new Set<string>();
+    c.engines.forEach((e, i) => {
+      if (seen.has(e.id)) ctx.addIssue({ code: 'custom', message: `duplicate connection id "${e.id}"`, path: ['engines', i, 'id'] });
+      seen.add(e.id);
+    });
+  });
+export type ConfigFile = z.infer<typeof ConfigFile>;

@@ -1,0 +1,86 @@
+import type { Logger } from '@/lib/log/logger';
+import type { Operation } from '@/lib/model/operation';
+import type { Resolution } from '@/lib/model/snapshot';
+import type { EngineAdapter } from '../types';
+import { describeTransferActions, performTransferAction } from './actions';
+import { OvirtClient } from './client';
+import { transferSnapshot } from './normalize';
+
+export interface OvirtAdapterOptions {
+  /** engine base URL, e.g. https://engine.example.com/ovirt-engine */
+  url: string;
+  /** SSO user, e.g. admin@internal */
+  username: string;
+  password: string;
+  /** PEM text of the engine CA (from the connection's caFile); system roots otherwise */
+  ca?: string;
+  /** per-request timeout */
+  timeoutMs?: number;
+  /** how long finalize waits for a final phase before reporting a timeout */
+  finalizeTimeoutMs?: number;
+  /** finalize poll period (seed 000: 1 s) */
+  finalizePollMs?: number;
+  log: Logger;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const CLEANUP_PHASES = new Set(['cancelled', 'cancelled_user', 'cancelled_system', 'finalizing_cleanup']);
+
+export function createOvirtAdapter(options: OvirtAdapterOptions): EngineAdapter {
+  const client = new OvirtClient({
+    url: options.url,
+    username: options.username,
+    password: options.password,
+    ca: options.ca,
+    timeoutMs: options.timeoutMs ?? 15_000,
+    log: options.log,
+  });
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+
+  return {
+    engine: 'ovirt',
+    capabilities: { push: false },
+
+    async listOperations() {
+      const transfers = await client.imageTransferList();
+      return transfers.map((t) => transferSnapshot(t));
+    },
+
+    async getOperation(nativeId) {
+      const t = await client.imageTransferGet(nativeId);
+      return t ? transferSnapshot(t) : null;
+    },
+
+    // Seed 000: once oVirt removed the transfer it has released the disk lock,
+    // so one look at the disk decides the outcome.
+    async resolveVanished(op: Operation): Promise<Resolution> {
+      const diskId = String(op.details.diskId ?? op.subject.id);
+      if (CLEANUP_PHASES.has(op.nativePhase)) {
+        return { state: 'cancelled', message: `transfer removed by the engine after ${op.nativePhase}` };
+      }
+      const disk = await client.diskGet(diskId);
+      if (disk === null) {
+        return { state: 'failed', message: `transfer removed by the engine; disk ${diskId} is missing`, details: { diskStatus: 'missing' } };
+      }
+      const status = disk.status ?? 'unknown';
+      const details = { diskStatus: status };
+      if (status === 'ok') return { state: 'succeeded', message: `transfer removed by the engine; disk ${diskId} is OK`, details };
+      if (status === 'illegal') return { state: 'failed', message: `transfer removed by the engine; disk ${diskId} is ILLEGAL`, details };
+      return { state: 'unknown', message: `transfer removed by the engine; disk ${diskId} is ${status}`, details };
+    },
+
+    describeActions: describeTransferActions,
+
+    performAction(op, request) {
+      return performTransferAction(
+        { client, now, sleep, finalizeTimeoutMs: options.finalizeTimeoutMs, finalizePollMs: options.finalizePollMs },
+        op,
+        request,
+      );
+    },
+
+    async close() {},
+  };
+}

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+
+/** Engines phaseboard speaks to; one folder each under lib/engines/. */
+export const EngineKind = z.enum(['ovirt', 'libvirt', 'openstack', 'ganeti', 'vdsm']);
+export type EngineKind = z.infer<typeof EngineKind>;
+
+export const OperationKind = z.enum([
+  'image_transfer',
+  'live_migration',
+  'cold_migration',
+  'block_copy',
+  'block_pull',
+  'block_commit',
+  'volume_attachment',
+  'volume_swap',
+  'host_job',
+]);
+export type OperationKind = z.infer<typeof OperationKind>;
+
+/**
+ * Normalized state. `ready` waits for an operator decision (a mirrored block
+ * copy that can pivot); `unknown` is an engine word we do not recognise.
+ */
+export const OperationState = z.enum([
+  'pending',
+  'running',
+  'ready',
+  'finalizing',
+  'paused',
+  'succeeded',
+  'failed',
+  'cancelled',
+  'unknown',
+]);
+export type OperationState = z.infer<typeof OperationState>;
+
+export const TERMINAL_STATES: ReadonlySet<OperationState> = new Set(['succeeded', 'failed', 'cancelled']);
+
+export function isTerminal(state: OperationState): boolean {
+  return TERMINAL_STATES.has(state);
+}
+
+/** States in which the engine is actively changing something (poll fast). */
+export function isInTransition(state: OperationState): boolean {
+  return state === 'pending' || state === 'running' || state === 'finalizing' || state === 'unknown';
+}
+
+export const Subject = z.object({
+  type: z.enum(['disk', 'vm', 'instance', 'volume', 'host']),
+  id: z.string(),
+  name: z.string(),
+});
+export type Subject = z.infer<typeof Subject>;
+
+export const Progress = z.object({
+  unit: z.enum(['bytes', 'percent']),
+  done: z.number().nonnegative(),
+  total: z.number().nonnegative().nullable(),
+  /** units per second, smoothed over recent samples */
+  rate: z.number().nonnegative().nullable(),
+  etaSeconds: z.number().nonnegative().nullable(),
+});
+export type Progress = z.infer<typeof Progress>;
+
+export const ActionName = z.enum(['finalize', 'cancel', 'pause', 'resume', 'retry', 'cleanup', 'pivot']);
+export type ActionName = z.infer<typeof ActionName>;
+
+export const ActionAvailability = z.object({
+  name: ActionName,
+  label: z.string(),
+  enabled: z.boolean(),
+  /** why the action is disabled now; shown beside the disabled button */
+  reason: z.string().optional(),
+  /** what will happen, shown in the confirmation dialog */
+  effect: z.string(),
+  dangerous: z.boolean(),
+});
+export type ActionAvailability = z.infer<typeof ActionAvailability>;
+
+/** Engine-specific facts worth showing (direction, disk status, engine version). */
+export const Details = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
+export type Details = z.infer<typeof Details>;
+
+export const Operation = z.object({
+  /** `${connectionId}:${nativeId}`: stable across restarts of either side */
+  id: z.string(),
+  connectionId: z.string(),
+  engine: EngineKind,
+  nativeId: z.string(),
+  kind: OperationKind,
+  subject: Subject,
+  nativePhase: z.string(),
+  state: OperationState,
+  progress: Progress.nullable(),
+  details: Details,
+  startedAt: z.string(),
+  phaseChangedAt: z.string(),
+  progressAt: z.string().nullable(),
+  endedAt: z.string().nullable(),
+  /** the engine no longer lists it; the outcome was derived (see timeline) */
+  gone: z.boolean(),
+  /** one line saying how it ended, e.g. "finalized in 5.2 s" */
+  outcome: z.string().nullable(),
+  actions: z.array(ActionAvailability),
+  /** store sequence of the last change; SSE ids are these */
+  version: z.number().int().nonnegative(),
+});
+export type Operation = z.infer<typeof Operation>;
+
+export function operationId(connectionId: string, nativeId: string): string {
+  return `${connectionId}:${nativeId}`;
+}

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { Details, OperationKind, OperationState, Subject } from './operation';
+
+/**
+ * What an adapter reports for one operation at one instant: the engine's view,
+ * before phaseboard adds history, rate, ETA and actions.
+ */
+export const OperationSnapshot = z.object({
+  nativeId: z.string(),
+  kind: OperationKind,
+  subject: Subject,
+  nativePhase: z.string(),
+  state: OperationState,
+  progress: z
+    .object({ unit: z.enum(['bytes', 'percent']), done: z.number().nonnegative(), total: z.number().nonnegative().nullable() })
+    .nullable(),
+  details: Details,
+  /** when the engine says it started, if it says */
+  startedAt: z.string().nullable(),
+});
+export type OperationSnapshot = z.infer<typeof OperationSnapshot>;
+
+/** The outcome derived for an operation the engine no longer lists. */
+export interface Resolution {
+  state: 'succeeded' | 'failed' | 'cancelled' | 'unknown';
+  /** plain words for the timeline, naming the evidence ("disk d1 is OK") */
+  message: string;
+  details?: Details;
+}

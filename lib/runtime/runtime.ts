@@ -1,0 +1,89 @@
+import { randomBytes } from 'node:crypto';
+import { createMemoryBus } from '@/lib/bus/memory-bus';
+import type { Bus } from '@/lib/bus/types';
+import { Collector } from '@/lib/collector/collector';
+import { loadConfig, type PhaseboardConfig, type ResolvedConnection } from '@/lib/config/load-config';
+import { createOvirtAdapter } from '@/lib/engines/ovirt';
+import { logger, type Logger } from '@/lib/log/logger';
+import { startMix } from '@/lib/sim/ovirt/mix';
+import { OvirtSimServer } from '@/lib/sim/ovirt/server';
+import { openSqliteStore } from '@/lib/store/sqlite-store';
+import type { Store } from '@/lib/store/types';
+
+export interface Runtime {
+  config: PhaseboardConfig;
+  store: Store;
+  bus: Bus;
+  collector: Collector;
+  log: Logger;
+  /** the embedded simulator, when it runs */
+  sim: OvirtSimServer | null;
+  /** public facts about each connection: never credentials */
+  connections: { id: string; engine: string; url: string; simulated: boolean }[];
+  startedAt: string;
+  stop(): Promise<void>;
+}
+
+export const SIM_CONNECTION_ID = 'sim-ovirt';
+
+/** Builds and starts everything: store, bus, simulator (if on), collector. */
+export async function startRuntime(config: PhaseboardConfig = loadConfig()): Promise<Runtime> {
+  const log = logger;
+  const store = openSqliteStore(config.dataDir);
+  const bus = createMemoryBus();
+  const engines: ResolvedConnection[] = [...config.engines];
+  let sim: OvirtSimServer | null = null;
+  let stopMix = () => {};
+  if (config.simulator.enabled) {
+    // The simulator's credentials are made up per start and stay in this process.
+    const password = randomBytes(18).toString('base64url');
+    sim = new OvirtSimServer({ username: 'admin@internal', password });
+    const url = await sim.start();
+    if (config.simulator.mix > 0) stopMix = startMix(sim.engine, { active: config.simulator.mix, speed: config.simulator.speed });
+    engines.push({
+      id: SIM_CONNECTION_ID,
+      engine: 'ovirt',
+      url,
+      username: 'admin@internal',
+      password,
+      pollIntervalMs: { fast: 1000, slow: 10_000 },
+      timeoutMs: 15_000,
+      simulated: true,
+    });
+  }
+  const collector = new Collector(
+    engines.map((e) => ({
+      id: e.id,
+      engine: e.engine,
+      fastMs: e.pollIntervalMs.fast,
+      slowMs: e.pollIntervalMs.slow,
+      adapter: createOvirtAdapter({
+        url: e.url,
+        username: e.username,
+        password: e.password,
+        ca: e.ca,
+        timeoutMs: e.timeoutMs,
+        log: log.child({ engine: e.engine, connection: e.id }),
+      }),
+    })),
+    { store, bus, log },
+  );
+  await collector.start();
+  log.info({ engines: engines.map((e) => e.id), dataDir: config.dataDir, simulator: config.simulator.enabled }, 'phaseboard started');
+  return {
+    config,
+    store,
+    bus,
+    collector,
+    log,
+    sim,
+    connections: engines.map((e) => ({ id: e.id, engine: e.engine, url: e.url, simulated: e.simulated })),
+    startedAt: new Date().toISOString(),
+    async stop() {
+      stopMix();
+      await collector.stop();
+      await sim?.stop();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,183 @@
+import http from 'node:http';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { SSO_SCOPE } from '@/lib/engines/ovirt/constants';
+import { SimOvirtEngine } from './engine';
+import { API_PREFIX, fault, renderDisk, renderTransfer } from './render';
+import { SCENARIOS } from './scenarios';
+import type { SimAction } from './transfer-machine';
+
+export interface SimServerOptions {
+  host?: string;
+  /** 0 picks a free port */
+  port?: number;
+  username: string;
+  password: string;
+  engine?: SimOvirtEngine;
+}
+
+export interface SimStats {
+  requests: number;
+  byRoute: Record<string, number>;
+  since: number;
+}
+
+const ACTIONS = new Set<SimAction>(['finalize', 'cancel', 'pause', 'resume']);
+
+/**
+ * A loopback HTTP server speaking the oVirt REST subset phaseboard uses
+ * (SSO token, API root, image transfers and their actions, disks), plus a
+ * /sim control API for scenarios and request counts.
+ */
+export class OvirtSimServer {
+  readonly engine: SimOvirtEngine;
+  readonly stats: SimStats = { requests: 0, byRoute: {}, since: Date.now() };
+  private readonly tokens = new Set<string>();
+  private server: http.Server | null = null;
+
+  constructor(private readonly options: SimServerOptions) {
+    this.engine = options.engine ?? new SimOvirtEngine();
+  }
+
+  async start(): Promise<string> {
+    const server = http.createServer((req, res) => {
+      this.handle(req, res).catch((e: unknown) => send(res, 500, fault(String(e))));
+    });
+    this.server = server;
+    await new Promise<void>((resolve) => server.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return `http://${this.options.host ?? '127.0.0.1'}:${port}/ovirt-engine`;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Forgets every issued token, as an engine restart does. */
+  revokeTokens(): void {
+    this.tokens.clear();
+  }
+
+  private count(route: string) {
+    this.stats.requests += 1;
+    this.stats.byRoute[route] = (this.stats.byRoute[route] ?? 0) + 1;
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://sim');
+    const path = url.pathname;
+    const body = await readBody(req);
+
+    if (path.startsWith('/sim/')) return this.handleControl(req.method ?? 'GET', path, body, res);
+
+    if (req.method === 'POST' && path === '/ovirt-engine/sso/oauth/token') {
+      this.count('sso');
+      const form = new URLSearchParams(body);
+      if (form.get('grant_type') !== 'password' || form.get('scope') !== SSO_SCOPE) {
+        return send(res, 400, { error_code: 'invalid_request', error: 'grant_type=password and scope=ovirt-app-api are required' });
+      }
+      if (form.get('username') !== this.options.username || form.get('password') !== this.options.password) {
+        return send(res, 400, { error_code: 'access_denied', error: 'Cannot authenticate user: invalid username or password.' });
+      }
+      const token = randomBytes(24).toString('base64url');
+      this.tokens.add(token);
+      return send(res, 200, { access_token: token, scope: SSO_SCOPE, exp: String(Date.now() + 3_600_000), token_type: 'Bearer' });
+    }
+
+    if (!path.startsWith(API_PREFIX)) return send(res, 404, fault(`no such path ${path}`));
+    const auth = req.headers.authorization ?? '';
+    if (!auth.startsWith('Bearer ') || !this.tokens.has(auth.slice(7))) {
+      this.count('unauthorized');
+      return send(res, 401, fault('Authentication required'));
+    }
+    const rest = path.slice(API_PREFIX.length);
+    const follow = url.searchParams.get('follow') === 'disk';
+    const e = this.engine;
+
+    if (req.method === 'GET' && (rest === '' || rest === '/')) {
+      this.count('GET /api');
+      return send(res, 200, { product_info: { name: 'oVirt Engine (phaseboard simulator)', version: { major: '4', minor: '5', build: '5', revision: '0' } } });
+    }
+    if (req.method === 'GET' && rest === '/imagetransfers') {
+      this.count('GET /imagetransfers');
+      const list = e.listTransfers().map((t) => renderTransfer(t, e.disks.get(t.diskId), follow));
+      return send(res, 200, list.length > 0 ? { image_transfer: list } : {});
+    }
+    const one = /^\/imagetransfers\/([^/]+)(?:\/([a-z]+))?$/.exec(rest);
+    if (one) {
+      const [, id = '', action] = one;
+      if (req.method === 'GET' && !action) {
+        this.count('GET /imagetransfers/{id}');
+        const t = e.getTransfer(id);
+        if (!t) return send(res, 404, fault(`Entity not found: ${id}`));
+        return send(res, 200, renderTransfer(t, e.disks.get(t.diskId), follow));
+      }
+      if (req.method === 'POST' && action && ACTIONS.has(action as SimAction)) {
+        this.count(`POST /imagetransfers/{id}/${action}`);
+        const refusal = e.act(id, action as SimAction);
+        if (refusal === undefined) return send(res, 404, fault(`Entity not found: ${id}`));
+        if (refusal !== null) return send(res, 409, fault(refusal));
+        return send(res, 200, { status: 'complete' });
+      }
+    }
+    const disk = /^\/disks\/([^/]+)$/.exec(rest);
+    if (req.method === 'GET' && disk) {
+      this.count('GET /disks/{id}');
+      const d = e.disks.get(disk[1] ?? '');
+      if (!d) return send(res, 404, fault(`Entity not found: ${disk[1]}`));
+      return send(res, 200, renderDisk(d));
+    }
+    return send(res, 404, fault(`no such resource ${req.method} ${rest}`));
+  }
+
+  private handleControl(method: string, path: string, body: string, res: http.ServerResponse) {
+    if (method === 'GET' && path === '/sim/scenarios') return send(res, 200, { scenarios: SCENARIOS });
+    const start = /^\/sim\/scenarios\/([^/]+)\/start$/.exec(path);
+    if (method === 'POST' && start) {
+      let opts: { speed?: number; finalizeBy?: 'client' | 'operator' } = {};
+      try {
+        opts = body ? (JSON.parse(body) as typeof opts) : {};
+      } catch {
+        return send(res, 400, { error: 'body is not JSON' });
+      }
+      try {
+        const t = this.engine.startScenario(start[1] ?? '', opts);
+        return send(res, 201, { transferId: t.id, diskId: t.diskId });
+      } catch (err) {
+        return send(res, 404, { error: (err as Error).message });
+      }
+    }
+    if (method === 'GET' && path === '/sim/transfers') {
+      const list = [...this.engine.transfers.values()].map((t) => ({ id: t.id, scenario: t.scenario.id, phase: t.phase, history: t.history }));
+      return send(res, 200, { transfers: list });
+    }
+    if (method === 'GET' && path === '/sim/stats') return send(res, 200, this.stats);
+    if (method === 'POST' && path === '/sim/tokens/revoke') {
+      this.revokeTokens();
+      return send(res, 204, null);
+    }
+    return send(res, 404, { error: `no such control path ${method} ${path}` });
+  }
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown) {
+  if (status === 204 || body === null) {
+    res.writeHead(status).end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) }).end(text);
+}

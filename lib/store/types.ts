@@ -1,0 +1,66 @@
+import type { ActionName, EngineKind, Operation, OperationKind, OperationState } from '@/lib/model/operation';
+import type { TimelineEntry, TimelineEvent } from '@/lib/model/timeline';
+
+export interface NewTimelineEntry {
+  operationId: string;
+  at: string;
+  entry: TimelineEntry;
+}
+
+export interface OperationFilter {
+  engine?: EngineKind;
+  kind?: OperationKind;
+  states?: OperationState[];
+  /** matches subject name, native id and native phase */
+  text?: string;
+  limit: number;
+  offset: number;
+}
+
+export interface ConnectionStatus {
+  id: string;
+  engine: EngineKind;
+  /** ok: last poll worked; degraded: polls fail and are retried with backoff */
+  status: 'ok' | 'degraded' | 'starting';
+  lastSuccessAt: string | null;
+  lastError: string | null;
+  consecutiveFailures: number;
+}
+
+export interface ActionRun {
+  id: string;
+  operationId: string;
+  action: ActionName;
+  /** a repeated submit with the same key returns this run instead of acting again */
+  idempotencyKey: string | null;
+  actor: string;
+  params: Record<string, unknown>;
+  status: 'running' | 'succeeded' | 'failed';
+  requestedAt: string;
+  finishedAt: string | null;
+  message: string | null;
+}
+
+/**
+ * History and current state. Every change gets the next value of one global
+ * sequence: timeline events keep theirs, operations carry the last as
+ * `version`, so "everything after N" is one query (SSE replay).
+ */
+export interface Store {
+  commit(changes: { operations: Operation[]; entries: NewTimelineEntry[] }): Promise<{ operations: Operation[]; events: TimelineEvent[] }>;
+  getOperation(id: string): Promise<Operation | null>;
+  listOperations(filter: OperationFilter): Promise<{ items: Operation[]; total: number }>;
+  /** operations of a connection the engine still listed at last look */
+  trackedOperations(connectionId: string): Promise<Operation[]>;
+  timeline(operationId: string): Promise<TimelineEvent[]>;
+  /** timeline events and operation versions after seq, oldest first */
+  changesSince(seq: number, limit: number): Promise<{ events: TimelineEvent[]; operations: Operation[] }>;
+  lastSeq(): Promise<number>;
+  saveConnectionStatus(status: ConnectionStatus): Promise<void>;
+  listConnectionStatus(): Promise<ConnectionStatus[]>;
+  /** inserts, or returns the existing run with the same idempotency key */
+  createActionRun(run: ActionRun): Promise<{ run: ActionRun; created: boolean }>;
+  finishActionRun(id: string, status: 'succeeded' | 'failed', message: string, at: string): Promise<void>;
+  listActionRuns(operationId: string): Promise<ActionRun[]>;
+  close(): Promise<void>;
+}

@@ -25,7 +25,21 @@ export interface ActionDeps {
  * records the run, and performs it in the background. Its progress lands in
  * the operation's timeline; a repeated idempotency key returns the first run.
  */
-export async function requestAction(deps: ActionDeps, input: ActionRequestInput): Promise<{ run: ActionRun; created: boolean }> {
+export function requestAction(deps: ActionDeps, input: ActionRequestInput): Promise<{ run: ActionRun; created: boolean }> {
+  const key = input.idempotencyKey;
+  if (key === null) return check(deps, input);
+  // A double click sends the same key twice at once: the second waits for the
+  // first and gets its run, instead of finding the engine already changed.
+  const earlier = inFlight.get(key);
+  if (earlier) return earlier.then(({ run }) => ({ run, created: false }));
+  const p = check(deps, input).finally(() => inFlight.delete(key));
+  inFlight.set(key, p);
+  return p;
+}
+
+const inFlight = new Map<string, Promise<{ run: ActionRun; created: boolean }>>();
+
+async function check(deps: ActionDeps, input: ActionRequestInput): Promise<{ run: ActionRun; created: boolean }> {
   const now = deps.now ?? Date.now;
   const op = await deps.store.getOperation(input.operationId);
   if (!op) throw new AppError('not_found', `no operation "${input.operationId}"`);

@@ -38,7 +38,7 @@ export class SimOvirtEngine implements SimWorld {
     this.seq += 1;
     const disk: SimDisk = {
       id: randomUUID(),
-      name: `${scenario.direction === 'upload' ? 'upload' : 'backup'}-${scenario.id}-${this.seq}`,
+      name: `${scenario.id}-${this.seq}`,
       status: 'locked',
       provisionedSize: scenario.sizeBytes,
     };

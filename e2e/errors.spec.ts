@@ -1,0 +1,44 @@
+import { expect, test } from '@playwright/test';
+import { openOperation, startScenario } from './helpers';
+
+test('a bad action request gets a clear error naming the problem', async ({ request }) => {
+  const id = await startScenario(request, 'upload-awaits-finalize', 4);
+  const url = `/api/operations/${encodeURIComponent(id)}/actions`;
+  const badField = await request.post(`${url}/finalize`, { data: { reason: 42 } });
+  expect(badField.status()).toBe(400);
+  expect((await badField.json()).error.message).toMatch(/^action body: reason: /);
+  const unknown = await request.post(`${url}/explode`, { data: {} });
+  expect(unknown.status()).toBe(400);
+  expect((await unknown.json()).error.message).toMatch(/unknown action "explode"/);
+  const notNow = await request.post(`${url}/resume`, { data: {} });
+  expect(notNow.status()).toBe(409);
+  expect((await notNow.json()).error.message).toMatch(/Resume is not possible now: resume needs a paused transfer; it is (initializing|transferring)/);
+});
+
+test('an action the engine no longer allows shows its reason in a toast', async ({ page, request }) => {
+  const id = await startScenario(request, 'user-cancel', 1);
+  await openOperation(page, id);
+  const cancel = page.getByRole('group', { name: 'Actions' }).getByRole('button', { name: 'Cancel', exact: true });
+  await expect(cancel).toBeEnabled();
+  await cancel.click();
+  // The client cancels by itself while the dialog is open; our confirm arrives too late.
+  await expect.poll(async () => (await (await request.get(`/api/operations/${encodeURIComponent(id)}`)).json()).operation.state, { timeout: 20_000 }).not.toBe('running');
+  await expect.poll(async () => (await (await request.get(`/api/operations/${encodeURIComponent(id)}`)).json()).operation.nativePhase, { timeout: 20_000 }).toMatch(/finalizing_cleanup|finished_cleanup/);
+  await page.getByRole('dialog').getByRole('button', { name: 'Yes, cancel' }).click();
+  await expect(page.getByText('Action refused')).toBeVisible();
+  await expect(page.getByText(/Cancel is not possible now: (cancel is possible before finalizing|the transfer has ended)/)).toBeVisible();
+});
+
+test('a repeated Idempotency-Key acts once', async ({ request }) => {
+  const id = await startScenario(request, 'upload-awaits-finalize', 4);
+  const url = `/api/operations/${encodeURIComponent(id)}/actions/pause`;
+  await expect.poll(async () => (await (await request.get(`/api/operations/${encodeURIComponent(id)}`)).json()).operation.nativePhase).toBe('transferring');
+  const [a, b] = await Promise.all([
+    request.post(url, { data: {}, headers: { 'Idempotency-Key': `k-${id.slice(-8)}` } }),
+    request.post(url, { data: {}, headers: { 'Idempotency-Key': `k-${id.slice(-8)}` } }),
+  ]);
+  const runs = [await a.json(), await b.json()];
+  expect(runs[0].run.id).toBe(runs[1].run.id);
+  const detail = await (await request.get(`/api/operations/${encodeURIComponent(id)}`)).json();
+  expect(detail.actionRuns).toHaveLength(1);
+});

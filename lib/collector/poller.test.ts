@@ -1,0 +1,127 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createMemoryBus } from '@/lib/bus/memory-bus';
+import type { BusMessage } from '@/lib/bus/types';
+import { createOvirtAdapter } from '@/lib/engines/ovirt';
+import { logger } from '@/lib/log/logger';
+import { SimOvirtEngine } from '@/lib/sim/ovirt/engine';
+import { OvirtSimServer } from '@/lib/sim/ovirt/server';
+import { openSqliteStore } from '@/lib/store/sqlite-store';
+import type { Store } from '@/lib/store/types';
+import { tempDir } from '@/lib/testing/temp-dir';
+import { ConnectionPoller } from './poller';
+
+/** A manual clock shared by the simulated engine and phaseboard. */
+function clock(start = Date.parse('2026-01-01T00:00:00Z')) {
+  let t = start;
+  return { now: () => t, advance: (ms: number) => (t += ms) };
+}
+
+describe('ConnectionPoller with the simulated oVirt engine', () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  async function setup(dir = tempDir(), c = clock(), engine = new SimOvirtEngine(c.now)) {
+    const sim = new OvirtSimServer({ username: 'u', password: 'p', engine });
+    const url = await sim.start();
+    cleanups.push(() => sim.stop());
+    const make = (store: Store) => {
+      const bus = createMemoryBus();
+      const published: BusMessage[] = [];
+      bus.subscribe((m) => published.push(m));
+      const adapter = createOvirtAdapter({ url, username: 'u', password: 'p', log: logger, now: c.now });
+      const poller = new ConnectionPoller({ connectionId: 'sim', engine: 'ovirt', adapter, store, bus, log: logger, fastMs: 1000, slowMs: 10_000, now: c.now });
+      return { poller, published };
+    };
+    const store = openSqliteStore(dir);
+    cleanups.push(() => store.close());
+    return { sim, engine, store, dir, c, make };
+  }
+
+  it('turns phase changes into timeline entries with rate and ETA', async () => {
+    const { engine, store, c, make } = await setup();
+    const t = engine.startScenario('upload-success');
+    const { poller } = make(store);
+    await poller.start();
+    poller.stop();
+    await poller.pollOnce();
+    c.advance(2000);
+    await poller.pollOnce();
+    c.advance(1000);
+    await poller.pollOnce();
+    const op = await store.getOperation(`sim:${t.id}`);
+    expect(op?.nativePhase).toBe('transferring');
+    expect(op?.progress?.rate).toBeGreaterThan(0);
+    expect(op?.progress?.etaSeconds).toBeGreaterThan(0);
+    const entries = (await store.timeline(`sim:${t.id}`)).map((e) => e.entry);
+    expect(entries).toEqual([
+      { type: 'observed', nativePhase: 'initializing', state: 'pending' },
+      { type: 'phase', from: 'initializing', to: 'transferring', state: 'running' },
+    ]);
+  });
+
+  it('continues after a restart without duplicating or losing a phase change', async () => {
+    const dir = tempDir();
+    const c = clock();
+    const first = await setup(dir, c);
+    const t = first.engine.startScenario('upload-success');
+    const a = first.make(first.store);
+    await a.poller.pollOnce();
+    c.advance(2000);
+    await a.poller.pollOnce();
+    await first.store.close();
+    cleanups.pop();
+
+    // phaseboard restarts while the engine moves on (22 s in: finalizing)
+    c.advance(20_000);
+    const store = openSqliteStore(dir);
+    cleanups.push(() => store.close());
+    const b = first.make(store);
+    await b.poller.start();
+    b.poller.stop();
+    await b.poller.pollOnce();
+    await b.poller.pollOnce();
+    const phases = (await store.timeline(`sim:${t.id}`)).map((e) => (e.entry.type === 'phase' ? e.entry.to : e.entry.type));
+    expect(phases).toEqual(['observed', 'transferring', 'finalizing_success']);
+  });
+
+  it('resolves a transfer the engine removed (before 4.4.7) by one look at its disk', async () => {
+    const { engine, store, c, make } = await setup();
+    const t = engine.startScenario('legacy-finalize-removed');
+    const { poller } = make(store);
+    for (let i = 0; i < 30; i++) {
+      await poller.pollOnce();
+      c.advance(1000);
+    }
+    const op = await store.getOperation(`sim:${t.id}`);
+    expect(op).toMatchObject({ state: 'succeeded', gone: true, nativePhase: 'finalizing_success' });
+    expect(op?.outcome).toMatch(/transfer removed by the engine; disk .* is OK/);
+    const types = (await store.timeline(`sim:${t.id}`)).map((e) => e.entry.type);
+    expect(types.slice(-2)).toEqual(['vanished', 'resolved']);
+  });
+
+  it('marks the connection degraded when the engine is down, keeps history, and recovers', async () => {
+    const { sim, engine, store, make } = await setup();
+    const t = engine.startScenario('upload-success');
+    const { poller, published } = make(store);
+    await poller.pollOnce();
+    await sim.stop();
+    await poller.pollOnce();
+    expect(poller.status).toMatchObject({ status: 'degraded', consecutiveFailures: 1 });
+    expect(poller.status.lastError).toMatch(/cannot reach/);
+    expect(published.some((m) => m.type === 'engine' && m.status.status === 'degraded')).toBe(true);
+    expect(await store.timeline(`sim:${t.id}`)).toHaveLength(1);
+    expect((await store.getOperation(`sim:${t.id}`))?.gone).toBe(false);
+  });
+
+  it('publishes what it commits, with the store sequence as id', async () => {
+    const { engine, store, make } = await setup();
+    engine.startScenario('download-success');
+    const { poller, published } = make(store);
+    await poller.pollOnce();
+    const seqs = published.flatMap((m) => (m.type === 'engine' ? [] : [m.seq]));
+    expect(seqs).toEqual([1, 2]);
+    expect(await store.lastSeq()).toBe(2);
+  });
+});

@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '@/lib/testing/temp-dir';
+import { loadConfig } from './load-config';
+
+function withConfig(content: unknown) {
+  const dir = tempDir();
+  fs.writeFileSync(path.join(dir, 'phaseboard.config.json'), typeof content === 'string' ? content : JSON.stringify(content));
+  return dir;
+}
+
+describe('loadConfig', () => {
+  it('defaults to the embedded simulator and ./data with no config at all', () => {
+    const dir = tempDir();
+    const c = loadConfig({}, dir);
+    expect(c.simulator).toEqual({ enabled: true, mix: 6, speed: 1 });
+    expect(c.engines).toEqual([]);
+    expect(c.dataDir).toBe(path.join(dir, 'data'));
+  });
+
+  it('names the bad field of a config file', () => {
+    const dir = withConfig({ engines: [{ id: 'prod', engine: 'ovirt', url: 'not a url', username: 'admin@internal', password: 'x' }] });
+    expect(() => loadConfig({}, dir)).toThrow(/engines\[0\]\.url: must be an http\(s\) URL/);
+  });
+
+  it('names a missing password and unknown keys', () => {
+    expect(() => loadConfig({}, withConfig({ engines: [{ id: 'prod', engine: 'ovirt', url: 'https://e/ovirt-engine', username: 'a' }] }))).toThrow(
+      /engines\[0\]\.password: password or passwordFile is required/,
+    );
+    expect(() => loadConfig({}, withConfig({ engines: [], colour: 'blue' }))).toThrow(/colour/);
+  });
+
+  it('refuses duplicate ids, unreadable CA files and non-JSON files', () => {
+    const e = { engine: 'ovirt', url: 'https://e/ovirt-engine', username: 'a', password: 'b' };
+    expect(() => loadConfig({}, withConfig({ engines: [{ id: 'x', ...e }, { id: 'x', ...e }] }))).toThrow(/engines\[1\]\.id: duplicate connection id "x"/);
+    expect(() => loadConfig({}, withConfig({ engines: [{ id: 'x', ...e, caFile: '/nonexistent/ca.pem' }] }))).toThrow(/engines\[0\]\.caFile: cannot read \/nonexistent\/ca\.pem: ENOENT/);
+    expect(() => loadConfig({}, withConfig('{ nope'))).toThrow(/is not valid JSON/);
+  });
+
+  it('takes one oVirt connection from the environment, turning the simulator off by default', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'pw'), 'from-file\n');
+    const c = loadConfig(
+      { PHASEBOARD_OVIRT_URL: 'https://engine.example/ovirt-engine', PHASEBOARD_OVIRT_USERNAME: 'admin@internal', PHASEBOARD_OVIRT_PASSWORD_FILE: path.join(dir, 'pw'), PHASEBOARD_DATA_DIR: '/var/lib/pb' },
+      dir,
+    );
+    expect(c.engines).toMatchObject([{ id: 'ovirt', url: 'https://engine.example/ovirt-engine', password: 'from-file', pollIntervalMs: { fast: 1000, slow: 10_000 } }]);
+    expect(c.simulator.enabled).toBe(false);
+    expect(c.dataDir).toBe('/var/lib/pb');
+  });
+
+  it('rejects bad simulator variables by name', () => {
+    expect(() => loadConfig({ PHASEBOARD_SIM_SPEED: 'fast' }, tempDir())).toThrow(/PHASEBOARD_SIM_SPEED must be a number/);
+    expect(() => loadConfig({ PHASEBOARD_SIMULATOR: 'yes' }, tempDir())).toThrow(/PHASEBOARD_SIMULATOR must be "on" or "off"/);
+  });
+});

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# `npm test`: every check phaseboard has — types, unit tests, then browser
+# tests against a production build. Prints one "N passed, N failed" line.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 NEXT_TELEMETRY_DISABLED=1
+
+bash scripts/setup.sh || { echo "test: setup failed"; exit 1; }
+rm -rf reports && mkdir -p reports
+npx tsc --noEmit || { echo "test: type check failed"; exit 1; }
+npx next build >reports/build.log 2>&1 || { cat reports/build.log; echo "test: build failed"; exit 1; }
+
+npx vitest run --reporter=default --reporter=json --outputFile.json=reports/unit.json
+unit=$?
+npx playwright test
+e2e=$?
+
+node scripts/test-summary.mjs reports/unit.json reports/e2e.json
+[ "$unit" -eq 0 ] && [ "$e2e" -eq 0 ]

@@ -13,10 +13,12 @@ const Started = z.object({ operationId: z.string() });
 export function DemoPlayer() {
   const router = useRouter();
   const [speed, setSpeed] = useState(1);
+  // who finalizes once the data is sent: the scenario's own choice, the simulated client, or an operator here
+  const [finalizeBy, setFinalizeBy] = useState<'scenario' | 'client' | 'operator'>('scenario');
   const scenarios = useQuery({ queryKey: ['scenarios'], queryFn: () => apiFetch(z.object({ scenarios: z.array(ScenarioView) }), '/api/demo/scenarios') });
   const start = useMutation({
     mutationFn: (id: string) =>
-      apiFetch(Started, `/api/demo/scenarios/${id}/start`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ speed }) }),
+      apiFetch(Started, `/api/demo/scenarios/${id}/start`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ speed, ...(finalizeBy === 'scenario' ? {} : { finalizeBy }) }) }),
     onSuccess: (r) => router.push(`/operations/${encodeURIComponent(r.operationId)}`),
     onError: (e) => toast.error('Could not start the scenario', { description: e.message }),
   });
@@ -24,16 +26,30 @@ export function DemoPlayer() {
     <section className="space-y-4">
       <div className="flex flex-wrap items-end justify-between gap-3">
         <h1 className="text-xl font-semibold">Demo scenarios</h1>
-        <label className="flex items-center gap-2 text-sm">
-          Speed
-          <select className="rounded border border-slate-300 bg-white px-2 py-1 dark:border-slate-600 dark:bg-slate-900" value={speed} onChange={(e) => setSpeed(Number(e.target.value))}>
-            {[0.5, 1, 2, 5, 10].map((s) => (
-              <option key={s} value={s}>
-                {s}×
-              </option>
-            ))}
-          </select>
-        </label>
+        <div className="flex flex-wrap items-center gap-4">
+          <label className="flex items-center gap-2 text-sm">
+            Finalized by
+            <select
+              className="rounded border border-slate-300 bg-white px-2 py-1 dark:border-slate-600 dark:bg-slate-900"
+              value={finalizeBy}
+              onChange={(e) => setFinalizeBy(e.target.value as typeof finalizeBy)}
+            >
+              <option value="scenario">as the scenario says</option>
+              <option value="client">the client (automatic)</option>
+              <option value="operator">an operator, from phaseboard</option>
+            </select>
+          </label>
+          <label className="flex items-center gap-2 text-sm">
+            Speed
+            <select className="rounded border border-slate-300 bg-white px-2 py-1 dark:border-slate-600 dark:bg-slate-900" value={speed} onChange={(e) => setSpeed(Number(e.target.value))}>
+              {[0.5, 1, 2, 5, 10].map((s) => (
+                <option key={s} value={s}>
+                  {s}×
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
       </div>
       {scenarios.error && <p role="alert">{scenarios.error.message}</p>}
       <ul className="grid gap-3 md:grid-cols-2">
@@ -43,7 +59,7 @@ export function DemoPlayer() {
               <h2 className="font-medium">{s.title}</h2>
               <p className="text-sm text-slate-600 dark:text-slate-300">{s.description}</p>
               <p className="mt-1 text-xs text-slate-500">
-                {s.direction} · finalized by {s.finalizeBy}
+                {s.direction} · finalized by {finalizeBy === 'scenario' ? s.finalizeBy : finalizeBy}
                 {s.legacyRemoval ? ' · engine < 4.4.7' : ''}
               </p>
             </div>
@@ -51,6 +67,7 @@ export function DemoPlayer() {
               type="button"
               className="self-start rounded bg-sky-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-700 disabled:opacity-50"
               disabled={start.isPending}
+              aria-label={`Start ${s.title}`}
               onClick={() => start.mutate(s.id)}
             >
               Start

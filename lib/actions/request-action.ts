@@ -4,6 +4,7 @@ import { AppError, publicMessage } from '@/lib/errors/app-error';
 import type { Logger } from '@/lib/log/logger';
 import type { ActionName } from '@/lib/model/operation';
 import type { ActionRun, Store } from '@/lib/store/types';
+import { freshAvailability } from './availability';
 
 export interface ActionRequestInput {
   operationId: string;
@@ -51,12 +52,11 @@ async function check(deps: ActionDeps, input: ActionRequestInput): Promise<{ run
     if (earlier) return { run: earlier, created: false };
   }
 
-  const fresh = await adapter.getOperation(op.nativeId);
-  if (!fresh) throw new AppError('conflict', `${input.action} is not possible: the engine no longer lists this ${op.kind.replace('_', ' ')}`);
-  const available = adapter.describeActions({ ...op, ...fresh, gone: false, details: { ...op.details, ...fresh.details } });
-  const action = available.find((a) => a.name === input.action);
-  if (!action) throw new AppError('unsupported', `${op.kind.replace('_', ' ')} operations have no "${input.action}" action`);
-  if (!action.enabled) throw new AppError('conflict', `${action.label} is not possible now: ${action.reason ?? 'the engine refuses it'}`);
+  const fresh = await freshAvailability(adapter, op, input.action);
+  if (!fresh.ok) {
+    if (fresh.unsupported) throw new AppError('unsupported', fresh.reason);
+    throw new AppError('conflict', fresh.gone ? `${input.action} is not possible: ${fresh.reason}` : fresh.reason);
+  }
 
   const requestedAt = new Date(now()).toISOString();
   const { run, created } = await deps.store.createActionRun({

@@ -59,8 +59,25 @@ export function sendRequest(options: JsonRequestOptions): Promise<RawResponse> {
   });
 }
 
+/** Node's codes for a certificate chain it could not trust. */
+const TLS_TRUST_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_UNTRUSTED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_HAS_EXPIRED',
+]);
+
 function unreachable(url: URL, cause: Error): AppError {
   const code = (cause as NodeJS.ErrnoException).code;
   const detail = code ? `${code}: ${cause.message}` : cause.message;
+  if (code && TLS_TRUST_CODES.has(code)) {
+    // Verification stays on; say what to do instead of pointing at the network.
+    const message = `cannot verify ${url.host}'s TLS certificate: ${detail}; set caFile to the engine's CA certificate (PEM)`;
+    return new AppError('engine_unreachable', message, { cause, engineMessage: detail });
+  }
   return new AppError('engine_unreachable', `cannot reach ${url.host}: ${detail}`, { cause, engineMessage: detail });
 }

@@ -5,7 +5,6 @@ import { Collector } from '@/lib/collector/collector';
 import { loadConfig, type PhaseboardConfig, type ResolvedConnection } from '@/lib/config/load-config';
 import { createOvirtAdapter } from '@/lib/engines/ovirt';
 import { logger, type Logger } from '@/lib/log/logger';
-import { startMix } from '@/lib/sim/ovirt/mix';
 import { OvirtSimServer } from '@/lib/sim/ovirt/server';
 import { openSqliteStore } from '@/lib/store/sqlite-store';
 import type { Store } from '@/lib/store/types';
@@ -33,13 +32,12 @@ export async function startRuntime(config: PhaseboardConfig = loadConfig()): Pro
   const bus = createMemoryBus();
   const engines: ResolvedConnection[] = [...config.engines];
   let sim: OvirtSimServer | null = null;
-  let stopMix = () => {};
   if (config.simulator.enabled) {
     // The simulator's credentials are made up per start and stay in this process.
     const password = randomBytes(18).toString('base64url');
     sim = new OvirtSimServer({ username: 'admin@internal', password });
     const url = await sim.start();
-    if (config.simulator.mix > 0) stopMix = startMix(sim.engine, { active: config.simulator.mix, speed: config.simulator.speed });
+    sim.setMix(config.simulator.mix, config.simulator.speed);
     engines.push({
       id: SIM_CONNECTION_ID,
       engine: 'ovirt',
@@ -80,7 +78,6 @@ export async function startRuntime(config: PhaseboardConfig = loadConfig()): Pro
     connections: engines.map((e) => ({ id: e.id, engine: e.engine, url: e.url, simulated: e.simulated })),
     startedAt: new Date().toISOString(),
     async stop() {
-      stopMix();
       await collector.stop();
       await sim?.stop();
       await store.close();

@@ -1,10 +1,11 @@
-import { startMix } from './ovirt/mix';
+import fs from 'node:fs';
 import { OvirtSimServer } from './ovirt/server';
 
 /**
  * `npm run sim`: the simulator on its own, so another phaseboard can point
  * at it by URL. SIM_PORT, SIM_HOST, SIM_USERNAME, SIM_PASSWORD, SIM_SPEED,
- * SIM_MIX (number of transfers in flight; 0 for none).
+ * SIM_MIX (number of transfers in flight; 0 for none), SIM_TLS_KEY and
+ * SIM_TLS_CERT (PEM files: serve HTTPS, as a real engine does).
  */
 const env = process.env;
 const speed = Number(env.SIM_SPEED ?? 1);
@@ -14,9 +15,10 @@ const server = new OvirtSimServer({
   port: Number(env.SIM_PORT ?? 8443),
   username: env.SIM_USERNAME ?? 'admin@internal',
   password: env.SIM_PASSWORD ?? 'phaseboard-sim',
+  tls: env.SIM_TLS_KEY && env.SIM_TLS_CERT ? { key: fs.readFileSync(env.SIM_TLS_KEY, 'utf8'), cert: fs.readFileSync(env.SIM_TLS_CERT, 'utf8') } : undefined,
 });
 const url = await server.start();
-if (mix > 0) startMix(server.engine, { active: mix, speed });
+server.setMix(mix, speed);
 console.log(`oVirt simulator on ${url} (user ${env.SIM_USERNAME ?? 'admin@internal'}, speed ${speed}, mix ${mix})`);
 console.log(`control API: ${url.replace('/ovirt-engine', '')}/sim/scenarios`);
 const stop = () => void server.stop().then(() => process.exit(0));

@@ -50,8 +50,9 @@ export function startMix(engine: SimOvirtEngine, options: MixOptions): () => voi
       const giveUp = t.phase === 'transferring' ? AWAITING_GIVE_UP_MS : PAUSED_GIVE_UP_MS;
       if ((t.phase.startsWith('paused_') || t.phase === 'transferring') && since > giveUp / options.speed) engine.systemCancel(t.id);
     }
-    // Start at most one per tick so the board shows them at different stages.
-    if (inFlight < options.active) engine.startScenario(pick(), { speed: options.speed, finalizeBy: 'client' });
+    // Start a few per tick (one for a small board) so they are at different stages.
+    const batch = Math.min(options.active - inFlight, Math.ceil(options.active / 10));
+    for (let i = 0; i < batch; i++) engine.startScenario(pick(), { speed: options.speed, finalizeBy: 'client' });
   };
   tick();
   const timer = setInterval(tick, (options.everyMs ?? 2_000) / options.speed);

@@ -1,8 +1,12 @@
 import http from 'node:http';
+import https from 'node:https';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+import { fromZodError } from '@/lib/errors/zod-error';
 import { SSO_SCOPE } from '@/lib/engines/ovirt/constants';
 import { SimOvirtEngine } from './engine';
+import { startMix } from './mix';
 import { API_PREFIX, fault, renderDisk, renderTransfer } from './render';
 import { SCENARIOS } from './scenarios';
 import type { SimAction } from './transfer-machine';
@@ -14,6 +18,8 @@ export interface SimServerOptions {
   username: string;
   password: string;
   engine?: SimOvirtEngine;
+  /** serve HTTPS with this key and certificate (PEM), as a real engine does */
+  tls?: { key: string; cert: string };
 }
 
 export interface SimStats {
@@ -33,28 +39,38 @@ export class OvirtSimServer {
   readonly engine: SimOvirtEngine;
   readonly stats: SimStats = { requests: 0, byRoute: {}, since: Date.now() };
   private readonly tokens = new Set<string>();
-  private server: http.Server | null = null;
+  private server: http.Server | https.Server | null = null;
+  private mix = { active: 0, speed: 1, stop: () => {} };
 
   constructor(private readonly options: SimServerOptions) {
     this.engine = options.engine ?? new SimOvirtEngine();
   }
 
   async start(): Promise<string> {
-    const server = http.createServer((req, res) => {
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
       this.handle(req, res).catch((e: unknown) => send(res, 500, fault(String(e))));
-    });
+    };
+    const tls = this.options.tls;
+    const server = tls ? https.createServer({ key: tls.key, cert: tls.cert }, handler) : http.createServer(handler);
     this.server = server;
     await new Promise<void>((resolve) => server.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    return `http://${this.options.host ?? '127.0.0.1'}:${port}/ovirt-engine`;
+    return `${tls ? 'https' : 'http'}://${this.options.host ?? '127.0.0.1'}:${port}/ovirt-engine`;
   }
 
   async stop(): Promise<void> {
+    this.setMix(0);
     const server = this.server;
     this.server = null;
     if (!server) return;
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Keeps `active` transfers in flight from the weighted scenario mix (0 stops it). */
+  setMix(active: number, speed = 1): void {
+    this.mix.stop();
+    this.mix = { active, speed, stop: active > 0 ? startMix(this.engine, { active, speed }) : () => {} };
   }
 
   /** Forgets every issued token, as an engine restart does. */
@@ -138,12 +154,8 @@ export class OvirtSimServer {
     if (method === 'GET' && path === '/sim/scenarios') return send(res, 200, { scenarios: SCENARIOS });
     const start = /^\/sim\/scenarios\/([^/]+)\/start$/.exec(path);
     if (method === 'POST' && start) {
-      let opts: { speed?: number; finalizeBy?: 'client' | 'operator' } = {};
-      try {
-        opts = body ? (JSON.parse(body) as typeof opts) : {};
-      } catch {
-        return send(res, 400, { error: 'body is not JSON' });
-      }
+      const opts = parseBody(StartBody, body);
+      if (typeof opts === 'string') return send(res, 400, { error: opts });
       try {
         const t = this.engine.startScenario(start[1] ?? '', opts);
         return send(res, 201, { transferId: t.id, diskId: t.diskId });
@@ -156,12 +168,35 @@ export class OvirtSimServer {
       return send(res, 200, { transfers: list });
     }
     if (method === 'GET' && path === '/sim/stats') return send(res, 200, this.stats);
+    if (path === '/sim/mix') {
+      if (method === 'POST') {
+        const parsed = parseBody(MixBody, body);
+        if (typeof parsed === 'string') return send(res, 400, { error: parsed });
+        this.setMix(parsed.active, parsed.speed);
+      }
+      return send(res, 200, { active: this.mix.active, speed: this.mix.speed });
+    }
     if (method === 'POST' && path === '/sim/tokens/revoke') {
       this.revokeTokens();
       return send(res, 204, null);
     }
     return send(res, 404, { error: `no such control path ${method} ${path}` });
   }
+}
+
+const MixBody = z.strictObject({ active: z.number().int().min(0).max(10_000), speed: z.number().gt(0).max(100).default(1) });
+const StartBody = z.strictObject({ speed: z.number().gt(0).max(100).optional(), finalizeBy: z.enum(['client', 'operator']).optional() });
+
+/** Parses a control API body; a string is the error naming the bad field. */
+function parseBody<T>(schema: z.ZodType<T>, body: string): T | string {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(body || '{}');
+  } catch {
+    return 'body is not JSON';
+  }
+  const r = schema.safeParse(raw);
+  return r.success ? r.data : fromZodError(r.error, 'request body').message;
 }
 
 function readBody(req: http.IncomingMessage): Promise<string> {

@@ -1,0 +1,21 @@
+import { expect, test } from '@playwright/test';
+import { runAction } from './helpers';
+
+test('a presenter starts a scenario from the demo page and has an operator finalize it', async ({ page }) => {
+  await page.goto('/demo');
+  const card = page.locator('[data-scenario=upload-success]');
+  await expect(card).toContainText('finalized by client');
+  await page.getByLabel('Finalized by').selectOption('operator');
+  await page.getByLabel('Speed').selectOption('10');
+  await expect(card).toContainText('finalized by operator');
+  await page.getByRole('button', { name: 'Start Upload succeeds' }).click();
+  await expect(page).toHaveURL(/\/operations\//);
+
+  // All data sent, and the transfer waits for us instead of finalizing by itself.
+  await expect(page.getByTestId('progress-done')).toHaveAttribute('data-bytes', String(2 * 1024 ** 3), { timeout: 20_000 });
+  await page.waitForTimeout(3000);
+  await expect(page.getByTestId('native-phase').first()).toHaveText('transferring');
+  await runAction(page, 'Finalize');
+  await expect(page.getByTestId('state').first()).toHaveText('succeeded', { timeout: 30_000 });
+  await expect(page.getByTestId('outcome')).toHaveText(/^finalized in \d+\.\d s$/);
+});

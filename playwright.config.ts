@@ -27,6 +27,6 @@ export default defineConfig({
     url: `http://127.0.0.1:${port}/api/health`,
     timeout: 60_000,
     reuseExistingServer: false,
-    env: { PORT: String(port), HOST: '127.0.0.1', PHASEBOARD_DATA_DIR: dataDir, PHASEBOARD_SIM_MIX: '3', PHASEBOARD_LOG_LEVEL: 'warn' },
+    env: { PORT: String(port), HOST: '127.0.0.1', PHASEBOARD_DATA_DIR: dataDir, PHASEBOARD_SIM_MIX: '3', PHASEBOARD_LOG_LEVEL: 'warn', PHASEBOARD_TRIAGE_FINALIZING_S: '8' },
   },
 });

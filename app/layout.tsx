@@ -4,6 +4,7 @@ import type { ReactNode } from 'react';
 import { ConnectionIndicator } from '@/components/live/connection-indicator';
 import { Providers } from '@/components/providers';
 import { ThemeToggle } from '@/components/theme-toggle';
+import { TriageNavLink } from '@/components/triage/triage-nav-link';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -30,6 +31,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               <Link href="/" className="text-sm hover:underline">
                 Board
               </Link>
+              <TriageNavLink />
               <Link href="/engines" className="text-sm hover:underline">
                 Engines
               </Link>

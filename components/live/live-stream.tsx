@@ -3,9 +3,10 @@
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import { z } from 'zod';
-import type { OperationDetail, OperationPage } from '@/lib/client/api';
+import type { FindingDetail, OperationDetail, OperationPage } from '@/lib/client/api';
 import { Operation } from '@/lib/model/operation';
 import { TimelineEvent } from '@/lib/model/timeline';
+import { PlaybookRun } from '@/lib/triage/playbook';
 
 export type LiveState = 'connecting' | 'live' | 'reconnecting';
 
@@ -19,6 +20,7 @@ const Ctx = createContext<LiveContext>({ state: 'connecting', lastMessageAt: nul
 export const useLive = () => useContext(Ctx);
 
 const Hello = z.object({ seq: z.number() });
+const FindingRef = z.object({ id: z.string() });
 
 /**
  * One EventSource per tab, for every engine. Messages patch the TanStack
@@ -36,6 +38,7 @@ export function LiveStream({ children }: { children: ReactNode }) {
     let retry: ReturnType<typeof setTimeout> | null = null;
     let attempts = 0;
     const refetchLists = throttle(() => void qc.invalidateQueries({ queryKey: ['operations'] }), 1000);
+    const refetchFindings = throttle(() => void qc.invalidateQueries({ queryKey: ['findings'] }), 1000);
 
     const seen = (id: string) => {
       if (/^\d+$/.test(id)) lastSeq.current = Math.max(lastSeq.current ?? 0, Number(id));
@@ -59,6 +62,9 @@ export function LiveStream({ children }: { children: ReactNode }) {
         const hello = Hello.safeParse(JSON.parse(m.data));
         if (lastSeq.current === null && hello.success) lastSeq.current = hello.data.seq;
         setLastMessageAt(Date.now());
+        // Findings and playbook runs are not replayed: refetch them after any (re)connect.
+        void qc.invalidateQueries({ queryKey: ['findings'] });
+        void qc.invalidateQueries({ queryKey: ['finding'] });
       });
       es.addEventListener('reset', (e) => {
         seen((e as MessageEvent).lastEventId);
@@ -77,6 +83,15 @@ export function LiveStream({ children }: { children: ReactNode }) {
         if (ev.success) patchTimeline(qc, ev.data);
       });
       es.addEventListener('engine', () => void qc.invalidateQueries({ queryKey: ['engines'] }));
+      es.addEventListener('finding', (e) => {
+        const f = FindingRef.safeParse(JSON.parse((e as MessageEvent<string>).data));
+        refetchFindings();
+        if (f.success) void qc.invalidateQueries({ queryKey: ['finding', f.data.id] });
+      });
+      es.addEventListener('playbook', (e) => {
+        const run = PlaybookRun.safeParse(JSON.parse((e as MessageEvent<string>).data));
+        if (run.success) patchPlaybookRun(qc, run.data);
+      });
     };
     const close = () => {
       es?.close();
@@ -132,6 +147,19 @@ function patchTimeline(qc: QueryClient, ev: TimelineEvent) {
   if (ev.entry.type === 'action_requested' || ev.entry.type === 'action_finished') {
     void qc.invalidateQueries({ queryKey: ['operation', ev.operationId] });
   }
+}
+
+/** A playbook step moved: show it in the finding's run list at once. */
+function patchPlaybookRun(qc: QueryClient, run: PlaybookRun) {
+  let found = false;
+  qc.setQueryData<FindingDetail>(['finding', run.findingId], (d) => {
+    if (!d) return d;
+    const i = d.playbookRuns.findIndex((r) => r.id === run.id);
+    found = i >= 0;
+    const runs = found ? d.playbookRuns.map((r) => (r.id === run.id ? run : r)) : [run, ...d.playbookRuns];
+    return { ...d, playbookRuns: runs };
+  });
+  if (!found || run.status !== 'running') void qc.invalidateQueries({ queryKey: ['finding', run.findingId] });
 }
 
 function throttle(fn: () => void, ms: number): () => void {

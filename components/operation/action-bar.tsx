@@ -6,7 +6,7 @@ import { toast } from 'sonner';
 import { z } from 'zod';
 import { apiFetch } from '@/lib/client/api';
 import type { ActionAvailability, Operation } from '@/lib/model/operation';
-import { ConfirmDialog } from './confirm-dialog';
+import { ConfirmDialog } from '@/components/common/confirm-dialog';
 
 const ActionAccepted = z.object({ run: z.object({ id: z.string(), action: z.string() }), replayed: z.boolean() });
 
@@ -58,8 +58,7 @@ export function ActionBar({ operation }: { operation: Operation }) {
           ))}
       </ul>
       <ConfirmDialog
-        action={pending}
-        subject={operation.subject.name}
+        action={pending && { title: `${pending.label} ${operation.subject.name}?`, effect: pending.effect, confirmLabel: `Yes, ${pending.label.toLowerCase()}`, dangerous: pending.dangerous }}
         busy={mutation.isPending}
         onClose={() => !mutation.isPending && setPending(null)}
         onConfirm={() => pending && mutation.mutate(pending)}

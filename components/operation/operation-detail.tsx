@@ -7,6 +7,7 @@ import { PhaseBadge } from '@/components/common/state-badge';
 import { ProgressBar } from '@/components/common/progress-bar';
 import { apiFetch, OperationDetail as DetailSchema } from '@/lib/client/api';
 import { formatDuration, formatTime } from '@/lib/client/format';
+import { OperationFindings } from '@/components/triage/operation-findings';
 import { ActionBar } from './action-bar';
 import { Timeline } from './timeline';
 
@@ -45,6 +46,7 @@ export function OperationDetail({ id }: { id: string }) {
           {op.outcome}
         </p>
       )}
+      <OperationFindings operationId={op.id} />
       <section aria-label="Progress">
         <ProgressBar progress={op.progress} />
       </section>

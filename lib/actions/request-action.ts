@@ -26,21 +26,32 @@ export interface ActionDeps {
  * records the run, and performs it in the background. Its progress lands in
  * the operation's timeline; a repeated idempotency key returns the first run.
  */
-export function requestAction(deps: ActionDeps, input: ActionRequestInput): Promise<{ run: ActionRun; created: boolean }> {
+export function requestAction(deps: ActionDeps, input: ActionRequestInput): Promise<Requested> {
   const key = input.idempotencyKey;
   if (key === null) return check(deps, input);
   // A double click sends the same key twice at once: the second waits for the
   // first and gets its run, instead of finding the engine already changed.
   const earlier = inFlight.get(key);
-  if (earlier) return earlier.then(({ run }) => ({ run, created: false }));
+  if (earlier) return earlier.then((r) => ({ ...r, created: false }));
   const p = check(deps, input).finally(() => inFlight.delete(key));
   inFlight.set(key, p);
   return p;
 }
 
-const inFlight = new Map<string, Promise<{ run: ActionRun; created: boolean }>>();
+export interface Requested {
+  run: ActionRun;
+  /** false when an earlier request with the same idempotency key made the run */
+  created: boolean;
+  /** settles with the run once it has finished */
+  done: Promise<ActionRun>;
+}
 
-async function check(deps: ActionDeps, input: ActionRequestInput): Promise<{ run: ActionRun; created: boolean }> {
+const inFlight = new Map<string, Promise<Requested>>();
+/** runs still working, so a replayed request can wait for the same end */
+const running = new Map<string, Promise<ActionRun>>();
+const settled = (run: ActionRun) => running.get(run.id) ?? Promise.resolve(run);
+
+async function check(deps: ActionDeps, input: ActionRequestInput): Promise<Requested> {
   const now = deps.now ?? Date.now;
   const op = await deps.store.getOperation(input.operationId);
   if (!op) throw new AppError('not_found', `no operation "${input.operationId}"`);
@@ -49,7 +60,7 @@ async function check(deps: ActionDeps, input: ActionRequestInput): Promise<{ run
   if (input.idempotencyKey) {
     const runs = await deps.store.listActionRuns(op.id);
     const earlier = runs.find((r) => r.idempotencyKey === input.idempotencyKey);
-    if (earlier) return { run: earlier, created: false };
+    if (earlier) return { run: earlier, created: false, done: settled(earlier) };
   }
 
   const fresh = await freshAvailability(adapter, op, input.action);
@@ -71,7 +82,7 @@ async function check(deps: ActionDeps, input: ActionRequestInput): Promise<{ run
     finishedAt: null,
     message: null,
   });
-  if (!created) return { run, created };
+  if (!created) return { run, created, done: settled(run) };
 
   await poller.record(op.id, [{ type: 'action_requested', action: input.action, runId: run.id, actor: input.actor }]);
   const log = (message: string) => void poller.record(op.id, [{ type: 'action_log', action: input.action, runId: run.id, message }]);
@@ -101,5 +112,7 @@ async function check(deps: ActionDeps, input: ActionRequestInput): Promise<{ run
     .finally(() => poller.nudge());
   void poller.trackAction(work);
   poller.nudge();
-  return { run, created };
+  const done = work.then(async () => (await deps.store.listActionRuns(op.id)).find((r) => r.id === run.id) ?? run).finally(() => running.delete(run.id));
+  running.set(run.id, done);
+  return { run, created, done };
 }

@@ -39,6 +39,8 @@ export function createEventStream(o: EventStreamOptions): ReadableStream<Uint8Ar
       const buffered: BusMessage[] = [];
       const send = (m: BusMessage) => {
         if (m.type === 'engine') return write(frame('engine', m.status));
+        if (m.type === 'finding') return write(frame('finding', m.finding));
+        if (m.type === 'playbook') return write(frame('playbook', m.run));
         if (m.seq <= sentUpTo) return;
         sentUpTo = m.seq;
         write(frame(m.type, m.type === 'operation' ? m.operation : m.event, m.seq));

@@ -72,12 +72,3 @@ export async function operationActionRequest(input: { id: string; action: string
 }
 
 /** Reads a JSON body; an unparsable one is invalid input, an empty one is {}. */
-export async function readJsonBody(req: Request): Promise<unknown> {
-  const text = await req.text();
-  if (text.trim() === '') return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new AppError('invalid_input', 'request body is not valid JSON', { field: '(body)' });
-  }
-}

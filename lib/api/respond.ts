@@ -1,6 +1,6 @@
 import 'server-only';
 import { NextResponse } from 'next/server';
-import { HTTP_STATUS, isAppError } from '@/lib/errors/app-error';
+import { AppError, HTTP_STATUS, isAppError } from '@/lib/errors/app-error';
 import { logger } from '@/lib/log/logger';
 
 /** The one mapping from errors to HTTP answers; internal messages never leak. */
@@ -21,5 +21,21 @@ export async function respond(fn: () => Promise<unknown>, status = 200): Promise
     return NextResponse.json(await fn(), { status, headers: { 'Cache-Control': 'no-store' } });
   } catch (e) {
     return errorResponse(e);
+  }
+}
+
+/** Who is acting. No login yet: a fronting proxy may name the user; otherwise "operator". */
+export function actorOf(req: Request): string {
+  return req.headers.get('x-remote-user') ?? 'operator';
+}
+
+/** The request body as JSON; empty is {}; anything else that does not parse is a 400. */
+export async function readJsonBody(req: Request): Promise<unknown> {
+  const text = await req.text();
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError('invalid_input', 'request body is not valid JSON', { field: '(body)' });
   }
 }

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { Operation } from '@/lib/model/operation';
 import { TimelineEvent } from '@/lib/model/timeline';
+import { Finding, FindingNote, Remedy } from '@/lib/triage/finding';
+import { PlaybookRun, StepPlan } from '@/lib/triage/playbook';
 
 export const OperationPage = z.object({ items: z.array(Operation), total: z.number(), limit: z.number(), offset: z.number(), seq: z.number() });
 export type OperationPage = z.infer<typeof OperationPage>;
@@ -72,3 +74,24 @@ export async function apiFetch<S extends z.ZodType>(schema: S, path: string, ini
   if (!parsed.success) throw new ApiError(`unexpected answer from ${path}`, res.status, 'payload');
   return parsed.data;
 }
+
+export const FindingCounts = z.object({ open: z.number(), critical: z.number(), snoozed: z.number() });
+export const FindingPage = z.object({ items: z.array(Finding), total: z.number(), counts: FindingCounts });
+export type FindingPage = z.infer<typeof FindingPage>;
+
+export const FindingDetail = z.object({
+  finding: Finding,
+  notes: z.array(FindingNote),
+  playbookRuns: z.array(PlaybookRun),
+  operation: Operation.nullable(),
+  remedies: z.array(Remedy.extend({ description: z.string() })),
+});
+export type FindingDetail = z.infer<typeof FindingDetail>;
+
+export const DryRunView = z.object({
+  playbook: z.object({ id: z.string(), title: z.string(), description: z.string() }),
+  steps: z.array(StepPlan),
+});
+export type DryRunView = z.infer<typeof DryRunView>;
+
+export const PlaybookRunAccepted = z.object({ run: PlaybookRun });

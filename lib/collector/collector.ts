@@ -4,7 +4,7 @@ import { AppError } from '@/lib/errors/app-error';
 import type { Logger } from '@/lib/log/logger';
 import type { EngineKind } from '@/lib/model/operation';
 import type { ConnectionStatus, Store } from '@/lib/store/types';
-import { ConnectionPoller } from './poller';
+import { ConnectionPoller, type CycleView } from './poller';
 
 export interface CollectedConnection {
   id: string;
@@ -18,7 +18,7 @@ export interface CollectedConnection {
 export class Collector {
   private readonly pollers = new Map<string, { poller: ConnectionPoller; adapter: EngineAdapter }>();
 
-  constructor(connections: CollectedConnection[], deps: { store: Store; bus: Bus; log: Logger; now?: () => number }) {
+  constructor(connections: CollectedConnection[], deps: { store: Store; bus: Bus; log: Logger; now?: () => number; onCycle?: (view: CycleView) => void }) {
     for (const c of connections) {
       const poller = new ConnectionPoller({
         connectionId: c.id,
@@ -30,6 +30,7 @@ export class Collector {
         fastMs: c.fastMs,
         slowMs: c.slowMs,
         now: deps.now,
+        onCycle: deps.onCycle,
       });
       c.adapter.subscribe?.(() => poller.nudge(0));
       this.pollers.set(c.id, { poller, adapter: c.adapter });

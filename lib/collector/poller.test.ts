@@ -120,7 +120,7 @@ describe('ConnectionPoller with the simulated oVirt engine', () => {
     engine.startScenario('download-success');
     const { poller, published } = make(store);
     await poller.pollOnce();
-    const seqs = published.flatMap((m) => (m.type === 'engine' ? [] : [m.seq]));
+    const seqs = published.flatMap((m) => ('seq' in m ? [m.seq] : []));
     expect(seqs).toEqual([1, 2]);
     expect(await store.lastSeq()).toBe(2);
   });

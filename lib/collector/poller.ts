@@ -22,7 +22,23 @@ export interface PollerOptions {
   /** longest wait between retries of an unreachable engine */
   maxBackoffMs?: number;
   now?: () => number;
+  /** after every cycle (triage looks at the connection here); must not throw */
+  onCycle?: (view: CycleView) => void;
 }
+
+/** What a cycle leaves behind for those who watch the connection. */
+export interface CycleView {
+  connectionId: string;
+  engine: EngineKind;
+  status: ConnectionStatus;
+  /** the operations the engine lists now */
+  live: Operation[];
+}
+
+/** An ended operation whose outcome is unknown is looked at again this often… */
+const RECHECK_EVERY_MS = 60_000;
+/** …for this long after it ended. */
+const RECHECK_FOR_MS = 24 * 3600_000;
 
 /**
  * Polls one engine connection: one batched list call per cycle, diffed into
@@ -33,6 +49,8 @@ export interface PollerOptions {
 export class ConnectionPoller {
   private readonly known = new Map<string, Operation>();
   private readonly samples = new Map<string, { done: number; at: number }>();
+  /** gone operations resolved as unknown, with when they were last looked at */
+  private readonly unresolved = new Map<string, { op: Operation; checkedAt: number }>();
   private queue: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
   private stopped = true;
@@ -47,6 +65,10 @@ export class ConnectionPoller {
 
   async start(): Promise<void> {
     for (const op of await this.o.store.trackedOperations(this.o.connectionId)) this.known.set(op.id, op);
+    const since = new Date(this.now() - RECHECK_FOR_MS).toISOString();
+    for (const op of await this.o.store.endedOperations(this.o.connectionId, since)) {
+      if (op.gone && op.state === 'unknown') this.unresolved.set(op.id, { op, checkedAt: 0 });
+    }
     this.stopped = false;
     this.schedule(0);
   }
@@ -64,7 +86,22 @@ export class ConnectionPoller {
 
   /** One poll cycle, serialized with everything else that writes. */
   pollOnce(): Promise<void> {
-    return this.enqueue(() => this.poll());
+    return this.enqueue(async () => {
+      await this.poll();
+      this.o.onCycle?.({ connectionId: this.o.connectionId, engine: this.o.engine, status: this.status, live: [...this.known.values()] });
+    });
+  }
+
+  /**
+   * Looks again at how a gone operation ended (its outcome was unknown):
+   * engine-side fixes, such as unlocking a disk, show up here.
+   */
+  recheck(operationId: string): Promise<Operation | null> {
+    return this.enqueue(async () => {
+      const entry = this.unresolved.get(operationId);
+      if (!entry) return this.o.store.getOperation(operationId);
+      return this.recheckOne(entry.op);
+    });
   }
 
   /** Records what an action did: timeline entries and, optionally, a change to the operation. */
@@ -153,11 +190,27 @@ export class ConnectionPoller {
       }
     }
     await this.commit(ops, entries);
+    const due = [...this.unresolved.values()].filter((u) => this.now() - u.checkedAt >= RECHECK_EVERY_MS);
+    for (const u of due) await this.recheckOne(u.op).catch(() => undefined);
     if (this.status.status !== 'ok' || this.status.consecutiveFailures > 0 || !this.status.lastSuccessAt) {
       await this.setStatus({ ...this.status, status: 'ok', lastError: null, consecutiveFailures: 0, lastSuccessAt: at });
     } else {
       this.status = { ...this.status, lastSuccessAt: at };
     }
+  }
+
+  private async recheckOne(op: Operation): Promise<Operation> {
+    if (op.endedAt && this.now() - Date.parse(op.endedAt) > RECHECK_FOR_MS) {
+      this.unresolved.delete(op.id);
+      return op;
+    }
+    this.unresolved.set(op.id, { op, checkedAt: this.now() });
+    const resolution = await this.o.adapter.resolveVanished(op);
+    if (resolution.state === op.state && resolution.message === op.outcome) return op;
+    const at = new Date(this.now()).toISOString();
+    const changed = this.withActions(reduceOperation(op, { type: 'resolved', at, resolution }));
+    await this.commit([changed], [{ operationId: op.id, at, entry: { type: 'resolved', state: resolution.state, message: resolution.message } }]);
+    return (await this.o.store.getOperation(op.id)) ?? changed;
   }
 
   private withActions(op: Operation): Operation {
@@ -171,6 +224,8 @@ export class ConnectionPoller {
     for (const op of saved.operations) {
       if (op.gone) this.known.delete(op.id);
       else this.known.set(op.id, op);
+      if (op.gone && op.state === 'unknown') this.unresolved.set(op.id, { op, checkedAt: this.unresolved.get(op.id)?.checkedAt ?? this.now() });
+      else this.unresolved.delete(op.id);
     }
     const messages: BusMessage[] = [
       ...saved.events.map((event) => ({ type: 'timeline' as const, seq: event.seq, event })),

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '@/lib/errors/app-error';
-import { ConfigFile, type ConnectionConfig } from './schema';
+import { ConfigFile, type ConnectionConfig, type TriageConfig } from './schema';
 
 /** A connection ready to use: secrets resolved, CA read. Server-side only. */
 export type ResolvedConnection = ConnectionConfig & { password: string; ca?: string; simulated: boolean };
@@ -10,6 +10,7 @@ export interface PhaseboardConfig {
   dataDir: string;
   engines: ResolvedConnection[];
   simulator: { enabled: boolean; mix: number; speed: number };
+  triage: TriageConfig;
   /** where the config came from, for the health page */
   source: string;
 }
@@ -42,6 +43,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Phasebo
   if (fromEnv) raw = { ...raw, engines: [...((raw.engines as unknown[] | undefined) ?? []), fromEnv] };
   const simEnv = envSimulator(env);
   if (simEnv) raw = { ...raw, simulator: { ...((raw.simulator as object | undefined) ?? {}), ...simEnv } };
+  const triageEnv = envTriage(env);
+  if (triageEnv) {
+    const t = (raw.triage as Record<string, unknown> | undefined) ?? {};
+    raw = { ...raw, triage: { ...t, ...triageEnv.top, expectedPhaseS: { ...((t.expectedPhaseS as object | undefined) ?? {}), ...triageEnv.phase } } };
+  }
 
   const parsed = ConfigFile.safeParse(raw);
   const where = [file && `config file ${file}`, fromEnv && 'PHASEBOARD_OVIRT_* variables'].filter(Boolean).join(' + ') || 'defaults';
@@ -55,6 +61,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Phasebo
     dataDir: path.resolve(cwd, env.PHASEBOARD_DATA_DIR ?? 'data'),
     engines: c.engines.map((e, i) => resolveConnection(e, i, cwd)),
     simulator: { enabled: c.simulator.enabled ?? c.engines.length === 0, mix: c.simulator.mix, speed: c.simulator.speed },
+    triage: c.triage,
     source: where,
   };
 }
@@ -90,6 +97,20 @@ function envConnection(env: Env) {
   };
 }
 
+function envNumber(env: Env, key: string): number | undefined {
+  const v = env[key];
+  if (v === undefined) return undefined;
+  if (!/^\d+(\.\d+)?$/.test(v)) throw new AppError('invalid_config', `invalid config: ${key} must be a number, not "${v}"`);
+  return Number(v);
+}
+
+function envTriage(env: Env) {
+  const stall = envNumber(env, 'PHASEBOARD_TRIAGE_STALL_S');
+  const finalizing = envNumber(env, 'PHASEBOARD_TRIAGE_FINALIZING_S');
+  if (stall === undefined && finalizing === undefined) return undefined;
+  return { top: stall === undefined ? {} : { stallAfterS: stall }, phase: finalizing === undefined ? {} : { finalizing } };
+}
+
 function envSimulator(env: Env) {
   const out: Record<string, unknown> = {};
   if (env.PHASEBOARD_SIMULATOR) {
@@ -99,10 +120,8 @@ function envSimulator(env: Env) {
     out.enabled = env.PHASEBOARD_SIMULATOR === 'on';
   }
   for (const [key, field] of [['PHASEBOARD_SIM_SPEED', 'speed'], ['PHASEBOARD_SIM_MIX', 'mix']] as const) {
-    const v = env[key];
-    if (v === undefined) continue;
-    if (!/^\d+(\.\d+)?$/.test(v)) throw new AppError('invalid_config', `invalid config: ${key} must be a number, not "${v}"`);
-    out[field] = Number(v);
+    const v = envNumber(env, key);
+    if (v !== undefined) out[field] = v;
   }
   return Object.keys(out).length ? out : undefined;
 }

@@ -46,10 +46,28 @@ export const SimulatorConfig = z
   })
   .strict();
 
+export const TriageConfig = z
+  .object({
+    /** a running operation without progress this long is a finding */
+    stallAfterS: z.number().int().min(5).max(86_400).default(60),
+    /** how long a phase may last, by normalized state, until history teaches better */
+    expectedPhaseS: z
+      .object({
+        pending: z.number().int().min(5).max(86_400).default(120),
+        finalizing: z.number().int().min(5).max(86_400).default(120),
+        running: z.number().int().min(5).max(604_800).default(1800),
+      })
+      .strict()
+      .default({ pending: 120, finalizing: 120, running: 1800 }),
+  })
+  .strict();
+export type TriageConfig = z.infer<typeof TriageConfig>;
+
 export const ConfigFile = z
   .object({
     engines: z.array(ConnectionConfig).default([]),
     simulator: SimulatorConfig.default({ mix: 6, speed: 1 }),
+    triage: TriageConfig.default({ stallAfterS: 60, expectedPhaseS: { pending: 120, finalizing: 120, running: 1800 } }),
   })
   .strict()
   .superRefine((c, ctx) => {

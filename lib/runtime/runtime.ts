@@ -4,16 +4,22 @@ import type { Bus } from '@/lib/bus/types';
 import { Collector } from '@/lib/collector/collector';
 import { loadConfig, type PhaseboardConfig, type ResolvedConnection } from '@/lib/config/load-config';
 import { createOvirtAdapter } from '@/lib/engines/ovirt';
+import { engineTriage } from '@/lib/engines/registry';
 import { logger, type Logger } from '@/lib/log/logger';
 import { OvirtSimServer } from '@/lib/sim/ovirt/server';
 import { openSqliteStore } from '@/lib/store/sqlite-store';
 import type { Store } from '@/lib/store/types';
+import { TriageEvaluator } from '@/lib/triage/evaluator';
+import { GENERIC_PLAYBOOKS } from '@/lib/triage/generic-playbooks';
+import type { RunnerDeps } from '@/lib/triage/playbook-runner';
 
 export interface Runtime {
   config: PhaseboardConfig;
   store: Store;
   bus: Bus;
   collector: Collector;
+  /** findings after every cycle, and the playbooks that remedy them */
+  triage: { evaluator: TriageEvaluator; runner: RunnerDeps };
   log: Logger;
   /** the embedded simulator, when it runs */
   sim: OvirtSimServer | null;
@@ -49,6 +55,16 @@ export async function startRuntime(config: PhaseboardConfig = loadConfig()): Pro
       simulated: true,
     });
   }
+  const engineOf = new Map(engines.map((e) => [e.id, e.engine]));
+  const triageOf = (connectionId: string) => engineTriage(engineOf.get(connectionId) ?? 'ovirt');
+  const evaluator = new TriageEvaluator({
+    store,
+    bus,
+    log: log.child({ part: 'triage' }),
+    rulesFor: (id) => triageOf(id).rules,
+    stallAfterS: config.triage.stallAfterS,
+    expectedPhaseS: config.triage.expectedPhaseS,
+  });
   const collector = new Collector(
     engines.map((e) => ({
       id: e.id,
@@ -64,8 +80,19 @@ export async function startRuntime(config: PhaseboardConfig = loadConfig()): Pro
         log: log.child({ engine: e.engine, connection: e.id }),
       }),
     })),
-    { store, bus, log },
+    { store, bus, log, onCycle: evaluator.onCycle },
   );
+  const runner: RunnerDeps = {
+    store,
+    bus,
+    collector,
+    log: log.child({ part: 'playbooks' }),
+    playbooksFor: (id) => [...GENERIC_PLAYBOOKS, ...triageOf(id).playbooks],
+    async evaluateNow(id) {
+      await collector.connection(id).poller.pollOnce();
+      await evaluator.idle();
+    },
+  };
   await collector.start();
   log.info({ engines: engines.map((e) => e.id), dataDir: config.dataDir, simulator: config.simulator.enabled }, 'phaseboard started');
   return {
@@ -73,12 +100,14 @@ export async function startRuntime(config: PhaseboardConfig = loadConfig()): Pro
     store,
     bus,
     collector,
+    triage: { evaluator, runner },
     log,
     sim,
     connections: engines.map((e) => ({ id: e.id, engine: e.engine, url: e.url, simulated: e.simulated })),
     startedAt: new Date().toISOString(),
     async stop() {
       await collector.stop();
+      await evaluator.idle();
       await sim?.stop();
       await store.close();
     },

@@ -38,4 +38,35 @@ export const SCHEMA = [
     data TEXT NOT NULL
   )`,
   `CREATE INDEX IF NOT EXISTS action_runs_operation ON action_runs (operation_id, requested_at)`,
+  `CREATE INDEX IF NOT EXISTS operations_ended ON operations (connection_id, ended_at)`,
+  `CREATE TABLE IF NOT EXISTS findings (
+    id TEXT PRIMARY KEY,
+    finding_key TEXT NOT NULL,
+    status TEXT NOT NULL,
+    severity_rank INTEGER NOT NULL,
+    connection_id TEXT NOT NULL,
+    operation_id TEXT,
+    since TEXT NOT NULL,
+    resolved_at TEXT,
+    data TEXT NOT NULL
+  )`,
+  `CREATE INDEX IF NOT EXISTS findings_key ON findings (finding_key, since)`,
+  `CREATE INDEX IF NOT EXISTS findings_status ON findings (status, severity_rank, since)`,
+  `CREATE INDEX IF NOT EXISTS findings_operation ON findings (operation_id)`,
+  `CREATE TABLE IF NOT EXISTS finding_notes (
+    id BIGINT PRIMARY KEY,
+    finding_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    data TEXT NOT NULL
+  )`,
+  `CREATE INDEX IF NOT EXISTS finding_notes_finding ON finding_notes (finding_id, id)`,
+  `CREATE TABLE IF NOT EXISTS playbook_runs (
+    id TEXT PRIMARY KEY,
+    finding_id TEXT NOT NULL,
+    operation_id TEXT,
+    started_at TEXT NOT NULL,
+    data TEXT NOT NULL
+  )`,
+  `CREATE INDEX IF NOT EXISTS playbook_runs_finding ON playbook_runs (finding_id, started_at)`,
+  `CREATE INDEX IF NOT EXISTS playbook_runs_operation ON playbook_runs (operation_id, started_at)`,
 ];

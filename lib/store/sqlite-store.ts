@@ -4,6 +4,7 @@ import Database from 'libsql';
 import { Operation } from '@/lib/model/operation';
 import { TimelineEntry, type TimelineEvent } from '@/lib/model/timeline';
 import { SCHEMA } from './schema';
+import { sqliteTriageStore } from './sqlite-triage';
 import type { ActionRun, ConnectionStatus, OperationFilter, Store } from './types';
 
 type Row = Record<string, unknown>;
@@ -69,6 +70,8 @@ export function openSqliteStore(dataDir: string): Store {
   });
 
   return {
+    ...sqliteTriageStore(db),
+
     async commit({ operations, entries }) {
       const before = seq;
       try {
@@ -109,6 +112,13 @@ export function openSqliteStore(dataDir: string): Store {
 
     async trackedOperations(connectionId) {
       const rows = db.prepare('SELECT data FROM operations WHERE connection_id = ? AND gone = 0').all(connectionId) as Row[];
+      return rows.map(toOp);
+    },
+
+    async endedOperations(connectionId, sinceIso, limit = 500) {
+      const rows = db
+        .prepare('SELECT data FROM operations WHERE connection_id = ? AND ended_at IS NOT NULL AND ended_at >= ? ORDER BY ended_at DESC LIMIT ?')
+        .all(connectionId, sinceIso, limit) as Row[];
       return rows.map(toOp);
     },
 
@@ -159,6 +169,26 @@ export function openSqliteStore(dataDir: string): Store {
     async listActionRuns(operationId) {
       const rows = db.prepare('SELECT data FROM action_runs WHERE operation_id = ? ORDER BY requested_at DESC').all(operationId) as Row[];
       return rows.map((r) => JSON.parse(String(r.data)) as ActionRun);
+    },
+
+    async recentActionRuns(connectionId, sinceIso) {
+      const prefix = `${connectionId}:`.replace(/[\\%_]/g, (c) => `\\${c}`);
+      const rows = db
+        .prepare("SELECT data FROM action_runs WHERE operation_id LIKE ? ESCAPE '\\' AND requested_at >= ? ORDER BY requested_at")
+        .all(`${prefix}%`, sinceIso) as Row[];
+      return rows.map((r) => JSON.parse(String(r.data)) as ActionRun);
+    },
+
+    async recentTimelines(kind, limitEvents) {
+      const rows = db
+        .prepare('SELECT e.* FROM events e JOIN operations o ON o.id = e.operation_id WHERE o.kind = ? ORDER BY e.seq DESC LIMIT ?')
+        .all(kind, limitEvents) as Row[];
+      const byOp = new Map<string, TimelineEvent[]>();
+      for (const r of rows.reverse()) {
+        const ev = toEvent(r);
+        byOp.set(ev.operationId, [...(byOp.get(ev.operationId) ?? []), ev]);
+      }
+      return [...byOp.values()];
     },
 
     async close() {

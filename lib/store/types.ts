@@ -1,5 +1,7 @@
 import type { ActionName, EngineKind, Operation, OperationKind, OperationState } from '@/lib/model/operation';
 import type { TimelineEntry, TimelineEvent } from '@/lib/model/timeline';
+import type { Finding, FindingNote } from '@/lib/triage/finding';
+import type { PlaybookRun } from '@/lib/triage/playbook';
 
 export interface NewTimelineEntry {
   operationId: string;
@@ -41,17 +43,42 @@ export interface ActionRun {
   message: string | null;
 }
 
+export interface FindingFilter {
+  status?: Finding['status'];
+  operationId?: string;
+  limit: number;
+  offset: number;
+}
+
+/** Triage's records: findings, their journal, playbook runs. */
+export interface TriageStore {
+  saveFinding(finding: Finding): Promise<void>;
+  getFinding(id: string): Promise<Finding | null>;
+  /** the newest finding with this key, open or resolved */
+  latestFinding(key: string): Promise<Finding | null>;
+  /** open: most severe, then oldest first; resolved: most recently resolved first */
+  listFindings(filter: FindingFilter): Promise<{ items: Finding[]; total: number }>;
+  openFindings(connectionId: string): Promise<Finding[]>;
+  addFindingNote(note: FindingNote): Promise<void>;
+  findingNotes(findingId: string): Promise<FindingNote[]>;
+  savePlaybookRun(run: PlaybookRun): Promise<void>;
+  getPlaybookRun(id: string): Promise<PlaybookRun | null>;
+  listPlaybookRuns(by: { findingId?: string; operationId?: string }): Promise<PlaybookRun[]>;
+}
+
 /**
  * History and current state. Every change gets the next value of one global
  * sequence: timeline events keep theirs, operations carry the last as
  * `version`, so "everything after N" is one query (SSE replay).
  */
-export interface Store {
+export interface Store extends TriageStore {
   commit(changes: { operations: Operation[]; entries: NewTimelineEntry[] }): Promise<{ operations: Operation[]; events: TimelineEvent[] }>;
   getOperation(id: string): Promise<Operation | null>;
   listOperations(filter: OperationFilter): Promise<{ items: Operation[]; total: number }>;
   /** operations of a connection the engine still listed at last look */
   trackedOperations(connectionId: string): Promise<Operation[]>;
+  /** operations of a connection that ended (or were last seen) at or after the given time, newest first */
+  endedOperations(connectionId: string, sinceIso: string, limit?: number): Promise<Operation[]>;
   timeline(operationId: string): Promise<TimelineEvent[]>;
   /** timeline events and operation versions after seq, oldest first */
   changesSince(seq: number, limit: number): Promise<{ events: TimelineEvent[]; operations: Operation[] }>;
@@ -62,5 +89,9 @@ export interface Store {
   createActionRun(run: ActionRun): Promise<{ run: ActionRun; created: boolean }>;
   finishActionRun(id: string, status: 'succeeded' | 'failed', message: string, at: string): Promise<void>;
   listActionRuns(operationId: string): Promise<ActionRun[]>;
+  /** action runs of a connection's operations requested at or after the given time */
+  recentActionRuns(connectionId: string, sinceIso: string): Promise<ActionRun[]>;
+  /** recent timelines of operations of one kind, grouped by operation (phase durations are learned from them) */
+  recentTimelines(kind: Operation['kind'], limitEvents: number): Promise<TimelineEvent[][]>;
   close(): Promise<void>;
 }

@@ -27,7 +27,12 @@ export interface OvirtAdapterOptions {
 
 const CLEANUP_PHASES = new Set(['cancelled', 'cancelled_user', 'cancelled_system', 'finalizing_cleanup']);
 
-export function createOvirtAdapter(options: OvirtAdapterOptions): EngineAdapter {
+/** The oVirt adapter; its playbooks also read through the client directly. */
+export interface OvirtAdapter extends EngineAdapter {
+  readonly client: OvirtClient;
+}
+
+export function createOvirtAdapter(options: OvirtAdapterOptions): OvirtAdapter {
   const client = new OvirtClient({
     url: options.url,
     username: options.username,
@@ -42,6 +47,7 @@ export function createOvirtAdapter(options: OvirtAdapterOptions): EngineAdapter 
   return {
     engine: 'ovirt',
     capabilities: { push: false },
+    client,
 
     async listOperations() {
       const transfers = await client.imageTransferList();

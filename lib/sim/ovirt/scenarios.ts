@@ -18,7 +18,12 @@ export type Step =
   | { client: 'finalize' | 'cancel' }
   | { remove: 'transfer' | 'disk' };
 
-export type FinalizeOutcome = 'success' | 'failure' | 'stuck';
+/**
+ * success: seed 000's order; failure: verify fails, disk ILLEGAL; stuck: never leaves
+ * finalizing_success; slow-unlock: disk OK long before the transfer ends;
+ * orphan-lock: the engine drops the transfer and leaves the disk LOCKED.
+ */
+export type FinalizeOutcome = 'success' | 'failure' | 'stuck' | 'slow-unlock' | 'orphan-lock';
 
 export interface Scenario {
   id: string;
@@ -87,7 +92,7 @@ export const SCENARIOS: readonly Scenario[] = [
     legacyRemoval: false,
     finalizeBy: 'client',
     finalize: 'success',
-    inactivityTimeoutS: 8,
+    inactivityTimeoutS: 30,
     body: [{ send: { to: 0.4, fullMs: 15_000 } }, { stall: true }, { send: { to: 1, fullMs: 15_000 } }],
   },
   {
@@ -138,6 +143,30 @@ export const SCENARIOS: readonly Scenario[] = [
     inactivityTimeoutS: 60,
     body: [{ send: { to: 1, fullMs: 6_000 } }],
   },
+  {
+    id: 'slow-unlock',
+    title: 'Disk OK long before the transfer finishes',
+    description: 'During finalize the disk reports OK 20 s before the engine ends the transfer: the disk status must not be trusted yet.',
+    direction: 'upload',
+    sizeBytes: 1 * GiB,
+    legacyRemoval: false,
+    finalizeBy: 'client',
+    finalize: 'slow-unlock',
+    inactivityTimeoutS: 60,
+    body: [{ send: { to: 1, fullMs: 6_000 } }],
+  },
+  {
+    id: 'orphaned-disk-lock',
+    title: 'Transfer gone, disk left LOCKED',
+    description: 'The engine drops the transfer during finalize and never releases the disk lock; only an engine-side unlock helps.',
+    direction: 'upload',
+    sizeBytes: 1 * GiB,
+    legacyRemoval: true,
+    finalizeBy: 'client',
+    finalize: 'orphan-lock',
+    inactivityTimeoutS: 60,
+    body: [{ send: { to: 1, fullMs: 6_000 } }],
+  },
 ];
 
 export function findScenario(id: string): Scenario | undefined {
@@ -153,6 +182,10 @@ export function scenarioProgram(s: Scenario): Step[] {
 /** How the engine plays each action, given the scenario. */
 export function finalizeSteps(s: Scenario): Step[] {
   if (s.finalize === 'stuck') return [{ phase: 'finalizing_success' }, { await: 'action' }];
+  if (s.finalize === 'orphan-lock') return [{ phase: 'finalizing_success' }, { wait: 2000 }, { remove: 'transfer' }, { await: 'action' }];
+  if (s.finalize === 'slow-unlock') {
+    return [{ phase: 'finalizing_success' }, { wait: 2000 }, { disk: 'ok' }, { wait: 20_000 }, { phase: 'finished_success' }, { await: 'action' }];
+  }
   if (s.finalize === 'failure') {
     return [
       { phase: 'finalizing_success' },

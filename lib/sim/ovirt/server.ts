@@ -41,6 +41,8 @@ export class OvirtSimServer {
   private readonly tokens = new Set<string>();
   private server: http.Server | https.Server | null = null;
   private mix = { active: 0, speed: 1, stop: () => {} };
+  /** until then the engine answers 503, as one restarting would */
+  private outageUntil = 0;
 
   constructor(private readonly options: SimServerOptions) {
     this.engine = options.engine ?? new SimOvirtEngine();
@@ -89,6 +91,10 @@ export class OvirtSimServer {
     const body = await readBody(req);
 
     if (path.startsWith('/sim/')) return this.handleControl(req.method ?? 'GET', path, body, res);
+    if (Date.now() < this.outageUntil) {
+      this.count('outage');
+      return send(res, 503, fault('Service Unavailable: the engine is restarting (simulated outage)'));
+    }
 
     if (req.method === 'POST' && path === '/ovirt-engine/sso/oauth/token') {
       this.count('sso');
@@ -176,6 +182,35 @@ export class OvirtSimServer {
       }
       return send(res, 200, { active: this.mix.active, speed: this.mix.speed });
     }
+    const unlock = /^\/sim\/disks\/([^/]+)\/unlock$/.exec(path);
+    if (method === 'POST' && unlock) {
+      // What unlock_entity.sh does on a real engine.
+      const disk = this.engine.disks.get(unlock[1] ?? '');
+      if (!disk) return send(res, 404, { error: `no disk ${unlock[1]}` });
+      disk.status = 'ok';
+      return send(res, 200, { id: disk.id, status: disk.status });
+    }
+    const diskPath = /^\/sim\/disks\/([^/]+)$/.exec(path);
+    if (method === 'DELETE' && diskPath) {
+      // Someone removed the disk behind phaseboard's back.
+      if (!this.engine.disks.has(diskPath[1] ?? '')) return send(res, 404, { error: `no disk ${diskPath[1]}` });
+      this.engine.removeDisk(diskPath[1] ?? '');
+      return send(res, 204, null);
+    }
+    const release = /^\/sim\/transfers\/([^/]+)\/release$/.exec(path);
+    if (method === 'POST' && release) {
+      // The engine-side fix for a stuck finalize (a cleared task): the engine completes it.
+      const t = this.engine.transfers.get(release[1] ?? '');
+      if (!t) return send(res, 404, { error: `no transfer ${release[1]}` });
+      if (!t.release(this.engine.now())) return send(res, 409, { error: `transfer ${t.id} is ${t.phase}, not stuck finalizing` });
+      return send(res, 200, { id: t.id, phase: t.phase });
+    }
+    if (method === 'POST' && path === '/sim/outage') {
+      const parsed = parseBody(OutageBody, body);
+      if (typeof parsed === 'string') return send(res, 400, { error: parsed });
+      this.outageUntil = Date.now() + parsed.seconds * 1000;
+      return send(res, 200, { until: new Date(this.outageUntil).toISOString() });
+    }
     if (method === 'POST' && path === '/sim/tokens/revoke') {
       this.revokeTokens();
       return send(res, 204, null);
@@ -185,6 +220,7 @@ export class OvirtSimServer {
 }
 
 const MixBody = z.strictObject({ active: z.number().int().min(0).max(10_000), speed: z.number().gt(0).max(100).default(1) });
+const OutageBody = z.strictObject({ seconds: z.number().min(0).max(3600) });
 const StartBody = z.strictObject({ speed: z.number().gt(0).max(100).optional(), finalizeBy: z.enum(['client', 'operator']).optional() });
 
 /** Parses a control API body; a string is the error naming the bad field. */

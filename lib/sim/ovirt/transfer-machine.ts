@@ -85,6 +85,15 @@ export class SimTransfer {
     }
   }
 
+  /** Ends a finalize stuck in finalizing_success, as the engine does once its task is cleared. */
+  release(now: number): boolean {
+    this.advance(now);
+    if (this.phase !== 'finalizing_success') return false;
+    // The engine needs a moment to complete the finalize once unblocked.
+    this.run([{ wait: 3000 }, { disk: 'ok' }, { wait: 1000 }, { phase: 'finished_success' }, { await: 'action' }], now);
+    return true;
+  }
+
   /** oVirt's own cancel (timeouts, errors), as opposed to a user's. */
   cancelBySystem(now: number): boolean {
     this.advance(now);

@@ -1,6 +1,5 @@
-import { readJsonBody } from '@/lib/api/operations';
 import { scenarioStart } from '@/lib/api/demo';
-import { respond } from '@/lib/api/respond';
+import { readJsonBody, respond } from '@/lib/api/respond';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,5 +1,5 @@
-import { operationActionRequest, readJsonBody } from '@/lib/api/operations';
-import { errorResponse } from '@/lib/api/respond';
+import { operationActionRequest } from '@/lib/api/operations';
+import { actorOf, errorResponse, readJsonBody } from '@/lib/api/respond';
 import { NextResponse } from 'next/server';
 
 export const dynamic = 'force-dynamic';
@@ -12,8 +12,7 @@ export async function POST(req: Request, ctx: { params: Promise<{ id: string; ac
       action,
       body: await readJsonBody(req),
       idempotencyKey: req.headers.get('idempotency-key'),
-      // No login yet: a fronting proxy may name the user; otherwise "operator".
-      actor: req.headers.get('x-remote-user') ?? 'operator',
+      actor: actorOf(req),
     });
     return NextResponse.json({ run, replayed: !created }, { status: created ? 202 : 200 });
   } catch (e) {

@@ -1,18 +1,24 @@
 'use client';
 
-import { useEffect, useRef } from 'react';
-import type { ActionAvailability } from '@/lib/model/operation';
+import { useEffect, useRef, type ReactNode } from 'react';
+
+/** What to confirm: the question, what will happen, and the words on the button. */
+export interface Confirmation {
+  title: string;
+  effect: ReactNode;
+  /** e.g. "Yes, finalize" */
+  confirmLabel: string;
+  dangerous: boolean;
+}
 
 /** Native <dialog>: focus trap, Escape to close, and it says what will happen. */
 export function ConfirmDialog({
   action,
-  subject,
   busy,
   onConfirm,
   onClose,
 }: {
-  action: ActionAvailability | null;
-  subject: string;
+  action: Confirmation | null;
   busy: boolean;
   onConfirm: () => void;
   onClose: () => void;
@@ -41,11 +47,11 @@ export function ConfirmDialog({
           }}
         >
           <h2 id="confirm-title" className="text-lg font-semibold">
-            {action.label} {subject}?
+            {action.title}
           </h2>
-          <p className="text-sm text-slate-600 dark:text-slate-300" data-testid="confirm-effect">
+          <div className="text-sm text-slate-600 dark:text-slate-300" data-testid="confirm-effect">
             {action.effect}
-          </p>
+          </div>
           <div className="flex justify-end gap-2">
             <button type="button" className="rounded border border-slate-300 px-3 py-1.5 text-sm dark:border-slate-600" onClick={onClose}>
               Keep as is
@@ -55,7 +61,7 @@ export function ConfirmDialog({
               disabled={busy}
               className={`rounded px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50 ${action.dangerous ? 'bg-rose-600 hover:bg-rose-700' : 'bg-sky-600 hover:bg-sky-700'}`}
             >
-              {busy ? 'Sending…' : `Yes, ${action.label.toLowerCase()}`}
+              {busy ? 'Sending…' : action.confirmLabel}
             </button>
           </div>
         </form>

@@ -1,0 +1,9 @@
+import { respond } from '@/lib/api/respond';
+import { findingGet } from '@/lib/api/triage';
+
+export const dynamic = 'force-dynamic';
+
+export async function GET(_req: Request, ctx: { params: Promise<{ id: string }> }) {
+  const { id } = await ctx.params;
+  return respond(() => findingGet(id));
+}

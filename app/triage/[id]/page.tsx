@@ -1,0 +1,6 @@
+import { FindingDetail } from '@/components/triage/finding-detail';
+
+export default async function FindingPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  return <FindingDetail id={decodeURIComponent(id)} />;
+}

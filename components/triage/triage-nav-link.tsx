@@ -1,0 +1,25 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { apiFetch, FindingPage } from '@/lib/client/api';
+
+/** "Triage" in the menu, with how many open findings wait (critical ones in red). */
+export function TriageNavLink() {
+  const q = useQuery({ queryKey: ['findings', 'nav'], queryFn: () => apiFetch(FindingPage, '/api/findings?view=open&limit=1') });
+  const c = q.data?.counts;
+  return (
+    <Link href="/triage" className="inline-flex items-center gap-1.5 text-sm hover:underline">
+      Triage
+      {c && c.open > 0 && (
+        <span
+          className={`rounded-full px-1.5 text-xs font-semibold ${c.critical > 0 ? 'bg-rose-600 text-white' : 'bg-amber-200 text-amber-900'}`}
+          data-testid="triage-count"
+          aria-label={`${c.open} open findings, ${c.critical} critical`}
+        >
+          {c.open}
+        </span>
+      )}
+    </Link>
+  );
+}

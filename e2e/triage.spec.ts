@@ -1,0 +1,150 @@
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { startScenario } from './helpers';
+import { dryRunAndRun, findingsOf, openFinding, openFromInbox, simControl } from './triage-helpers';
+
+const nativeOf = (operationId: string) => operationId.slice(operationId.indexOf(':') + 1);
+
+async function expectResolvedByPlaybook(page: Page, title: string) {
+  await expect(page.getByTestId('playbook-run').first()).toHaveAttribute('data-status', 'succeeded', { timeout: 70_000 });
+  await expect(page.getByTestId('finding-status')).toHaveText('resolved', { timeout: 20_000 });
+  await expect(page.getByTestId('finding-resolution')).toContainText(`fixed by playbook "${title}" run by operator`);
+  // The audit: who ran what, in the finding's journal.
+  await expect(page.getByTestId('journal')).toContainText(`operator playbook: "${title}" succeeded`);
+}
+
+async function auditedAction(request: APIRequestContext, operationId: string, action: string, title: string) {
+  const detail = (await (await request.get(`/api/operations/${encodeURIComponent(operationId)}`)).json()) as { actionRuns: { action: string; actor: string; status: string }[] };
+  expect(detail.actionRuns).toContainEqual(expect.objectContaining({ action, actor: `operator (playbook "${title}")`, status: 'succeeded' }));
+}
+
+test.describe.configure({ mode: 'parallel' });
+
+test('paused_system: resume from the finding, which resolves, audited', async ({ page, request }) => {
+  test.setTimeout(120_000);
+  const id = await startScenario(request, 'inactivity-paused', 2);
+  const finding = await openFinding(request, id, 'ovirt.paused-system');
+  await openFromInbox(page, finding);
+  await expect(page.getByTestId('finding-cause')).toContainText("inactivity timeout (15 s)");
+  await expect(page.getByTestId('remedy')).toHaveCount(2);
+  await dryRunAndRun(page, 'Resume the transfer', new RegExp(`^POST /ovirt-engine/api/imagetransfers/${nativeOf(id)}/resume \\{\\}$`));
+  await expectResolvedByPlaybook(page, 'Resume the transfer');
+  await auditedAction(request, id, 'resume', 'Resume the transfer');
+  // The operation page lists what triage found, and how it ended.
+  await page.getByTestId('finding-operation').click();
+  await expect(page.getByTestId('operation-findings')).toContainText('resolved: fixed by playbook "Resume the transfer" run by operator');
+});
+
+test('client inactivity: pause before oVirt pauses it as a failure', async ({ page, request }) => {
+  test.setTimeout(120_000);
+  const id = await startScenario(request, 'inactivity-paused', 1);
+  const finding = await openFinding(request, id, 'ovirt.client-inactive');
+  await openFromInbox(page, finding);
+  await expect(page.getByTestId('finding-title')).toContainText(/Client idle for .*: oVirt pauses this transfer/);
+  await dryRunAndRun(page, 'Pause it while you check the client', /\/pause \{\}$/);
+  await expectResolvedByPlaybook(page, 'Pause the transfer');
+  await expect(page.getByTestId('finding-operation')).toBeVisible();
+  await auditedAction(request, id, 'pause', 'Pause the transfer');
+});
+
+test('stuck in finalizing_success: engine-side steps shown, then the engine completes', async ({ page, request }) => {
+  test.setTimeout(120_000);
+  const id = await startScenario(request, 'stuck-finalizing', 1);
+  await expect.poll(async () => (await (await request.get(`/api/operations/${encodeURIComponent(id)}`)).json()).operation.nativePhase, { timeout: 20_000 }).toBe('transferring');
+  await expect.poll(async () => (await request.post(`/api/operations/${encodeURIComponent(id)}/actions/finalize`, { data: {} })).status(), { timeout: 20_000 }).toBe(202);
+  const finding = await openFinding(request, id, 'ovirt.finalizing-stuck');
+  await openFromInbox(page, finding);
+  await expect(page.getByTestId('finding-explanation')).toContainText('No client or operator action moves it on');
+  await page.getByRole('button', { name: 'Dry run: Check the engine task on the engine side' }).click();
+  await expect(page.getByTestId('dry-run')).toContainText(`grep ${nativeOf(id)} /var/log/ovirt-engine/engine.log`);
+  await expect(page.getByTestId('dry-run')).toContainText('on the engine host');
+  await page.getByRole('button', { name: 'Close' }).click();
+  // The admin clears the engine task on the engine side; then confirms through the playbook.
+  const sim = await simControl(request);
+  expect((await request.post(`${sim}/sim/transfers/${nativeOf(id)}/release`)).status()).toBe(200);
+  await dryRunAndRun(page, 'Check the engine task on the engine side', /^GET .*imagetransfers/);
+  await expectResolvedByPlaybook(page, 'Check the engine task');
+  await expect(page.getByTestId('run-step').filter({ hasText: 'confirmed done by the operator' })).toHaveCount(3);
+});
+
+test('disk OK while still finalizing: told not to trust it, and wait for finished_success', async ({ page, request }) => {
+  test.setTimeout(120_000);
+  const id = await startScenario(request, 'slow-unlock', 1);
+  const finding = await openFinding(request, id, 'ovirt.disk-ok-finalizing');
+  await openFromInbox(page, finding);
+  await expect(page.getByTestId('finding-explanation')).toContainText('Only finished_success says the disk is ready');
+  await dryRunAndRun(page, 'Wait for finished_success', /every 1 s/);
+  // Waiting fixes nothing by itself: the engine finishes, and the finding says so.
+  await expect(page.getByTestId('finding-status')).toHaveText('resolved', { timeout: 60_000 });
+  await expect(page.getByTestId('finding-resolution')).toContainText(
+    /condition cleared( while playbook "Wait for finished_success" \(run by operator\) was running)?: slow-unlock-\d+ is now finished_success \(succeeded\)/,
+  );
+  await expect(page.getByTestId('playbook-run').first()).toHaveAttribute('data-status', 'succeeded', { timeout: 30_000 });
+  await expect(page.getByTestId('run-step').first()).toContainText(/finalized in \d+\.\d s/);
+  await expect(page.getByTestId('journal')).toContainText('operator playbook: "Wait for finished_success" succeeded');
+});
+
+test('disk left LOCKED with no transfer: unlocked on the engine side, verified by the playbook', async ({ page, request }) => {
+  test.setTimeout(120_000);
+  const id = await startScenario(request, 'orphaned-disk-lock', 2);
+  const finding = await openFinding(request, id, 'ovirt.disk-locked-orphan');
+  const op = (await (await request.get(`/api/operations/${encodeURIComponent(id)}`)).json()).operation as { details: { diskId: string } };
+  await openFromInbox(page, finding);
+  await page.getByRole('button', { name: 'Dry run: Unlock the disk on the engine side' }).click();
+  await expect(page.getByTestId('dry-run')).toContainText(`unlock_entity.sh -t disk ${op.details.diskId}`);
+  await page.getByRole('button', { name: 'Close' }).click();
+  const sim = await simControl(request);
+  expect((await request.post(`${sim}/sim/disks/${op.details.diskId}/unlock`)).status()).toBe(200);
+  await dryRunAndRun(page, 'Unlock the disk on the engine side', new RegExp(`^GET /ovirt-engine/api/disks/${op.details.diskId}$`));
+  await expectResolvedByPlaybook(page, 'Unlock the disk on the engine side');
+  await expect(page.getByTestId('finding-operation')).toBeVisible();
+  expect((await (await request.get(`/api/operations/${encodeURIComponent(id)}`)).json()).operation.details.diskStatus).toBe('ok');
+});
+
+test('a playbook whose precondition no longer holds stops with a clear message', async ({ page, request }) => {
+  test.setTimeout(120_000);
+  const id = await startScenario(request, 'orphaned-disk-lock', 2);
+  const finding = await openFinding(request, id, 'ovirt.disk-locked-orphan');
+  const op = (await (await request.get(`/api/operations/${encodeURIComponent(id)}`)).json()).operation as { details: { diskId: string } };
+  await openFromInbox(page, finding);
+  // Someone deletes the disk on the engine between the dry run and the run.
+  const sim = await simControl(request);
+  expect((await request.delete(`${sim}/sim/disks/${op.details.diskId}`)).status()).toBe(204);
+  await dryRunAndRun(page, 'Unlock the disk on the engine side', /disks/);
+  const run = page.getByTestId('playbook-run').first();
+  await expect(run).toHaveAttribute('data-status', 'failed', { timeout: 30_000 });
+  await expect(run.getByTestId('run-message')).toHaveText(`: stopped at step 3 (Check that the disk is unlocked): disk ${op.details.diskId} no longer exists`);
+  await expect(run.getByTestId('run-step').nth(2)).toContainText('precondition no longer holds');
+  await expect(page.getByTestId('finding-status')).toHaveText('open');
+  await expect(page.getByTestId('journal')).toContainText('failed: stopped at step 3');
+});
+
+test('claim, snooze and resolve by hand; two people cannot claim the same finding', async ({ page, request }) => {
+  test.setTimeout(120_000);
+  const id = await startScenario(request, 'stuck-finalizing', 4);
+  await expect.poll(async () => (await request.post(`/api/operations/${encodeURIComponent(id)}/actions/finalize`, { data: {} })).status(), { timeout: 20_000 }).toBe(202);
+  const finding = await openFinding(request, id, 'ovirt.finalizing-stuck');
+  await openFromInbox(page, finding);
+  await page.getByLabel('Note').fill('looking at the host');
+  await page.getByRole('button', { name: 'Claim' }).click();
+  await expect(page.getByTestId('finding-claim')).toHaveText('claimed by operator');
+  const other = await request.post(`/api/findings/${finding.id}/claim`, { data: { note: 'me too' }, headers: { 'X-Remote-User': 'bob' } });
+  expect(other.status()).toBe(409);
+  expect((await other.json()).error.message).toMatch(/^already claimed by operator at .*: looking at the host$/);
+
+  await page.getByLabel('Snooze for').selectOption('15');
+  await page.getByRole('button', { name: 'Snooze' }).click();
+  await page.goto('/triage?view=snoozed');
+  await expect(page.locator(`[data-testid=finding-row][data-operation="${id}"]`)).toBeVisible();
+  await page.goto('/triage?view=open');
+  await expect(page.locator(`[data-testid=finding-row][data-operation="${id}"][data-rule="ovirt.finalizing-stuck"]`)).toHaveCount(0);
+
+  await page.goto(`/triage/${finding.id}`);
+  await page.getByLabel('Note').fill('engine task cleared by hand');
+  await page.getByRole('button', { name: 'Mark resolved' }).click();
+  await expect(page.getByTestId('finding-resolution')).toContainText('marked resolved by operator: engine task cleared by hand');
+  await page.goto('/triage?view=resolved');
+  await expect(page.locator(`[data-testid=finding-row][data-operation="${id}"][data-rule="ovirt.finalizing-stuck"]`)).toContainText('marked resolved by operator');
+  // Still stuck, but the person who resolved it owns it: it does not reopen.
+  await page.waitForTimeout(2500);
+  expect((await findingsOf(request, id)).filter((f) => f.ruleId === 'ovirt.finalizing-stuck' && f.status === 'open')).toHaveLength(0);
+});

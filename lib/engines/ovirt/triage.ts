@@ -1,0 +1,321 @@
+import { AppError } from '@/lib/errors/app-error';
+import { formatDuration } from '@/lib/client/format';
+import type { Operation } from '@/lib/model/operation';
+import type { FindingDraft } from '@/lib/triage/finding';
+import type { Playbook, PlannedStep } from '@/lib/triage/playbook';
+import type { EngineTriage, RuleContext, TriageRule } from '@/lib/triage/rule';
+import { actionStep, manualStep } from '@/lib/triage/steps';
+import { waitForFinalize } from './finalize';
+import type { OvirtAdapter } from './index';
+
+/**
+ * oVirt's triage: what goes wrong with image transfers (seed 000, DESIGN.md)
+ * and the safe ways out. Requests named in dry runs are the REST calls the
+ * adapter sends.
+ */
+
+const API = '/ovirt-engine/api';
+const DISK_OK_GAP_MS = 8_000;
+/** A lock left after the transfer went is stale once it outlives seed 000's ~3 s unlock gap by far. */
+const ORPHAN_AFTER_MS = 15_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+const transfers = (ctx: RuleContext) => ctx.live.filter((op) => op.kind === 'image_transfer');
+const diskId = (op: Operation) => String(op.details.diskId ?? op.subject.id);
+const base = (op: Operation) => ({ connectionId: op.connectionId, operationId: op.id, subjectName: op.subject.name });
+const ev = (label: string, value: unknown, at: string | null = null) => ({ label, value: String(value ?? '—'), at, seq: null });
+
+const pausedBySystem: TriageRule = {
+  id: 'ovirt.paused-system',
+  evaluate: (ctx) =>
+    transfers(ctx)
+      .filter((op) => op.nativePhase === 'paused_system')
+      .map((op): FindingDraft => {
+        const timeout = op.details.inactivityTimeout;
+        const paused = ctx.now - Date.parse(op.phaseChangedAt);
+        return {
+          ruleId: 'ovirt.paused-system',
+          key: `ovirt.paused-system:${op.id}`,
+          severity: paused > 15 * 60_000 ? 'critical' : 'warning',
+          title: `Transfer paused by the engine (paused_system) for ${formatDuration(paused)}`,
+          explanation:
+            `oVirt paused this ${op.details.direction ?? ''} transfer itself. The disk stays locked and nothing moves until it is resumed or cancelled.`.replace('  ', ' '),
+          cause:
+            timeout !== null && timeout !== undefined
+              ? `Most often the client stopped sending for longer than the transfer's inactivity timeout (${timeout} s); a host that lost the image ticket pauses it too.`
+              : 'Most often the client stopped sending for longer than the inactivity timeout; a host that lost the image ticket pauses it too.',
+          since: op.phaseChangedAt,
+          ...base(op),
+          evidence: [
+            ev('phase', 'paused_system', op.phaseChangedAt),
+            ev('inactivity timeout', timeout !== null && timeout !== undefined ? `${timeout} s` : 'unknown'),
+            ev('sent so far', `${op.progress?.done ?? 0} of ${op.progress?.total ?? '?'} bytes`, op.progressAt),
+            ev('host', op.details.host),
+          ],
+          remedies: [
+            { playbookId: 'ovirt.resume-transfer', label: 'Resume the transfer', rank: 1, why: 'oVirt re-arms the ticket (resuming → transferring); the client must still be there to send the rest.' },
+            { playbookId: 'ovirt.cancel-transfer', label: 'Cancel the transfer', rank: 2, why: 'Ends it and cleans up (finalizing_cleanup → finished_cleanup); the data sent so far is discarded.' },
+          ],
+          supersedes: ['no-progress', 'phase-overdue'],
+        };
+      }),
+};
+
+const finalizingStuck: TriageRule = {
+  id: 'ovirt.finalizing-stuck',
+  evaluate: (ctx) =>
+    transfers(ctx)
+      .filter((op) => op.nativePhase.startsWith('finalizing_'))
+      .flatMap((op): FindingDraft[] => {
+        const expected = ctx.expectedPhase(op);
+        const elapsed = ctx.now - Date.parse(op.phaseChangedAt);
+        if (elapsed <= expected.ms) return [];
+        return [
+          {
+            ruleId: 'ovirt.finalizing-stuck',
+            key: `ovirt.finalizing-stuck:${op.id}`,
+            severity: 'critical',
+            title: `Stuck in ${op.nativePhase} for ${formatDuration(elapsed)} (expected at most ${formatDuration(expected.ms)})`,
+            explanation:
+              `Finalizing is the engine's own work: it removes the image ticket, tears the image down on the host, verifies it and unlocks disk ${diskId(op)}. ` +
+              'No client or operator action moves it on; the disk stays locked until it ends.',
+            cause: 'An engine task (a VDSM teardown or verify on the host) has not completed, or the engine lost track of it.',
+            since: iso(Date.parse(op.phaseChangedAt) + expected.ms),
+            ...base(op),
+            evidence: [
+              ev('phase entered', op.nativePhase, op.phaseChangedAt),
+              ev('expected at most', `${formatDuration(expected.ms)} (${expected.source === 'history' ? 'learned from history' : 'default'})`),
+              ev('disk status', op.details.diskStatus),
+              ev('host', op.details.host),
+            ],
+            remedies: [
+              { playbookId: 'ovirt.recheck-transfer', label: 'Read the transfer and disk again', rank: 1, why: 'Read-only: shows whether the engine has moved on since the last poll.' },
+              { playbookId: 'ovirt.engine-task-check', label: 'Check the engine task on the engine side', rank: 2, why: 'Find the stuck task and clear it only if nothing still runs; the steps are run on the engine host.' },
+            ],
+            supersedes: ['phase-overdue'],
+          },
+        ];
+      }),
+};
+
+const diskOkWhileFinalizing: TriageRule = {
+  id: 'ovirt.disk-ok-finalizing',
+  evaluate: (ctx) =>
+    transfers(ctx)
+      // The disk turns OK ~3 s before a normal finish; past that gap the question gets asked.
+      .filter((op) => op.nativePhase === 'finalizing_success' && op.details.diskStatus === 'ok' && ctx.now - Date.parse(op.phaseChangedAt) >= DISK_OK_GAP_MS)
+      .map(
+        (op): FindingDraft => ({
+          ruleId: 'ovirt.disk-ok-finalizing',
+          key: `ovirt.disk-ok-finalizing:${op.id}`,
+          severity: 'info',
+          title: 'Disk shows OK while the transfer is still finalizing: do not use it yet',
+          explanation:
+            `Disk ${diskId(op)} reports OK, but its transfer is still finalizing_success. oVirt sets the disk status to OK a few seconds before it releases the lock, ` +
+            'and verification can still fail and leave the disk ILLEGAL. Only finished_success says the disk is ready (seed 000).',
+          cause: 'Normal ordering inside the engine; it becomes a problem only if a tool trusts the disk status and moves on.',
+          since: op.phaseChangedAt,
+          ...base(op),
+          evidence: [ev('transfer phase', op.nativePhase, op.phaseChangedAt), ev('disk status', op.details.diskStatus)],
+          remedies: [{ playbookId: 'ovirt.wait-finished', label: 'Wait for finished_success', rank: 1, why: 'Polls the transfer every second (seed 000) until it finishes; changes nothing.' }],
+        }),
+      ),
+};
+
+const lockedDiskOrphan: TriageRule = {
+  id: 'ovirt.disk-locked-orphan',
+  evaluate: (ctx) =>
+    ctx.recentlyEnded
+      .filter((op) => op.kind === 'image_transfer' && op.gone && op.details.diskStatus === 'locked' && op.endedAt && ctx.now - Date.parse(op.endedAt) >= ORPHAN_AFTER_MS)
+      .map(
+        (op): FindingDraft => ({
+          ruleId: 'ovirt.disk-locked-orphan',
+          key: `ovirt.disk-locked-orphan:${op.id}`,
+          severity: 'critical',
+          title: `Disk ${op.subject.name} is LOCKED and no transfer is alive`,
+          explanation:
+            `The engine removed transfer ${op.nativeId} (last seen ${op.nativePhase}) but disk ${diskId(op)} is still locked. ` +
+            'Nothing running will release the lock: the disk cannot be attached, moved or removed until it is unlocked on the engine side.',
+          cause: 'The engine lost the transfer\'s cleanup (an engine restart during finalize, or a failed host task) and left its lock behind.',
+          since: op.endedAt ?? iso(ctx.now),
+          ...base(op),
+          evidence: [ev('transfer last seen', op.nativePhase, op.phaseChangedAt), ev('disk status after removal', 'locked', op.endedAt), ev('outcome', op.outcome)],
+          remedies: [{ playbookId: 'ovirt.unlock-disk', label: 'Unlock the disk on the engine side', rank: 1, why: 'The engine\'s unlock_entity.sh releases the stale lock; phaseboard then checks the disk.' }],
+        }),
+      ),
+};
+
+const clientInactive: TriageRule = {
+  id: 'ovirt.client-inactive',
+  evaluate: (ctx) =>
+    transfers(ctx).flatMap((op): FindingDraft[] => {
+      const p = op.progress;
+      const timeoutS = Number(op.details.inactivityTimeout ?? 60);
+      if (op.nativePhase !== 'transferring' || !p || (p.total !== null && p.done >= p.total) || !(timeoutS > 0)) return [];
+      const since = Math.max(Date.parse(op.progressAt ?? op.phaseChangedAt), Date.parse(op.phaseChangedAt));
+      const idleMs = ctx.now - since;
+      // Warn once half the timeout has gone by, but not for a blip (10 s, or 3/4 of a short timeout).
+      if (idleMs < Math.max((timeoutS * 1000) / 2, Math.min(10_000, timeoutS * 750))) return [];
+      const left = timeoutS * 1000 - idleMs;
+      const verb = op.details.direction === 'download' ? 'read' : 'sent';
+      return [
+        {
+          ruleId: 'ovirt.client-inactive',
+          key: `ovirt.client-inactive:${op.id}`,
+          severity: 'warning',
+          title: `Client idle for ${formatDuration(idleMs)}: oVirt pauses this transfer ${left > 0 ? `in ${formatDuration(left)}` : 'any moment now'}`,
+          explanation: `No data has been ${verb} since ${iso(since)}. After ${timeoutS} s without data oVirt pauses the transfer (paused_system).`,
+          cause: 'The client (upload tool, backup application, browser) stalled, lost its connection to the imageio daemon, or was stopped.',
+          since: iso(since),
+          ...base(op),
+          evidence: [ev(`last data ${verb}`, `${p.done} of ${p.total ?? '?'} bytes`, op.progressAt), ev('inactivity timeout', `${timeoutS} s`)],
+          remedies: [
+            { playbookId: 'ovirt.pause-transfer', label: 'Pause it while you check the client', rank: 1, why: 'A paused_user transfer waits for you instead of being paused as a failure; resume when the client is back.' },
+            { playbookId: 'ovirt.cancel-transfer', label: 'Cancel the transfer', rank: 2, why: 'If the client is gone for good: ends it and cleans up; the data sent so far is discarded.' },
+          ],
+          supersedes: ['no-progress'],
+        },
+      ];
+    }),
+};
+
+const transferRequest = (op: Operation | null, action: string) => `POST ${API}/imagetransfers/${op?.nativeId ?? '{id}'}/${action} {}`;
+const transferEntity = (op: Operation | null) => (op ? [`image transfer ${op.nativeId} (disk ${op.subject.name})`] : []);
+
+const readStep = (op: Operation | null): PlannedStep<OvirtAdapter> => ({
+  title: 'Read the transfer and its disk from the engine',
+  request: `GET ${API}/imagetransfers/${op?.nativeId ?? '{id}'} · GET ${API}/disks/${op ? diskId(op) : '{disk}'}`,
+  changes: [],
+  precondition: 'none (read-only)',
+  manual: false,
+  check: async () => null,
+  async run({ adapter, operation, refresh }) {
+    if (!operation) throw new AppError('conflict', 'there is no operation to read');
+    const [t, d] = await Promise.all([adapter.client.imageTransferGet(operation.nativeId), adapter.client.diskGet(diskId(operation))]);
+    await refresh();
+    return `transfer ${t ? `is ${t.phase ?? 'unknown'}` : 'is gone'}; disk ${d ? `is ${d.status ?? 'unknown'}` : 'is missing'}`;
+  },
+});
+
+const playbooks: Playbook<OvirtAdapter>[] = [
+  {
+    id: 'ovirt.resume-transfer',
+    title: 'Resume the transfer',
+    description: 'Asks oVirt to resume a paused transfer. The client must still be there to send the rest.',
+    plan: (_f, op) => [actionStep({ action: 'resume', title: 'Resume the image transfer', request: transferRequest(op, 'resume'), changes: transferEntity(op) })],
+  },
+  {
+    id: 'ovirt.cancel-transfer',
+    title: 'Cancel the transfer',
+    description: 'Cancels the transfer; oVirt cleans up (finalizing_cleanup → finished_cleanup).',
+    plan: (_f, op) => [
+      actionStep({ action: 'cancel', title: 'Cancel the image transfer', request: transferRequest(op, 'cancel'), changes: [...transferEntity(op), ...(op ? [`disk ${diskId(op)}: data sent so far discarded`] : [])] }),
+    ],
+  },
+  {
+    id: 'ovirt.pause-transfer',
+    title: 'Pause the transfer',
+    description: 'Pauses the transfer (paused_user) so it waits while you look at the client.',
+    plan: (_f, op) => [actionStep({ action: 'pause', title: 'Pause the image transfer', request: transferRequest(op, 'pause'), changes: transferEntity(op) })],
+  },
+  {
+    id: 'ovirt.recheck-transfer',
+    title: 'Read the transfer and disk again',
+    description: 'Read-only: asks the engine for the transfer and its disk now.',
+    plan: (_f, op) => [readStep(op)],
+  },
+  {
+    id: 'ovirt.wait-finished',
+    title: 'Wait for finished_success',
+    description: 'Polls the transfer every second for up to 60 s, as seed 000 prescribes; the disk status alone is not trusted.',
+    plan: (_f, op) => [
+      {
+        title: 'Poll the transfer until it finishes',
+        request: `GET ${API}/imagetransfers/${op?.nativeId ?? '{id}'} every 1 s (up to 60 s)`,
+        changes: [],
+        precondition: 'the transfer is still finalizing',
+        manual: false,
+        async check({ adapter, operation }) {
+          if (!operation) return 'there is no operation to wait for';
+          const t = await adapter.client.imageTransferGet(operation.nativeId);
+          if (t && !String(t.phase).startsWith('finalizing_')) return `the transfer is no longer finalizing; it is ${t.phase}`;
+          return null;
+        },
+        async run({ adapter, operation, log, refresh }) {
+          if (!operation) throw new AppError('conflict', 'there is no operation to wait for');
+          const { client } = adapter;
+          const outcome = await waitForFinalize({
+            transferId: operation.nativeId,
+            diskId: diskId(operation),
+            getTransfer: () => client.imageTransferGet(operation.nativeId),
+            getDisk: () => client.diskGet(diskId(operation)),
+            log,
+            now: Date.now,
+            sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+          });
+          await refresh();
+          if (!outcome.ok) throw new AppError('conflict', outcome.message);
+          return outcome.message;
+        },
+      },
+    ],
+  },
+  {
+    id: 'ovirt.engine-task-check',
+    title: 'Check the engine task',
+    description: 'Finds the task that holds the transfer on the engine host; clears it only when nothing runs. Then reads the transfer again.',
+    plan: (_f, op) => [
+      manualStep({
+        title: 'Find the transfer in the engine log',
+        command: `grep ${op?.nativeId ?? '<transfer-id>'} /var/log/ovirt-engine/engine.log | tail`,
+        changes: [],
+      }),
+      manualStep({
+        title: 'On the transfer host, list VDSM tasks',
+        command: `vdsm-client Host getAllTasksStatuses   # on ${op?.details.host ?? 'the host'}`,
+        changes: [],
+      }),
+      manualStep({
+        title: 'Only if no task is running: remove the zombie engine task (read its options first)',
+        command: '/usr/share/ovirt-engine/setup/dbutils/taskcleaner.sh -h',
+        changes: ['the engine\'s zombie async task for this transfer'],
+      }),
+      readStep(op),
+    ],
+  },
+  {
+    id: 'ovirt.unlock-disk',
+    title: 'Unlock the disk on the engine side',
+    description: 'Releases a lock no transfer holds any more, with the engine\'s own dbutils script, then checks the disk.',
+    plan: (_f, op) => [
+      manualStep({ title: 'List locked disks on the engine host', command: '/usr/share/ovirt-engine/setup/dbutils/unlock_entity.sh -t disk -q', changes: [] }),
+      manualStep({
+        title: 'Unlock this disk',
+        command: `/usr/share/ovirt-engine/setup/dbutils/unlock_entity.sh -t disk ${op ? diskId(op) : '<disk-id>'}`,
+        changes: [`disk ${op ? diskId(op) : '<disk-id>'}: LOCKED → OK`],
+      }),
+      {
+        title: 'Check that the disk is unlocked',
+        request: `GET ${API}/disks/${op ? diskId(op) : '{disk}'}`,
+        changes: [],
+        precondition: 'the disk still exists',
+        manual: false,
+        async check({ adapter, operation }) {
+          if (!operation) return 'there is no disk to check';
+          return (await adapter.client.diskGet(diskId(operation))) ? null : `disk ${diskId(operation)} no longer exists`;
+        },
+        async run({ adapter, operation, refresh }) {
+          if (!operation) throw new AppError('conflict', 'there is no disk to check');
+          const d = await adapter.client.diskGet(diskId(operation));
+          if (d?.status === 'locked') throw new AppError('conflict', `disk ${diskId(operation)} is still locked: run the unlock step on the engine host first`);
+          await refresh();
+          return `disk ${diskId(operation)} is ${d?.status ?? 'missing'}`;
+        },
+      },
+    ],
+  },
+];
+
+export const ovirtTriage: EngineTriage<OvirtAdapter> = {
+  rules: [pausedBySystem, finalizingStuck, diskOkWhileFinalizing, lockedDiskOrphan, clientInactive],
+  playbooks,
+};

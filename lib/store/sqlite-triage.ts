@@ -1,0 +1,77 @@
+import type Database from 'libsql';
+import { Finding, FindingNote, SEVERITY_RANK } from '@/lib/triage/finding';
+import { PlaybookRun } from '@/lib/triage/playbook';
+import type { FindingFilter, TriageStore } from './types';
+
+type Row = Record<string, unknown>;
+
+/** Triage tables of the embedded store; same portable SQL as the rest. */
+export function sqliteTriageStore(db: Database.Database): TriageStore {
+  const toFinding = (r: Row) => Finding.parse(JSON.parse(String(r.data)));
+  const toRun = (r: Row) => PlaybookRun.parse(JSON.parse(String(r.data)));
+  let noteId = Number((db.prepare('SELECT MAX(id) AS m FROM finding_notes').get() as Row | undefined)?.m ?? 0);
+
+  return {
+    async saveFinding(f) {
+      db.prepare(
+        `INSERT INTO findings (id, finding_key, status, severity_rank, connection_id, operation_id, since, resolved_at, data)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET status = excluded.status, severity_rank = excluded.severity_rank,
+           since = excluded.since, resolved_at = excluded.resolved_at, data = excluded.data`,
+      ).run(f.id, f.key, f.status, SEVERITY_RANK[f.severity], f.connectionId, f.operationId, f.since, f.resolvedAt, JSON.stringify(f));
+    },
+
+    async getFinding(id) {
+      const r = db.prepare('SELECT data FROM findings WHERE id = ?').get(id) as Row | undefined;
+      return r ? toFinding(r) : null;
+    },
+
+    async latestFinding(key) {
+      const r = db.prepare('SELECT data FROM findings WHERE finding_key = ? ORDER BY since DESC, id DESC LIMIT 1').get(key) as Row | undefined;
+      return r ? toFinding(r) : null;
+    },
+
+    async listFindings(f: FindingFilter) {
+      const where: string[] = [];
+      const args: unknown[] = [];
+      if (f.status) (where.push('status = ?'), args.push(f.status));
+      if (f.operationId) (where.push('operation_id = ?'), args.push(f.operationId));
+      const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+      const order = f.status === 'resolved' ? 'resolved_at DESC' : "(status = 'open') DESC, severity_rank, since";
+      const total = Number((db.prepare(`SELECT COUNT(*) AS n FROM findings ${clause}`).get(...args) as Row).n);
+      const rows = db.prepare(`SELECT data FROM findings ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...args, f.limit, f.offset) as Row[];
+      return { items: rows.map(toFinding), total };
+    },
+
+    async openFindings(connectionId) {
+      return (db.prepare("SELECT data FROM findings WHERE status = 'open' AND connection_id = ?").all(connectionId) as Row[]).map(toFinding);
+    },
+
+    async addFindingNote(note) {
+      noteId += 1;
+      db.prepare('INSERT INTO finding_notes (id, finding_id, at, data) VALUES (?, ?, ?, ?)').run(noteId, note.findingId, note.at, JSON.stringify(FindingNote.parse(note)));
+    },
+
+    async findingNotes(findingId) {
+      const rows = db.prepare('SELECT data FROM finding_notes WHERE finding_id = ? ORDER BY id').all(findingId) as Row[];
+      return rows.map((r) => FindingNote.parse(JSON.parse(String(r.data))));
+    },
+
+    async savePlaybookRun(run) {
+      db.prepare(
+        `INSERT INTO playbook_runs (id, finding_id, operation_id, started_at, data) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET data = excluded.data`,
+      ).run(run.id, run.findingId, run.operationId, run.startedAt, JSON.stringify(run));
+    },
+
+    async getPlaybookRun(id) {
+      const r = db.prepare('SELECT data FROM playbook_runs WHERE id = ?').get(id) as Row | undefined;
+      return r ? toRun(r) : null;
+    },
+
+    async listPlaybookRuns(by) {
+      const [col, value] = by.findingId ? ['finding_id', by.findingId] : ['operation_id', by.operationId ?? ''];
+      return (db.prepare(`SELECT data FROM playbook_runs WHERE ${col} = ? ORDER BY started_at DESC`).all(value) as Row[]).map(toRun);
+    },
+  };
+}

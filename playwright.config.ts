@@ -2,8 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
+import { WEBHOOK_PORT, WEBHOOK_SECRET } from './e2e/webhook-receiver';
 
 const port = Number(process.env.E2E_PORT ?? 3217);
+
 // A fresh embedded store per run: tests see only what they and the mix made.
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'phaseboard-e2e-'));
 
@@ -27,6 +29,16 @@ export default defineConfig({
     url: `http://127.0.0.1:${port}/api/health`,
     timeout: 60_000,
     reuseExistingServer: false,
-    env: { PORT: String(port), HOST: '127.0.0.1', PHASEBOARD_DATA_DIR: dataDir, PHASEBOARD_SIM_MIX: '3', PHASEBOARD_LOG_LEVEL: 'warn', PHASEBOARD_TRIAGE_FINALIZING_S: '8' },
+    env: {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PHASEBOARD_DATA_DIR: dataDir,
+      PHASEBOARD_SIM_MIX: '3',
+      PHASEBOARD_LOG_LEVEL: 'warn',
+      PHASEBOARD_TRIAGE_FINALIZING_S: '8',
+      // e2e/notifications.spec.ts listens here while it runs
+      PHASEBOARD_WEBHOOK_URL: `http://127.0.0.1:${WEBHOOK_PORT}/hook`,
+      PHASEBOARD_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    },
   },
 });

@@ -38,6 +38,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               <Link href="/demo" className="text-sm hover:underline">
                 Demo
               </Link>
+              <Link href="/notifications" className="text-sm hover:underline">
+                Notifications
+              </Link>
               <span className="ml-auto flex items-center gap-4">
                 <ConnectionIndicator />
                 <ThemeToggle />

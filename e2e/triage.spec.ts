@@ -39,7 +39,7 @@ test('client inactivity: pause before oVirt pauses it as a failure', async ({ pa
   const id = await startScenario(request, 'inactivity-paused', 1);
   const finding = await openFinding(request, id, 'ovirt.client-inactive');
   await openFromInbox(page, finding);
-  await expect(page.getByTestId('finding-title')).toContainText(/Client idle for .*: oVirt pauses this transfer/);
+  await expect(page.getByTestId('finding-title')).toHaveText('Client idle: oVirt pauses this transfer after 30 s without data');
   await dryRunAndRun(page, 'Pause it while you check the client', /\/pause \{\}$/);
   await expectResolvedByPlaybook(page, 'Pause the transfer');
   await expect(page.getByTestId('finding-operation')).toBeVisible();

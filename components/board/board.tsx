@@ -66,7 +66,10 @@ export function Board() {
                   <Link className="font-medium text-sky-700 hover:underline focus:outline-2 focus:outline-sky-500 dark:text-sky-300" href={`/operations/${encodeURIComponent(op.id)}`}>
                     {op.subject.name}
                   </Link>
-                  <div className="text-xs text-slate-500">{String(op.details.direction ?? '')}</div>
+                  <div className="text-xs text-slate-500">
+                    {String(op.details.direction ?? '')}
+                    {op.attempt > 1 && <span data-testid="attempt"> · attempt {op.attempt}</span>}
+                  </div>
                 </td>
                 <td className="px-3 py-2 text-xs">{op.connectionId}</td>
                 <td className="px-3 py-2 text-xs">{op.kind}</td>

@@ -15,6 +15,12 @@ export function DemoPlayer() {
   const [speed, setSpeed] = useState(1);
   // who finalizes once the data is sent: the scenario's own choice, the simulated client, or an operator here
   const [finalizeBy, setFinalizeBy] = useState<'scenario' | 'client' | 'operator'>('scenario');
+  const outage = useMutation({
+    mutationFn: () =>
+      apiFetch(z.object({ until: z.string() }), '/api/demo/outage', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ seconds: 30 }) }),
+    onSuccess: () => toast.success('The simulated engine is down for 30 s', { description: 'Watch the connection degrade on Engines and the finding on Triage.' }),
+    onError: (e) => toast.error('Could not start the outage', { description: e.message }),
+  });
   const scenarios = useQuery({ queryKey: ['scenarios'], queryFn: () => apiFetch(z.object({ scenarios: z.array(ScenarioView) }), '/api/demo/scenarios') });
   const start = useMutation({
     mutationFn: (id: string) =>
@@ -51,6 +57,12 @@ export function DemoPlayer() {
           </label>
         </div>
       </div>
+      <p className="text-sm">
+        <button type="button" className="rounded border border-rose-400 px-3 py-1 text-rose-700 hover:bg-rose-50 dark:text-rose-300 dark:hover:bg-rose-950" disabled={outage.isPending} onClick={() => outage.mutate()}>
+          Take the engine down for 30 s
+        </button>{' '}
+        <span className="text-slate-500">every poll fails: the connection degrades and triage reports it; it recovers by itself.</span>
+      </p>
       {scenarios.error && <p role="alert">{scenarios.error.message}</p>}
       <ul className="grid gap-3 md:grid-cols-2">
         {scenarios.data?.scenarios.map((s) => (

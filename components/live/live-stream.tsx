@@ -6,21 +6,26 @@ import { z } from 'zod';
 import type { FindingDetail, OperationDetail, OperationPage } from '@/lib/client/api';
 import { Operation } from '@/lib/model/operation';
 import { TimelineEvent } from '@/lib/model/timeline';
+import { Finding } from '@/lib/triage/finding';
 import { PlaybookRun } from '@/lib/triage/playbook';
 
 export type LiveState = 'connecting' | 'live' | 'reconnecting';
+
+/** A parsed message for components that react to events rather than to cached data. */
+export type LiveMessage = { type: 'operation'; operation: Operation } | { type: 'finding'; finding: Finding };
+type Listener = (m: LiveMessage) => void;
 
 interface LiveContext {
   state: LiveState;
   /** when the last message (or heartbeat-free change) arrived, ms epoch */
   lastMessageAt: number | null;
+  subscribe: (l: Listener) => () => void;
 }
 
-const Ctx = createContext<LiveContext>({ state: 'connecting', lastMessageAt: null });
+const Ctx = createContext<LiveContext>({ state: 'connecting', lastMessageAt: null, subscribe: () => () => {} });
 export const useLive = () => useContext(Ctx);
 
 const Hello = z.object({ seq: z.number() });
-const FindingRef = z.object({ id: z.string() });
 
 /**
  * One EventSource per tab, for every engine. Messages patch the TanStack
@@ -32,12 +37,19 @@ export function LiveStream({ children }: { children: ReactNode }) {
   const [state, setState] = useState<LiveState>('connecting');
   const [lastMessageAt, setLastMessageAt] = useState<number | null>(null);
   const lastSeq = useRef<number | null>(null);
+  const listeners = useRef(new Set<Listener>());
+  const [subscribe] = useState(() => (l: Listener) => {
+    listeners.current.add(l);
+    return () => void listeners.current.delete(l);
+  });
+  const emit = (m: LiveMessage) => listeners.current.forEach((l) => l(m));
 
   useEffect(() => {
     let es: EventSource | null = null;
     let retry: ReturnType<typeof setTimeout> | null = null;
     let attempts = 0;
     const refetchLists = throttle(() => void qc.invalidateQueries({ queryKey: ['operations'] }), 1000);
+    const refetchDetails = throttle(() => void qc.invalidateQueries({ queryKey: ['operation'] }), 2000);
     const refetchFindings = throttle(() => void qc.invalidateQueries({ queryKey: ['findings'] }), 1000);
 
     const seen = (id: string) => {
@@ -75,18 +87,24 @@ export function LiveStream({ children }: { children: ReactNode }) {
         const op = Operation.safeParse(JSON.parse(m.data));
         seen(m.lastEventId);
         if (op.success && !patchOperation(qc, op.data)) refetchLists();
+        if (op.success) emit({ type: 'operation', operation: op.data });
       });
       es.addEventListener('timeline', (e) => {
         const m = e as MessageEvent<string>;
         const ev = TimelineEvent.safeParse(JSON.parse(m.data));
         seen(m.lastEventId);
         if (ev.success) patchTimeline(qc, ev.data);
+        // A new operation may be the next attempt of one on screen.
+        if (ev.success && ev.data.entry.type === 'observed') refetchDetails();
       });
       es.addEventListener('engine', () => void qc.invalidateQueries({ queryKey: ['engines'] }));
       es.addEventListener('finding', (e) => {
-        const f = FindingRef.safeParse(JSON.parse((e as MessageEvent<string>).data));
+        const f = Finding.safeParse(JSON.parse((e as MessageEvent<string>).data));
         refetchFindings();
-        if (f.success) void qc.invalidateQueries({ queryKey: ['finding', f.data.id] });
+        if (f.success) {
+          void qc.invalidateQueries({ queryKey: ['finding', f.data.id] });
+          emit({ type: 'finding', finding: f.data });
+        }
       });
       es.addEventListener('playbook', (e) => {
         const run = PlaybookRun.safeParse(JSON.parse((e as MessageEvent<string>).data));
@@ -120,7 +138,7 @@ export function LiveStream({ children }: { children: ReactNode }) {
     };
   }, [qc]);
 
-  return <Ctx.Provider value={{ state, lastMessageAt }}>{children}</Ctx.Provider>;
+  return <Ctx.Provider value={{ state, lastMessageAt, subscribe }}>{children}</Ctx.Provider>;
 }
 
 /** Replaces the operation wherever it is cached; false when no board list had it. */

@@ -7,6 +7,7 @@ import { PhaseBadge } from '@/components/common/state-badge';
 import { ProgressBar } from '@/components/common/progress-bar';
 import { apiFetch, OperationDetail as DetailSchema } from '@/lib/client/api';
 import { formatDuration, formatTime } from '@/lib/client/format';
+import { WatchButton } from '@/components/notify/watch-button';
 import { OperationFindings } from '@/components/triage/operation-findings';
 import { ActionBar } from './action-bar';
 import { Timeline } from './timeline';
@@ -22,7 +23,7 @@ export function OperationDetail({ id }: { id: string }) {
     );
   }
   if (!q.data) return <p className="text-slate-500">Loading…</p>;
-  const { operation: op, timeline, actionRuns } = q.data;
+  const { operation: op, timeline, actionRuns, attempts, watch } = q.data;
   const outcomeTone = op.state === 'failed' ? 'border-rose-300 bg-rose-50 dark:border-rose-800 dark:bg-rose-950' : 'border-emerald-300 bg-emerald-50 dark:border-emerald-800 dark:bg-emerald-950';
   return (
     <article className="space-y-6">
@@ -39,12 +40,43 @@ export function OperationDetail({ id }: { id: string }) {
             {op.kind} on {op.connectionId} · in phase for {formatDuration((op.endedAt ? Date.parse(op.endedAt) : now) - Date.parse(op.phaseChangedAt))}
           </span>
           {op.gone && <span className="rounded bg-slate-200 px-1.5 text-xs dark:bg-slate-700">removed by the engine</span>}
+          <WatchButton operationId={op.id} watched={watch !== null} />
+          <a
+            href={`/api/operations/${encodeURIComponent(op.id)}/bundle`}
+            download
+            className="ml-auto text-sm text-sky-700 hover:underline dark:text-sky-300"
+            title="Operation, timeline, findings, action and playbook runs, versions, config without secrets"
+          >
+            Download support bundle
+          </a>
         </div>
       </header>
       {op.outcome && (
         <p className={`rounded border p-3 text-sm ${outcomeTone}`} data-testid="outcome" role="status">
           {op.outcome}
         </p>
+      )}
+      {attempts.length > 1 && (
+        <nav aria-label="Attempts" className="text-sm">
+          <span className="text-slate-500" data-testid="attempt-of">
+            Attempt {op.attempt} of {attempts.length}:{' '}
+          </span>
+          <ol className="inline-flex flex-wrap gap-3" data-testid="attempts">
+            {attempts.map((a) => (
+              <li key={a.id}>
+                {a.id === op.id ? (
+                  <strong aria-current="page">
+                    #{a.attempt} {a.nativePhase}
+                  </strong>
+                ) : (
+                  <Link href={`/operations/${encodeURIComponent(a.id)}`} className="text-sky-700 hover:underline dark:text-sky-300">
+                    #{a.attempt} {a.nativePhase} ({a.state})
+                  </Link>
+                )}
+              </li>
+            ))}
+          </ol>
+        </nav>
       )}
       <OperationFindings operationId={op.id} />
       <section aria-label="Progress">

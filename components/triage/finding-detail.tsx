@@ -4,7 +4,8 @@ import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { PhaseBadge } from '@/components/common/state-badge';
 import { apiFetch, FindingDetail as DetailSchema } from '@/lib/client/api';
-import { formatTime } from '@/lib/client/format';
+import { formatDuration, formatTime } from '@/lib/client/format';
+import { useNow } from '@/components/common/use-now';
 import { FindingMarks } from './finding-marks';
 import { PlaybookRunView } from './playbook-run-view';
 import { Remedies } from './remedies';
@@ -12,6 +13,7 @@ import { SeverityBadge } from './severity-badge';
 
 /** One finding: what is wrong, the evidence, what is safe to do, and who is on it. */
 export function FindingDetail({ id }: { id: string }) {
+  const now = useNow(1000);
   const q = useQuery({ queryKey: ['finding', id], queryFn: () => apiFetch(DetailSchema, `/api/findings/${encodeURIComponent(id)}`) });
   if (q.error) {
     return (
@@ -35,7 +37,8 @@ export function FindingDetail({ id }: { id: string }) {
           </h1>
         </div>
         <p className="text-sm text-slate-600 dark:text-slate-300">
-          <span data-testid="finding-status">{f.status}</span> · since {formatTime(f.since)} · {f.connectionId}
+          <span data-testid="finding-status">{f.status}</span> · since {formatTime(f.since)}
+          {f.status === 'open' && ` (${formatDuration(now - Date.parse(f.since))})`} · {f.connectionId}
           {f.claim && (
             <>
               {' '}

@@ -39,3 +39,14 @@ export async function scenarioStart(id: string, body: unknown) {
   await rt.collector.connection(SIM_CONNECTION_ID).poller.pollOnce();
   return { operationId: operationId(SIM_CONNECTION_ID, t.id), transferId: t.id };
 }
+
+export const OutageBody = z.strictObject({ seconds: z.number().int().min(1).max(600) });
+
+/** The simulated engine answers 503 for a while: the connection degrades, triage says so. */
+export async function simulateOutage(body: unknown) {
+  const parsed = OutageBody.safeParse(body ?? {});
+  if (!parsed.success) throw fromZodError(parsed.error, 'outage');
+  const rt = await getRuntime();
+  if (!rt.sim) throw new AppError('unsupported', 'the embedded simulator is off (PHASEBOARD_SIMULATOR=off or engines are configured)');
+  return { until: rt.sim.startOutage(parsed.data.seconds) };
+}

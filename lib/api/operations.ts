@@ -35,8 +35,19 @@ export async function operationGet(id: string) {
   const { store } = await getRuntime();
   const operation = await store.getOperation(id);
   if (!operation) throw new AppError('not_found', `no operation "${id}"`);
-  const [timeline, actionRuns] = await Promise.all([store.timeline(id), store.listActionRuns(id)]);
-  return { operation, timeline, actionRuns };
+  const group = operation.attemptOf ?? operation.id;
+  const [timeline, actionRuns, onSubject, watch] = await Promise.all([
+    store.timeline(id),
+    store.listActionRuns(id),
+    store.operationsOnSubject(operation.connectionId, operation.kind, operation.subject.name),
+    store.getWatch(id),
+  ]);
+  // Every attempt at the same thing, first to last; each keeps its own timeline.
+  const attempts = onSubject
+    .filter((o) => o.id === group || o.attemptOf === group)
+    .sort((a, b) => a.attempt - b.attempt)
+    .map((o) => ({ id: o.id, attempt: o.attempt, nativePhase: o.nativePhase, state: o.state, startedAt: o.startedAt, outcome: o.outcome }));
+  return { operation, timeline, actionRuns, attempts, watch };
 }
 
 /** Body of an action request; actions of the current engines take no parameters yet. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { Operation } from '@/lib/model/operation';
+import { Operation, OperationState } from '@/lib/model/operation';
 import { TimelineEvent } from '@/lib/model/timeline';
+import { Delivery, Watch } from '@/lib/notify/types';
 import { Finding, FindingNote, Remedy } from '@/lib/triage/finding';
 import { PlaybookRun, StepPlan } from '@/lib/triage/playbook';
 
@@ -18,7 +19,22 @@ export const ActionRunView = z.object({
 });
 export type ActionRunView = z.infer<typeof ActionRunView>;
 
-export const OperationDetail = z.object({ operation: Operation, timeline: z.array(TimelineEvent), actionRuns: z.array(ActionRunView) });
+export const AttemptView = z.object({ id: z.string(), attempt: z.number(), nativePhase: z.string(), state: OperationState, startedAt: z.string(), outcome: z.string().nullable() });
+
+export const OperationDetail = z.object({
+  operation: Operation,
+  timeline: z.array(TimelineEvent),
+  actionRuns: z.array(ActionRunView),
+  attempts: z.array(AttemptView),
+  watch: Watch.nullable(),
+});
+
+export const NotificationsView = z.object({
+  webhooks: z.array(z.object({ id: z.string(), url: z.string(), events: z.array(z.string()), maxAttempts: z.number() })),
+  deliveries: z.array(Delivery),
+  watches: z.array(Watch),
+});
+export type NotificationsView = z.infer<typeof NotificationsView>;
 export type OperationDetail = z.infer<typeof OperationDetail>;
 
 export const EngineView = z.object({

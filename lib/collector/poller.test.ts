@@ -124,4 +124,22 @@ describe('ConnectionPoller with the simulated oVirt engine', () => {
     expect(seqs).toEqual([1, 2]);
     expect(await store.lastSeq()).toBe(2);
   });
+
+  it('groups the client\'s new transfer on a disk after a failed one as the next attempt', async () => {
+    const { engine, store, c, make } = await setup();
+    const first = engine.startScenario('upload-retried');
+    const { poller } = make(store);
+    for (let i = 0; i < 20; i++) {
+      await poller.pollOnce();
+      c.advance(1000);
+    }
+    const ops = (await store.listOperations({ limit: 10, offset: 0 })).items;
+    const second = ops.find((o) => o.nativeId !== first.id);
+    expect(second).toMatchObject({ attempt: 2, attemptOf: `sim:${first.id}`, subject: { id: first.diskId } });
+    expect(ops.find((o) => o.nativeId === first.id)).toMatchObject({ attempt: 1, attemptOf: null, state: 'cancelled' });
+    // A new transfer after a success is a new job, not an attempt.
+    engine.startScenario('upload-success');
+    await poller.pollOnce();
+    expect((await store.listOperations({ limit: 10, offset: 0 })).items.filter((o) => o.attempt > 1)).toHaveLength(1);
+  });
 });

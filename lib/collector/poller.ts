@@ -3,7 +3,7 @@ import type { EngineAdapter } from '@/lib/engines/types';
 import { publicMessage } from '@/lib/errors/app-error';
 import type { Logger } from '@/lib/log/logger';
 import type { EngineKind, Operation } from '@/lib/model/operation';
-import { isInTransition } from '@/lib/model/operation';
+import { isInTransition, isTerminal } from '@/lib/model/operation';
 import { reduceOperation, type OperationEvent } from '@/lib/model/reduce';
 import type { ConnectionStatus, NewTimelineEntry, Store } from '@/lib/store/types';
 import { diffSnapshots } from './diff';
@@ -170,7 +170,9 @@ export class ConnectionPoller {
       samples: this.samples,
       now: this.now(),
     });
-    const ops = d.changed.map((op) => this.withActions(op));
+    const ops: Operation[] = [];
+    const thisCycle = new Map(d.changed.map((op) => [op.id, op]));
+    for (const op of d.changed) ops.push(this.withActions(this.known.has(op.id) ? op : await this.linkAttempt(op, thisCycle)));
     const entries = [...d.entries];
     const at = new Date(this.now()).toISOString();
     for (const op of d.retired) ops.push(this.withActions(reduceOperation(op, { type: 'vanished', at })));
@@ -197,6 +199,19 @@ export class ConnectionPoller {
     } else {
       this.status = { ...this.status, lastSuccessAt: at };
     }
+  }
+
+  /**
+   * A new operation on a subject whose last operation of the same kind ended
+   * without success is the next attempt at it (a client's retry, or ours).
+   */
+  private async linkAttempt(op: Operation, thisCycle: ReadonlyMap<string, Operation>): Promise<Operation> {
+    // The earlier one may have ended in this very cycle: its new state is not stored yet.
+    const stored = (await this.o.store.operationsOnSubject(op.connectionId, op.kind, op.subject.name)).find((o) => o.id !== op.id && o.subject.id === op.subject.id);
+    const earlier = stored && (thisCycle.get(stored.id) ?? stored);
+    const ended = earlier !== undefined && (earlier.gone || isTerminal(earlier.state));
+    if (!earlier || !ended || earlier.state === 'succeeded') return op;
+    return { ...op, attempt: earlier.attempt + 1, attemptOf: earlier.attemptOf ?? earlier.id };
   }
 
   private async recheckOne(op: Operation): Promise<Operation> {

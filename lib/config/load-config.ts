@@ -1,16 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '@/lib/errors/app-error';
-import { ConfigFile, type ConnectionConfig, type TriageConfig } from './schema';
+import { ConfigFile, type ConnectionConfig, type TriageConfig, type WebhookConfig } from './schema';
 
 /** A connection ready to use: secrets resolved, CA read. Server-side only. */
 export type ResolvedConnection = ConnectionConfig & { password: string; ca?: string; simulated: boolean };
+
+/** A webhook ready to use: secret and CA read. Server-side only. */
+export type ResolvedWebhook = WebhookConfig & { secret: string; ca?: string };
 
 export interface PhaseboardConfig {
   dataDir: string;
   engines: ResolvedConnection[];
   simulator: { enabled: boolean; mix: number; speed: number };
   triage: TriageConfig;
+  webhooks: ResolvedWebhook[];
   /** where the config came from, for the health page */
   source: string;
 }
@@ -43,6 +47,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Phasebo
   if (fromEnv) raw = { ...raw, engines: [...((raw.engines as unknown[] | undefined) ?? []), fromEnv] };
   const simEnv = envSimulator(env);
   if (simEnv) raw = { ...raw, simulator: { ...((raw.simulator as object | undefined) ?? {}), ...simEnv } };
+  if (env.PHASEBOARD_WEBHOOK_URL) {
+    const hook = { id: 'env', url: env.PHASEBOARD_WEBHOOK_URL, secret: env.PHASEBOARD_WEBHOOK_SECRET, secretFile: env.PHASEBOARD_WEBHOOK_SECRET_FILE };
+    const n = (raw.notifications as { webhooks?: unknown[] } | undefined) ?? {};
+    raw = { ...raw, notifications: { ...n, webhooks: [...(n.webhooks ?? []), hook] } };
+  }
   const triageEnv = envTriage(env);
   if (triageEnv) {
     const t = (raw.triage as Record<string, unknown> | undefined) ?? {};
@@ -62,22 +71,30 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Phasebo
     engines: c.engines.map((e, i) => resolveConnection(e, i, cwd)),
     simulator: { enabled: c.simulator.enabled ?? c.engines.length === 0, mix: c.simulator.mix, speed: c.simulator.speed },
     triage: c.triage,
+    webhooks: c.notifications.webhooks.map((w, i) => resolveWebhook(w, i, cwd)),
     source: where,
   };
 }
 
+function readFor(field: string, p: string, cwd: string): string {
+  try {
+    return fs.readFileSync(path.resolve(cwd, p), 'utf8');
+  } catch (err) {
+    throw new AppError('invalid_config', `invalid config: ${field}: cannot read ${p}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { field });
+  }
+}
+
+function resolveWebhook(w: WebhookConfig, i: number, cwd: string): ResolvedWebhook {
+  const at = `notifications.webhooks[${i}]`;
+  const secret = w.secret ?? readFor(`${at}.secretFile`, w.secretFile ?? '', cwd).trim();
+  if (secret.length < 16) throw new AppError('invalid_config', `invalid config: ${at}.secretFile: the secret must have at least 16 characters`, { field: `${at}.secretFile` });
+  const ca = w.caFile ? readFor(`${at}.caFile`, w.caFile, cwd) : undefined;
+  return { ...w, secret, ca };
+}
+
 function resolveConnection(e: ConnectionConfig, i: number, cwd: string): ResolvedConnection {
-  const read = (field: string, p: string) => {
-    try {
-      return fs.readFileSync(path.resolve(cwd, p), 'utf8');
-    } catch (err) {
-      throw new AppError('invalid_config', `invalid config: engines[${i}].${field}: cannot read ${p}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
-        field: `engines[${i}].${field}`,
-      });
-    }
-  };
-  const password = e.password ?? read('passwordFile', e.passwordFile ?? '').trim();
-  const ca = e.caFile ? read('caFile', e.caFile) : undefined;
+  const password = e.password ?? readFor(`engines[${i}].passwordFile`, e.passwordFile ?? '', cwd).trim();
+  const ca = e.caFile ? readFor(`engines[${i}].caFile`, e.caFile, cwd) : undefined;
   if (ca !== undefined && !ca.includes('-----BEGIN CERTIFICATE-----')) {
     throw new AppError('invalid_config', `invalid config: engines[${i}].caFile: ${e.caFile} holds no PEM certificate`, { field: `engines[${i}].caFile` });
   }

@@ -63,11 +63,33 @@ export const TriageConfig = z
   .strict();
 export type TriageConfig = z.infer<typeof TriageConfig>;
 
+export const NotifyEvent = z.enum(['finding.critical', 'operation.failed']);
+export type NotifyEvent = z.infer<typeof NotifyEvent>;
+
+export const WebhookConfig = z
+  .object({
+    id: ConnectionId,
+    /** receives POST JSON; signed with HMAC-SHA256 of the body */
+    url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+    secret: z.string().min(16, 'use at least 16 characters').optional(),
+    /** read the secret from this file instead (kept out of the config) */
+    secretFile: z.string().min(1).optional(),
+    events: z.array(NotifyEvent).min(1).default(['finding.critical', 'operation.failed']),
+    /** PEM file of the receiver's CA; TLS verification is never turned off */
+    caFile: z.string().min(1).optional(),
+    /** attempts per delivery before it is given up (backoff doubles from 1 s, at most 60 s) */
+    maxAttempts: z.number().int().min(1).max(20).default(6),
+  })
+  .strict()
+  .refine((w) => w.secret !== undefined || w.secretFile !== undefined, { message: 'secret or secretFile is required', path: ['secret'] });
+export type WebhookConfig = z.infer<typeof WebhookConfig>;
+
 export const ConfigFile = z
   .object({
     engines: z.array(ConnectionConfig).default([]),
     simulator: SimulatorConfig.default({ mix: 6, speed: 1 }),
     triage: TriageConfig.default({ stallAfterS: 60, expectedPhaseS: { pending: 120, finalizing: 120, running: 1800 } }),
+    notifications: z.object({ webhooks: z.array(WebhookConfig).default([]) }).strict().default({ webhooks: [] }),
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -24,6 +24,11 @@ export interface ActionResult {
   resolution?: Resolution;
 }
 
+export interface EngineInfo {
+  product: string;
+  version: string;
+}
+
 /**
  * What every engine implements. Adapters return data or throw an AppError;
  * they never write the store or publish (the collector records what they return).
@@ -41,6 +46,8 @@ export interface EngineAdapter {
   describeActions(op: Pick<Operation, 'kind' | 'nativePhase' | 'state' | 'gone' | 'details'>): ActionAvailability[];
   /** performs an action; preconditions are checked against the engine first */
   performAction(op: Operation, request: ActionRequest): Promise<ActionResult>;
+  /** the engine's product and version, for support bundles */
+  describeEngine?(): Promise<EngineInfo>;
   /** pushes: calls onChange when the engine says something moved (poll now) */
   subscribe?(onChange: () => void): () => void;
   close(): Promise<void>;

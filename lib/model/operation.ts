@@ -102,6 +102,10 @@ export const Operation = z.object({
   /** one line saying how it ended, e.g. "finalized in 5.2 s" */
   outcome: z.string().nullable(),
   actions: z.array(ActionAvailability),
+  /** 1 for a first try; n for the n-th go at the same subject after earlier ones failed */
+  attempt: z.number().int().positive().default(1),
+  /** the first attempt's operation id, which names the group; null for a first attempt */
+  attemptOf: z.string().nullable().default(null),
   /** store sequence of the last change; SSE ids are these */
   version: z.number().int().nonnegative(),
 });

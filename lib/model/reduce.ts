@@ -37,6 +37,8 @@ export function reduceOperation(op: Operation | undefined, ev: OperationEvent): 
       gone: false,
       outcome: null,
       actions: [],
+      attempt: 1,
+      attemptOf: null,
       version: 0,
     };
   }

@@ -9,6 +9,8 @@ import { logger, type Logger } from '@/lib/log/logger';
 import { OvirtSimServer } from '@/lib/sim/ovirt/server';
 import { openSqliteStore } from '@/lib/store/sqlite-store';
 import type { Store } from '@/lib/store/types';
+import { Notifier } from '@/lib/notify/notifier';
+import { WebhookDispatcher } from '@/lib/notify/webhook';
 import { TriageEvaluator } from '@/lib/triage/evaluator';
 import { GENERIC_PLAYBOOKS } from '@/lib/triage/generic-playbooks';
 import type { RunnerDeps } from '@/lib/triage/playbook-runner';
@@ -20,6 +22,8 @@ export interface Runtime {
   collector: Collector;
   /** findings after every cycle, and the playbooks that remedy them */
   triage: { evaluator: TriageEvaluator; runner: RunnerDeps };
+  /** webhooks and what they were sent */
+  notify: { dispatcher: WebhookDispatcher; notifier: Notifier };
   log: Logger;
   /** the embedded simulator, when it runs */
   sim: OvirtSimServer | null;
@@ -57,6 +61,8 @@ export async function startRuntime(config: PhaseboardConfig = loadConfig()): Pro
   }
   const engineOf = new Map(engines.map((e) => [e.id, e.engine]));
   const triageOf = (connectionId: string) => engineTriage(engineOf.get(connectionId) ?? 'ovirt');
+  const dispatcher = new WebhookDispatcher({ store, webhooks: config.webhooks, log: log.child({ part: 'webhooks' }) });
+  const notifier = new Notifier({ store, bus, dispatcher, log: log.child({ part: 'notify' }) });
   const evaluator = new TriageEvaluator({
     store,
     bus,
@@ -64,6 +70,7 @@ export async function startRuntime(config: PhaseboardConfig = loadConfig()): Pro
     rulesFor: (id) => triageOf(id).rules,
     stallAfterS: config.triage.stallAfterS,
     expectedPhaseS: config.triage.expectedPhaseS,
+    onOpened: notifier.findingOpened,
   });
   const collector = new Collector(
     engines.map((e) => ({
@@ -93,6 +100,8 @@ export async function startRuntime(config: PhaseboardConfig = loadConfig()): Pro
       await evaluator.idle();
     },
   };
+  notifier.start();
+  dispatcher.start();
   await collector.start();
   log.info({ engines: engines.map((e) => e.id), dataDir: config.dataDir, simulator: config.simulator.enabled }, 'phaseboard started');
   return {
@@ -101,6 +110,7 @@ export async function startRuntime(config: PhaseboardConfig = loadConfig()): Pro
     bus,
     collector,
     triage: { evaluator, runner },
+    notify: { dispatcher, notifier },
     log,
     sim,
     connections: engines.map((e) => ({ id: e.id, engine: e.engine, url: e.url, simulated: e.simulated })),
@@ -108,6 +118,8 @@ export async function startRuntime(config: PhaseboardConfig = loadConfig()): Pro
     async stop() {
       await collector.stop();
       await evaluator.idle();
+      notifier.stop();
+      dispatcher.stop();
       await sim?.stop();
       await store.close();
     },

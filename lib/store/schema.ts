@@ -69,4 +69,20 @@ export const SCHEMA = [
   )`,
   `CREATE INDEX IF NOT EXISTS playbook_runs_finding ON playbook_runs (finding_id, started_at)`,
   `CREATE INDEX IF NOT EXISTS playbook_runs_operation ON playbook_runs (operation_id, started_at)`,
+  `CREATE TABLE IF NOT EXISTS watches (
+    operation_id TEXT PRIMARY KEY,
+    data TEXT NOT NULL
+  )`,
+  `CREATE TABLE IF NOT EXISTS webhook_deliveries (
+    id TEXT PRIMARY KEY,
+    webhook_id TEXT NOT NULL,
+    event_key TEXT NOT NULL,
+    status TEXT NOT NULL,
+    next_attempt_at TEXT,
+    created_at TEXT NOT NULL,
+    data TEXT NOT NULL,
+    UNIQUE (webhook_id, event_key)
+  )`,
+  `CREATE INDEX IF NOT EXISTS webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at)`,
+  `CREATE INDEX IF NOT EXISTS webhook_deliveries_created ON webhook_deliveries (created_at)`,
 ];

@@ -4,6 +4,7 @@ import Database from 'libsql';
 import { Operation } from '@/lib/model/operation';
 import { TimelineEntry, type TimelineEvent } from '@/lib/model/timeline';
 import { SCHEMA } from './schema';
+import { sqliteNotifyStore } from './sqlite-notify';
 import { sqliteTriageStore } from './sqlite-triage';
 import type { ActionRun, ConnectionStatus, OperationFilter, Store } from './types';
 
@@ -71,6 +72,7 @@ export function openSqliteStore(dataDir: string): Store {
 
   return {
     ...sqliteTriageStore(db),
+    ...sqliteNotifyStore(db),
 
     async commit({ operations, entries }) {
       const before = seq;
@@ -112,6 +114,13 @@ export function openSqliteStore(dataDir: string): Store {
 
     async trackedOperations(connectionId) {
       const rows = db.prepare('SELECT data FROM operations WHERE connection_id = ? AND gone = 0').all(connectionId) as Row[];
+      return rows.map(toOp);
+    },
+
+    async operationsOnSubject(connectionId, kind, subjectName, limit = 50) {
+      const rows = db
+        .prepare('SELECT data FROM operations WHERE connection_id = ? AND kind = ? AND subject_name = ? ORDER BY version DESC LIMIT ?')
+        .all(connectionId, kind, subjectName, limit) as Row[];
       return rows.map(toOp);
     },
 

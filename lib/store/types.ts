@@ -1,5 +1,6 @@
 import type { ActionName, EngineKind, Operation, OperationKind, OperationState } from '@/lib/model/operation';
 import type { TimelineEntry, TimelineEvent } from '@/lib/model/timeline';
+import type { NotifyStore } from '@/lib/notify/types';
 import type { Finding, FindingNote } from '@/lib/triage/finding';
 import type { PlaybookRun } from '@/lib/triage/playbook';
 
@@ -71,12 +72,14 @@ export interface TriageStore {
  * sequence: timeline events keep theirs, operations carry the last as
  * `version`, so "everything after N" is one query (SSE replay).
  */
-export interface Store extends TriageStore {
+export interface Store extends TriageStore, NotifyStore {
   commit(changes: { operations: Operation[]; entries: NewTimelineEntry[] }): Promise<{ operations: Operation[]; events: TimelineEvent[] }>;
   getOperation(id: string): Promise<Operation | null>;
   listOperations(filter: OperationFilter): Promise<{ items: Operation[]; total: number }>;
   /** operations of a connection the engine still listed at last look */
   trackedOperations(connectionId: string): Promise<Operation[]>;
+  /** operations of one kind on one subject (by name) of a connection, newest first: attempts are found here */
+  operationsOnSubject(connectionId: string, kind: Operation['kind'], subjectName: string, limit?: number): Promise<Operation[]>;
   /** operations of a connection that ended (or were last seen) at or after the given time, newest first */
   endedOperations(connectionId: string, sinceIso: string, limit?: number): Promise<Operation[]>;
   timeline(operationId: string): Promise<TimelineEvent[]>;

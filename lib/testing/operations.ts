@@ -24,6 +24,8 @@ export function operation(over: Partial<Operation> = {}): Operation {
     gone: false,
     outcome: null,
     actions: [],
+    attempt: 1,
+    attemptOf: null,
     version: 1,
     ...over,
   };

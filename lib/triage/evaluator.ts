@@ -20,6 +20,8 @@ export interface EvaluatorOptions {
   stallAfterS?: number;
   /** seconds a phase may last per state until history teaches better */
   expectedPhaseS?: PhaseDefaults;
+  /** each finding as it opens (notifications) */
+  onOpened?: (finding: Finding) => void;
 }
 
 const DAY_MS = 24 * 3600_000;
@@ -150,6 +152,7 @@ export class TriageEvaluator {
     }
     for (const f of changed) await this.o.store.saveFinding(f);
     for (const n of notes) await this.o.store.addFindingNote(n);
+    for (const n of notes) if (n.kind === 'opened') this.o.onOpened?.(changed.find((f) => f.id === n.findingId)!);
     if (changed.length > 0) this.o.bus.publish(changed.map((finding) => ({ type: 'finding' as const, finding })));
     return changed;
   }

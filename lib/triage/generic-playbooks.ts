@@ -6,6 +6,7 @@ export const GENERIC_PLAYBOOKS: readonly Playbook<EngineAdapter>[] = [
   {
     id: 'connection.check',
     title: 'Test the connection now',
+    observesOnly: true,
     description: 'One list call to the engine, as the collector makes: shows whether it answers again, and its error if not.',
     plan: (finding) => [
       {

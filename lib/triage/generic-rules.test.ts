@@ -7,7 +7,7 @@ describe('generic triage rules', () => {
     const op = operation({ progressAt: at(10_000) });
     expect(noProgressRule.evaluate(ruleContext(69_000, { live: [op] }))).toEqual([]);
     const [warn] = noProgressRule.evaluate(ruleContext(71_000, { live: [op] }));
-    expect(warn).toMatchObject({ severity: 'warning', title: 'No progress for 1m 01s while transferring', since: at(10_000), operationId: 'c1:t1' });
+    expect(warn).toMatchObject({ severity: 'warning', title: 'No progress while transferring', explanation: 'The image transfer is transferring but has not moved for 1m 01s (since 2026-01-01T00:00:10.000Z).', since: at(10_000), operationId: 'c1:t1' });
     expect(noProgressRule.evaluate(ruleContext(311_000, { live: [op] }))[0]?.severity).toBe('critical');
   });
 
@@ -23,7 +23,7 @@ describe('generic triage rules', () => {
     const expected = () => ({ ms: 30_000, source: 'history' as const });
     expect(phaseOverdueRule.evaluate(ruleContext(29_000, { live: [op], expectedPhase: expected }))).toEqual([]);
     const [f] = phaseOverdueRule.evaluate(ruleContext(40_000, { live: [op], expectedPhase: expected }));
-    expect(f).toMatchObject({ severity: 'warning', title: 'finalizing_success for 40.0 s, expected at most 30.0 s', since: at(30_000) });
+    expect(f).toMatchObject({ severity: 'warning', title: 'finalizing_success longer than expected (30.0 s)', since: at(30_000) });
     expect(f?.evidence).toContainEqual(expect.objectContaining({ value: '30.0 s (learned from history)' }));
     expect(phaseOverdueRule.evaluate(ruleContext(100_000, { live: [op], expectedPhase: expected }))[0]?.severity).toBe('critical');
     // a transfer moving data is the stall rule's business

@@ -82,13 +82,13 @@ export async function startPlaybook(deps: RunnerDeps, input: { findingId: string
   };
   await save();
   await deps.store.addFindingNote({ findingId: finding.id, at: run.startedAt, by: input.actor, kind: 'playbook', text: `started "${playbook.title}"${input.note ? `: ${input.note}` : ''}` });
-  void execute(deps, run, steps, save, now)
+  void execute(deps, run, steps, save, now, playbook.observesOnly ?? false)
     .catch((e: unknown) => deps.log.error({ err: e, run: run.id }, 'playbook run crashed'))
     .finally(() => running.delete(finding.id));
   return structuredClone(run);
 }
 
-async function execute(deps: RunnerDeps, run: PlaybookRun, steps: PlannedStep<EngineAdapter>[], save: () => Promise<void>, now: () => string) {
+async function execute(deps: RunnerDeps, run: PlaybookRun, steps: PlannedStep<EngineAdapter>[], save: () => Promise<void>, now: () => string, observesOnly: boolean) {
   const finding = (await deps.store.getFinding(run.findingId))!;
   const { adapter, poller } = deps.collector.connection(finding.connectionId);
   const actionDeps: ActionDeps = { store: deps.store, collector: deps.collector, log: deps.log };
@@ -156,4 +156,17 @@ async function execute(deps: RunnerDeps, run: PlaybookRun, steps: PlannedStep<En
   }
   await finish('succeeded', `${steps.length} step(s) done`);
   await deps.evaluateNow(finding.connectionId).catch(() => undefined);
+  if (!observesOnly) await creditFix(deps, run);
+}
+
+/**
+ * The finding may have cleared mid-run (a step's own refresh sees it first);
+ * once a playbook that acts has succeeded, the fix is its doing.
+ */
+async function creditFix(deps: RunnerDeps, run: PlaybookRun) {
+  const f = await deps.store.getFinding(run.findingId);
+  if (f?.status !== 'resolved' || !f.resolution?.startsWith(`condition cleared while playbook "${run.title}"`)) return;
+  const fixed = { ...f, resolution: `fixed by playbook "${run.title}" run by ${run.actor}` };
+  await deps.store.saveFinding(fixed);
+  deps.bus.publish([{ type: 'finding', finding: fixed }]);
 }

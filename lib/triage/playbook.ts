@@ -71,5 +71,7 @@ export interface Playbook<A> {
   id: string;
   title: string;
   description: string;
+  /** it only reads or waits: its success does not mean it fixed anything */
+  observesOnly?: boolean;
   plan(finding: Finding, operation: Operation | null): PlannedStep<A>[];
 }

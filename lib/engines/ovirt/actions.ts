@@ -16,7 +16,22 @@ export function describeTransferActions(op: ActionView): ActionAvailability[] {
   const endedReason = op.gone ? 'the engine no longer lists this transfer' : `the transfer has ended (${phase})`;
   const upload = op.details.direction !== 'download';
   const when = (ok: boolean, reason: string) => (ended ? { enabled: false, reason: endedReason } : ok ? { enabled: true } : { enabled: false, reason });
+  const retry: ActionAvailability[] =
+    ended && op.state !== 'succeeded'
+      ? [
+          {
+            name: 'retry',
+            label: 'Retry',
+            dangerous: false,
+            effect: 'Starts the transfer again.',
+            enabled: false,
+            // phaseboard is not the client: it cannot send (or read) the data again itself.
+            reason: `the data comes from the ${upload ? 'uploading' : 'downloading'} client: start the ${upload ? 'upload' : 'download'} again from the client; the new transfer on this disk shows here as the next attempt`,
+          },
+        ]
+      : [];
   return [
+    ...retry,
     {
       name: 'finalize',
       label: 'Finalize',

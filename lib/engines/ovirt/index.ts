@@ -54,6 +54,13 @@ export function createOvirtAdapter(options: OvirtAdapterOptions): OvirtAdapter {
       return transfers.map((t) => transferSnapshot(t));
     },
 
+    async describeEngine() {
+      const info = (await client.apiRoot()).product_info;
+      const v = info?.version;
+      const version = v ? [v.major, v.minor, v.build, v.revision].filter((x) => x !== undefined).join('.') : 'unknown';
+      return { product: info?.name ?? 'oVirt Engine', version };
+    },
+
     async getOperation(nativeId) {
       const t = await client.imageTransferGet(nativeId);
       return t ? transferSnapshot(t) : null;

@@ -53,7 +53,8 @@ describe('oVirt triage rules against the simulated engine', () => {
     await run(16_000); // idle for more than half the timeout
     const [idle] = await findings('open');
     expect(idle).toMatchObject({ ruleId: 'ovirt.client-inactive', severity: 'warning', operationId: `lab:${tr.id}` });
-    expect(idle?.title).toMatch(/^Client idle for 1\d\.\d s: oVirt pauses this transfer in 1\d\.\d s$/);
+    expect(idle?.title).toBe('Client idle: oVirt pauses this transfer after 30 s without data');
+    expect(idle?.explanation).toMatch(/^No data has been sent for 1\d\.\d s \(since .*\)\. After 30 s without data oVirt pauses the transfer \(paused_system\): in about 1\d\.\d s\.$/);
     await run(16_000); // past the timeout: paused_system
     const open = await findings('open');
     expect(open.map((f) => f.ruleId)).toEqual(['ovirt.paused-system']);
@@ -76,7 +77,8 @@ describe('oVirt triage rules against the simulated engine', () => {
     await run(3000);
     const [stuck] = await findings('open');
     expect(stuck).toMatchObject({ ruleId: 'ovirt.finalizing-stuck', severity: 'critical' });
-    expect(stuck?.title).toMatch(/^Stuck in finalizing_success for 2\d\.\d s \(expected at most 20\.0 s\)$/);
+    expect(stuck?.title).toBe('Stuck in finalizing_success past its expected 20.0 s');
+    expect(stuck?.explanation).toMatch(/^The transfer has been finalizing_success for 2\d\.\d s\./);
     tr.release(engine.now());
     await run(6000);
     expect(await findings('open')).toEqual([]);

@@ -36,7 +36,7 @@ const pausedBySystem: TriageRule = {
           ruleId: 'ovirt.paused-system',
           key: `ovirt.paused-system:${op.id}`,
           severity: paused > 15 * 60_000 ? 'critical' : 'warning',
-          title: `Transfer paused by the engine (paused_system) for ${formatDuration(paused)}`,
+          title: 'Transfer paused by the engine (paused_system)',
           explanation:
             `oVirt paused this ${op.details.direction ?? ''} transfer itself. The disk stays locked and nothing moves until it is resumed or cancelled.`.replace('  ', ' '),
           cause:
@@ -74,9 +74,9 @@ const finalizingStuck: TriageRule = {
             ruleId: 'ovirt.finalizing-stuck',
             key: `ovirt.finalizing-stuck:${op.id}`,
             severity: 'critical',
-            title: `Stuck in ${op.nativePhase} for ${formatDuration(elapsed)} (expected at most ${formatDuration(expected.ms)})`,
+            title: `Stuck in ${op.nativePhase} past its expected ${formatDuration(expected.ms)}`,
             explanation:
-              `Finalizing is the engine's own work: it removes the image ticket, tears the image down on the host, verifies it and unlocks disk ${diskId(op)}. ` +
+              `The transfer has been ${op.nativePhase} for ${formatDuration(elapsed)}. Finalizing is the engine's own work: it removes the image ticket, tears the image down on the host, verifies it and unlocks disk ${diskId(op)}. ` +
               'No client or operator action moves it on; the disk stays locked until it ends.',
             cause: 'An engine task (a VDSM teardown or verify on the host) has not completed, or the engine lost track of it.',
             since: iso(Date.parse(op.phaseChangedAt) + expected.ms),
@@ -162,8 +162,8 @@ const clientInactive: TriageRule = {
           ruleId: 'ovirt.client-inactive',
           key: `ovirt.client-inactive:${op.id}`,
           severity: 'warning',
-          title: `Client idle for ${formatDuration(idleMs)}: oVirt pauses this transfer ${left > 0 ? `in ${formatDuration(left)}` : 'any moment now'}`,
-          explanation: `No data has been ${verb} since ${iso(since)}. After ${timeoutS} s without data oVirt pauses the transfer (paused_system).`,
+          title: `Client idle: oVirt pauses this transfer after ${timeoutS} s without data`,
+          explanation: `No data has been ${verb} for ${formatDuration(idleMs)} (since ${iso(since)}). After ${timeoutS} s without data oVirt pauses the transfer (paused_system)${left > 0 ? `: in about ${formatDuration(left)}` : ''}.`,
           cause: 'The client (upload tool, backup application, browser) stalled, lost its connection to the imageio daemon, or was stopped.',
           since: iso(since),
           ...base(op),
@@ -220,12 +220,14 @@ const playbooks: Playbook<OvirtAdapter>[] = [
   {
     id: 'ovirt.recheck-transfer',
     title: 'Read the transfer and disk again',
+    observesOnly: true,
     description: 'Read-only: asks the engine for the transfer and its disk now.',
     plan: (_f, op) => [readStep(op)],
   },
   {
     id: 'ovirt.wait-finished',
     title: 'Wait for finished_success',
+    observesOnly: true,
     description: 'Polls the transfer every second for up to 60 s, as seed 000 prescribes; the disk status alone is not trusted.',
     plan: (_f, op) => [
       {

@@ -13,6 +13,8 @@ export interface SimDisk {
 export interface StartScenarioOptions {
   speed?: number;
   finalizeBy?: 'client' | 'operator';
+  /** upload to this existing disk instead of a new one (a retry) */
+  diskId?: string;
 }
 
 /** Finished transfers an engine of 4.4.7+ keeps before cleaning them up (at speed 1). */
@@ -36,12 +38,9 @@ export class SimOvirtEngine implements SimWorld {
     const scenario = options.finalizeBy ? { ...base, finalizeBy: options.finalizeBy } : base;
     const speed = options.speed ?? 1;
     this.seq += 1;
-    const disk: SimDisk = {
-      id: randomUUID(),
-      name: `${scenario.id}-${this.seq}`,
-      status: 'locked',
-      provisionedSize: scenario.sizeBytes,
-    };
+    const existing = options.diskId ? this.disks.get(options.diskId) : undefined;
+    const disk: SimDisk = existing ?? { id: randomUUID(), name: `${scenario.id}-${this.seq}`, status: 'locked', provisionedSize: scenario.sizeBytes };
+    disk.status = 'locked';
     this.disks.set(disk.id, disk);
     const t = new SimTransfer(randomUUID(), disk.id, scenario, speed, this.now(), this);
     this.transfers.set(t.id, t);
@@ -53,6 +52,7 @@ export class SimOvirtEngine implements SimWorld {
   listTransfers(): SimTransfer[] {
     const now = this.now();
     for (const t of [...this.transfers.values()]) t.advance(now);
+    this.startFollowUps();
     this.cleanupFinished(now);
     return [...this.transfers.values()];
   }
@@ -86,11 +86,22 @@ export class SimOvirtEngine implements SimWorld {
     this.disks.delete(diskId);
   }
 
+  /** Transfers whose scenario says the client tries again once they finish. */
+  private readonly followedUp = new Set<string>();
+  private startFollowUps(): void {
+    for (const t of [...this.transfers.values()]) {
+      if (!t.scenario.then || !t.phase.startsWith('finished_') || this.followedUp.has(t.id)) continue;
+      this.followedUp.add(t.id);
+      this.startScenario(t.scenario.then, { speed: t.speed, diskId: t.diskId, finalizeBy: 'client' });
+    }
+  }
+
   private cleanupFinished(now: number): void {
     for (const t of this.transfers.values()) {
       const last = t.history.at(-1);
       if (last && last.phase.startsWith('finished_') && now - last.at > KEEP_FINISHED_MS / t.speed) {
         this.transfers.delete(t.id);
+        this.followedUp.delete(t.id);
       }
     }
   }

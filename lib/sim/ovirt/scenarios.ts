@@ -40,6 +40,8 @@ export interface Scenario {
   inactivityTimeoutS: number;
   /** what the client does after initializing */
   body: Step[];
+  /** once this transfer has finished, the client tries again on the same disk with this scenario */
+  then?: string;
 }
 
 const GiB = 1024 ** 3;
@@ -142,6 +144,19 @@ export const SCENARIOS: readonly Scenario[] = [
     finalize: 'stuck',
     inactivityTimeoutS: 60,
     body: [{ send: { to: 1, fullMs: 6_000 } }],
+  },
+  {
+    id: 'upload-retried',
+    title: 'Upload cancelled, then retried by the client',
+    description: 'The client gives up at 30 % (cancelled_user → finished_cleanup), then uploads the same disk again: attempt 2, which succeeds.',
+    direction: 'upload',
+    sizeBytes: 1 * GiB,
+    legacyRemoval: false,
+    finalizeBy: 'client',
+    finalize: 'success',
+    inactivityTimeoutS: 60,
+    body: [{ send: { to: 0.3, fullMs: 10_000 } }, { client: 'cancel' }, { await: 'action' }],
+    then: 'upload-success',
   },
   {
     id: 'slow-unlock',

@@ -75,6 +75,12 @@ export class OvirtSimServer {
     this.mix = { active, speed, stop: active > 0 ? startMix(this.engine, { active, speed }) : () => {} };
   }
 
+  /** Answers 503 to API calls for a while, as an engine restarting does; answers until when. */
+  startOutage(seconds: number): string {
+    this.outageUntil = Date.now() + seconds * 1000;
+    return new Date(this.outageUntil).toISOString();
+  }
+
   /** Forgets every issued token, as an engine restart does. */
   revokeTokens(): void {
     this.tokens.clear();
@@ -208,8 +214,7 @@ export class OvirtSimServer {
     if (method === 'POST' && path === '/sim/outage') {
       const parsed = parseBody(OutageBody, body);
       if (typeof parsed === 'string') return send(res, 400, { error: parsed });
-      this.outageUntil = Date.now() + parsed.seconds * 1000;
-      return send(res, 200, { until: new Date(this.outageUntil).toISOString() });
+      return send(res, 200, { until: this.startOutage(parsed.seconds) });
     }
     if (method === 'POST' && path === '/sim/tokens/revoke') {
       this.revokeTokens();

@@ -10,6 +10,11 @@ rm -rf reports && mkdir -p reports
 npx tsc --noEmit || { echo "test: type check failed"; exit 1; }
 npx next build >reports/build.log 2>&1 || { cat reports/build.log; echo "test: build failed"; exit 1; }
 
+# Real libvirtd + QEMU for the libvirt tests. If they cannot come up, the
+# tests that need them fail with the reason (written by up.sh); nothing skips.
+bash scripts/libvirt/up.sh || echo "test: real libvirt is not up; its tests will fail with the reason"
+trap 'bash scripts/libvirt/down.sh >/dev/null 2>&1' EXIT
+
 npx vitest run --reporter=default --reporter=json --outputFile.json=reports/unit.json
 unit=$?
 npx playwright test

@@ -13,6 +13,8 @@ const ActionAccepted = z.object({ run: z.object({ id: z.string(), action: z.stri
 /** The actions possible now; disabled ones say why. Each asks first. */
 export function ActionBar({ operation }: { operation: Operation }) {
   const [pending, setPending] = useState<ActionAvailability | null>(null);
+  // the one action that takes a value today: a migration's new maximum bandwidth
+  const [bandwidth, setBandwidth] = useState('64');
   // One key per confirmation: a double click or a retried request acts once.
   const key = useRef<string>('');
   const mutation = useMutation({
@@ -20,7 +22,7 @@ export function ActionBar({ operation }: { operation: Operation }) {
       apiFetch(ActionAccepted, `/api/operations/${encodeURIComponent(operation.id)}/actions/${a.name}`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', 'Idempotency-Key': key.current },
-        body: '{}',
+        body: JSON.stringify(a.name === 'set_bandwidth' ? { params: { bandwidthMiBs: Number(bandwidth) } } : {}),
       }),
     onSuccess: (r) => toast.success(`${r.run.action} sent`, { description: 'Its progress shows in the timeline.' }),
     onError: (e) => toast.error('Action refused', { description: e.message }),
@@ -58,7 +60,32 @@ export function ActionBar({ operation }: { operation: Operation }) {
           ))}
       </ul>
       <ConfirmDialog
-        action={pending && { title: `${pending.label} ${operation.subject.name}?`, effect: pending.effect, confirmLabel: `Yes, ${pending.label.toLowerCase()}`, dangerous: pending.dangerous }}
+        action={
+          pending && {
+            title: `${pending.label} ${operation.subject.name}?`,
+            effect:
+              pending.name === 'set_bandwidth' ? (
+                <>
+                  <p>{pending.effect}</p>
+                  <label className="mt-2 block">
+                    New maximum (MiB/s)
+                    <input
+                      type="number"
+                      min={1}
+                      required
+                      value={bandwidth}
+                      onChange={(e) => setBandwidth(e.target.value)}
+                      className="ml-2 w-28 rounded border border-slate-300 bg-white px-2 py-1 dark:border-slate-600 dark:bg-slate-900"
+                    />
+                  </label>
+                </>
+              ) : (
+                pending.effect
+              ),
+            confirmLabel: `Yes, ${pending.label.toLowerCase()}`,
+            dangerous: pending.dangerous,
+          }
+        }
         busy={mutation.isPending}
         onClose={() => !mutation.isPending && setPending(null)}
         onConfirm={() => pending && mutation.mutate(pending)}

@@ -63,6 +63,7 @@ async function check(deps: ActionDeps, input: ActionRequestInput): Promise<Reque
     if (earlier) return { run: earlier, created: false, done: settled(earlier) };
   }
 
+  adapter.checkParams?.(input.action, input.params);
   const fresh = await freshAvailability(adapter, op, input.action);
   if (!fresh.ok) {
     if (fresh.unsupported) throw new AppError('unsupported', fresh.reason);
@@ -91,7 +92,10 @@ async function check(deps: ActionDeps, input: ActionRequestInput): Promise<Reque
     .performAction(op, { action: input.action, params: input.params, correlationId: run.id, log })
     .then(async (result) => {
       const entry = { type: 'action_finished' as const, action: input.action, runId: run.id, ok: result.ok, message: result.message };
-      if (result.resolution) {
+      const current = result.resolution ? await deps.store.getOperation(op.id) : null;
+      // The poller may have seen the job end and resolved it the same way already.
+      const alreadyResolved = current?.gone === true && current.outcome === result.resolution?.message;
+      if (result.resolution && !alreadyResolved) {
         const r = result.resolution;
         await poller.record(op.id, [entry, { type: 'resolved', state: r.state, message: r.message }], {
           type: 'resolved',

@@ -54,4 +54,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PHASEBOARD_SIM_SPEED: 'fast' }, tempDir())).toThrow(/PHASEBOARD_SIM_SPEED must be a number/);
     expect(() => loadConfig({ PHASEBOARD_SIMULATOR: 'yes' }, tempDir())).toThrow(/PHASEBOARD_SIMULATOR must be "on" or "off"/);
   });
+
+  it('takes a libvirt connection by URI and names a bad one', () => {
+    const c = loadConfig({ PHASEBOARD_LIBVIRT_URI: 'qemu+ssh://root@kvm1/system' }, tempDir());
+    expect(c.engines).toEqual([expect.objectContaining({ id: 'libvirt', engine: 'libvirt', uri: 'qemu+ssh://root@kvm1/system' })]);
+    expect(c.simulator.enabled).toBe(false);
+    expect(() => loadConfig({}, withConfig({ engines: [{ id: 'kvm', engine: 'libvirt', uri: 'kvm1.example.com' }] }))).toThrow(
+      /engines\[0\]\.uri: must be a libvirt URI such as qemu:\/\/\/system/,
+    );
+  });
 });

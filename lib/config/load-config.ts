@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '@/lib/errors/app-error';
-import { ConfigFile, type ConnectionConfig, type TriageConfig, type WebhookConfig } from './schema';
+import { ConfigFile, type ConnectionConfig, type LibvirtConnectionConfig, type OvirtConnectionConfig, type TriageConfig, type WebhookConfig } from './schema';
 
 /** A connection ready to use: secrets resolved, CA read. Server-side only. */
-export type ResolvedConnection = ConnectionConfig & { password: string; ca?: string; simulated: boolean };
+export type ResolvedConnection =
+  | (OvirtConnectionConfig & { password: string; ca?: string; simulated: boolean })
+  | (LibvirtConnectionConfig & { simulated: boolean });
 
 /** A webhook ready to use: secret and CA read. Server-side only. */
 export type ResolvedWebhook = WebhookConfig & { secret: string; ca?: string };
@@ -45,6 +47,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Phasebo
   }
   const fromEnv = envConnection(env);
   if (fromEnv) raw = { ...raw, engines: [...((raw.engines as unknown[] | undefined) ?? []), fromEnv] };
+  if (env.PHASEBOARD_LIBVIRT_URI) {
+    const lv = { id: env.PHASEBOARD_LIBVIRT_ID ?? 'libvirt', engine: 'libvirt', uri: env.PHASEBOARD_LIBVIRT_URI };
+    raw = { ...raw, engines: [...((raw.engines as unknown[] | undefined) ?? []), lv] };
+  }
   const simEnv = envSimulator(env);
   if (simEnv) raw = { ...raw, simulator: { ...((raw.simulator as object | undefined) ?? {}), ...simEnv } };
   if (env.PHASEBOARD_WEBHOOK_URL) {
@@ -59,7 +65,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Phasebo
   }
 
   const parsed = ConfigFile.safeParse(raw);
-  const where = [file && `config file ${file}`, fromEnv && 'PHASEBOARD_OVIRT_* variables'].filter(Boolean).join(' + ') || 'defaults';
+  const where =
+    [file && `config file ${file}`, fromEnv && 'PHASEBOARD_OVIRT_* variables', env.PHASEBOARD_LIBVIRT_URI && 'PHASEBOARD_LIBVIRT_URI'].filter(Boolean).join(' + ') || 'defaults';
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue?.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') ?? '';
@@ -93,6 +100,7 @@ function resolveWebhook(w: WebhookConfig, i: number, cwd: string): ResolvedWebho
 }
 
 function resolveConnection(e: ConnectionConfig, i: number, cwd: string): ResolvedConnection {
+  if (e.engine === 'libvirt') return { ...e, simulated: false };
   const password = e.password ?? readFor(`engines[${i}].passwordFile`, e.passwordFile ?? '', cwd).trim();
   const ca = e.caFile ? readFor(`engines[${i}].caFile`, e.caFile, cwd) : undefined;
   if (ca !== undefined && !ca.includes('-----BEGIN CERTIFICATE-----')) {

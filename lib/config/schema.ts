@@ -4,6 +4,16 @@ const ConnectionId = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'use lowercase letters, digits and dashes (it appears in operation ids)');
 
+/** fast (≤ 1 s) while anything is in transition, slow (≥ 10 s) when idle */
+const PollInterval = z
+  .object({
+    fast: z.number().int().min(100).max(1000).default(1000),
+    slow: z.number().int().min(10_000).max(600_000).default(10_000),
+  })
+  .strict()
+  .default({ fast: 1000, slow: 10_000 });
+const RequestTimeout = z.number().int().min(1000).max(120_000).default(15_000);
+
 export const OvirtConnectionConfig = z
   .object({
     id: ConnectionId,
@@ -16,14 +26,8 @@ export const OvirtConnectionConfig = z
     passwordFile: z.string().min(1).optional(),
     /** PEM file of the engine's CA; TLS verification is never turned off */
     caFile: z.string().min(1).optional(),
-    pollIntervalMs: z
-      .object({
-        fast: z.number().int().min(100).max(1000).default(1000),
-        slow: z.number().int().min(10_000).max(600_000).default(10_000),
-      })
-      .strict()
-      .default({ fast: 1000, slow: 10_000 }),
-    timeoutMs: z.number().int().min(1000).max(120_000).default(15_000),
+    pollIntervalMs: PollInterval,
+    timeoutMs: RequestTimeout,
   })
   .strict()
   .refine((c) => c.password !== undefined || c.passwordFile !== undefined, {
@@ -32,7 +36,19 @@ export const OvirtConnectionConfig = z
   });
 export type OvirtConnectionConfig = z.infer<typeof OvirtConnectionConfig>;
 
-export const ConnectionConfig = z.discriminatedUnion('engine', [OvirtConnectionConfig]);
+export const LibvirtConnectionConfig = z
+  .object({
+    id: ConnectionId,
+    engine: z.literal('libvirt'),
+    /** any libvirt URI virsh accepts: qemu:///system, qemu+ssh://host/system, qemu+tls://host/system */
+    uri: z.string().regex(/^[a-z]+(\+[a-z]+)?:\/\/[^\s]*\/(system|session)(\?\S*)?$/, 'must be a libvirt URI such as qemu:///system or qemu+ssh://host/system'),
+    pollIntervalMs: PollInterval,
+    timeoutMs: RequestTimeout,
+  })
+  .strict();
+export type LibvirtConnectionConfig = z.infer<typeof LibvirtConnectionConfig>;
+
+export const ConnectionConfig = z.discriminatedUnion('engine', [OvirtConnectionConfig, LibvirtConnectionConfig]);
 export type ConnectionConfig = z.infer<typeof ConnectionConfig>;
 
 export const SimulatorConfig = z

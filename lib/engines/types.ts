@@ -44,6 +44,8 @@ export interface EngineAdapter {
   resolveVanished(op: Operation): Promise<Resolution>;
   /** which actions are possible in this state, with reasons when not */
   describeActions(op: Pick<Operation, 'kind' | 'nativePhase' | 'state' | 'gone' | 'details'>): ActionAvailability[];
+  /** throws invalid_input naming the bad parameter, before anything is sent */
+  checkParams?(action: ActionName, params: Record<string, unknown>): void;
   /** performs an action; preconditions are checked against the engine first */
   performAction(op: Operation, request: ActionRequest): Promise<ActionResult>;
   /** the engine's product and version, for support bundles */

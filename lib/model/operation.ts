@@ -62,7 +62,7 @@ export const Progress = z.object({
 });
 export type Progress = z.infer<typeof Progress>;
 
-export const ActionName = z.enum(['finalize', 'cancel', 'pause', 'resume', 'retry', 'cleanup', 'pivot']);
+export const ActionName = z.enum(['finalize', 'cancel', 'pause', 'resume', 'retry', 'cleanup', 'pivot', 'set_bandwidth', 'postcopy']);
 export type ActionName = z.infer<typeof ActionName>;
 
 export const ActionAvailability = z.object({

@@ -3,8 +3,7 @@ import { createMemoryBus } from '@/lib/bus/memory-bus';
 import type { Bus } from '@/lib/bus/types';
 import { Collector } from '@/lib/collector/collector';
 import { loadConfig, type PhaseboardConfig, type ResolvedConnection } from '@/lib/config/load-config';
-import { createOvirtAdapter } from '@/lib/engines/ovirt';
-import { engineTriage } from '@/lib/engines/registry';
+import { createAdapter, engineTriage } from '@/lib/engines/registry';
 import { logger, type Logger } from '@/lib/log/logger';
 import { OvirtSimServer } from '@/lib/sim/ovirt/server';
 import { openSqliteStore } from '@/lib/store/sqlite-store';
@@ -78,14 +77,7 @@ export async function startRuntime(config: PhaseboardConfig = loadConfig()): Pro
       engine: e.engine,
       fastMs: e.pollIntervalMs.fast,
       slowMs: e.pollIntervalMs.slow,
-      adapter: createOvirtAdapter({
-        url: e.url,
-        username: e.username,
-        password: e.password,
-        ca: e.ca,
-        timeoutMs: e.timeoutMs,
-        log: log.child({ engine: e.engine, connection: e.id }),
-      }),
+      adapter: createAdapter(e, log.child({ engine: e.engine, connection: e.id })),
     })),
     { store, bus, log, onCycle: evaluator.onCycle },
   );
@@ -113,7 +105,7 @@ export async function startRuntime(config: PhaseboardConfig = loadConfig()): Pro
     notify: { dispatcher, notifier },
     log,
     sim,
-    connections: engines.map((e) => ({ id: e.id, engine: e.engine, url: e.url, simulated: e.simulated })),
+    connections: engines.map((e) => ({ id: e.id, engine: e.engine, url: e.engine === 'ovirt' ? e.url : e.uri, simulated: e.simulated })),
     startedAt: new Date().toISOString(),
     async stop() {
       await collector.stop();

@@ -8,7 +8,7 @@ import type { PlannedStep } from './playbook';
  * A step that runs one operation action. Its precondition is the adapter's
  * own rule for the action, applied to the operation as the engine has it now.
  */
-export function actionStep<A extends EngineAdapter>(o: { action: ActionName; title: string; request: string; changes: string[] }): PlannedStep<A> {
+export function actionStep<A extends EngineAdapter>(o: { action: ActionName; title: string; request: string; changes: string[]; params?: Record<string, unknown> }): PlannedStep<A> {
   return {
     title: o.title,
     request: o.request,
@@ -21,7 +21,7 @@ export function actionStep<A extends EngineAdapter>(o: { action: ActionName; tit
       return fresh.ok ? null : fresh.reason;
     },
     async run(tools) {
-      const run = await tools.action(o.action);
+      const run = await tools.action(o.action, o.params);
       if (run.status !== 'succeeded') throw new AppError('conflict', `${o.action} failed: ${run.message ?? 'no reason given'}`);
       return run.message ?? `${o.action} done`;
     },

@@ -20,7 +20,7 @@ describe('oVirt over HTTPS with a custom CA file', () => {
   const clientFor = (caFile?: string) => {
     const env = { PHASEBOARD_OVIRT_URL: url, PHASEBOARD_OVIRT_USERNAME: 'admin@internal', PHASEBOARD_OVIRT_PASSWORD: 'secret', PHASEBOARD_OVIRT_CA_FILE: caFile };
     const [conn] = loadConfig(env, pki.dir).engines;
-    if (!conn) throw new Error('no connection configured');
+    if (!conn || conn.engine !== 'ovirt') throw new Error('no oVirt connection configured');
     return new OvirtClient({ url: conn.url, username: conn.username, password: conn.password, ca: conn.ca, timeoutMs: 5000, log: logger });
   };
 

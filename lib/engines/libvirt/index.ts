@@ -1,0 +1,229 @@
+import { z } from 'zod';
+import { AppError } from '@/lib/errors/app-error';
+import { fromZodError } from '@/lib/errors/zod-error';
+import type { Logger } from '@/lib/log/logger';
+import type { Operation } from '@/lib/model/operation';
+import type { OperationSnapshot, Resolution } from '@/lib/model/snapshot';
+import type { ActionRequest, ActionResult, EngineAdapter } from '../types';
+import { describeLibvirtActions, migrationSummary } from './actions';
+import { EventWatcher } from './events';
+import { blockJobSnapshot, migrationId, migrationSnapshot } from './normalize';
+import { parseBlockJobRaw, parseDomainDisks, parseDomainNames, parseDomBlkList, parseDomJobInfo, type VirshEvent } from './parse';
+import { Virsh } from './virsh';
+
+export interface LibvirtAdapterOptions {
+  /** qemu:///system, qemu+ssh://host/system, qemu+tls://host/system … */
+  uri: string;
+  timeoutMs?: number;
+  log: Logger;
+  /** false: poll only (tests of the poll path) */
+  events?: boolean;
+  virshBin?: string;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface LibvirtAdapter extends EngineAdapter {
+  readonly virsh: Virsh;
+}
+
+const KEEP_EVENTS = 50;
+const BandwidthParams = z.object({ bandwidthMiBs: z.number().int().min(1).max(1_000_000) });
+const SETTLE_MS = 30_000;
+const EVENT_GRACE_MS = 1500;
+
+/**
+ * libvirt through virsh: works the same for local and remote URIs. Three
+ * virsh processes per poll (domains; their live XML and job info; block job
+ * progress), whatever the number of domains, plus one event stream.
+ */
+export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAdapter {
+  const virsh = new Virsh({ uri: options.uri, timeoutMs: options.timeoutMs ?? 15_000, bin: options.virshBin });
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  /** recent events per domain: how a job that vanished ended */
+  const events = new Map<string, VirshEvent[]>();
+  /** a migration keeps the id it was first seen with */
+  const migrationIds = new Map<string, string>();
+  /** migrations phaseboard aborted (to tell aborted from failed) */
+  const aborted = new Set<string>();
+  /** per migration: data remaining when each iteration was first seen, to tell convergence */
+  const remainingByIteration = new Map<string, Map<number, number>>();
+  const listeners = new Set<() => void>();
+  const watcher =
+    options.events === false
+      ? null
+      : new EventWatcher({
+          uri: options.uri,
+          bin: options.virshBin,
+          log: options.log,
+          onEvent: (e) => {
+            const list = [...(events.get(e.domain) ?? []), e].slice(-KEEP_EVENTS);
+            events.set(e.domain, list);
+            for (const l of listeners) l();
+          },
+        });
+
+  async function snapshotsOf(domains: string[]): Promise<OperationSnapshot[]> {
+    if (domains.length === 0) return [];
+    const info = await virsh.batch(domains.flatMap((d) => [['dumpxml', d], ['domjobinfo', d]]));
+    const disksOf = new Map(domains.map((d, i) => [d, info[2 * i] ? parseDomainDisks(info[2 * i]!) : []]));
+    const jobCmds = domains.flatMap((d) => (disksOf.get(d) ?? []).filter((k) => k.device === 'disk').map((k) => ['blockjob', d, k.target, '--raw']));
+    const jobs = await virsh.batch(jobCmds);
+    const out: OperationSnapshot[] = [];
+    jobCmds.forEach(([, domain = '', target = ''], i) => {
+      const job = parseBlockJobRaw(jobs[i] ?? '');
+      const disk = disksOf.get(domain)?.find((k) => k.target === target);
+      if (job && disk) out.push(blockJobSnapshot(domain, disk, job));
+    });
+    domains.forEach((d, i) => {
+      const job = parseDomJobInfo(info[2 * i + 1] ?? '');
+      if (!job || !/migration/i.test(job.operation) || /incoming/i.test(job.operation)) {
+        migrationIds.delete(d);
+        return;
+      }
+      const id = migrationIds.get(d) ?? migrationId(d, now(), job.elapsedMs);
+      migrationIds.set(d, id);
+      const seen = remainingByIteration.get(id) ?? new Map<number, number>();
+      remainingByIteration.set(id, seen);
+      if (job.iteration !== null && job.dataRemaining !== null && !seen.has(job.iteration)) seen.set(job.iteration, job.dataRemaining);
+      out.push(migrationSnapshot(d, id, job, [...seen.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r)));
+    });
+    return out;
+  }
+
+  const lastBlockEvent = (domain: string, disk: string) =>
+    [...(events.get(domain) ?? [])].reverse().find((e): e is Extract<VirshEvent, { type: 'block-job-2' }> => e.type === 'block-job-2' && e.disk === disk && e.status !== 'ready');
+
+  async function diskSource(domain: string, disk: string): Promise<string | null | undefined> {
+    try {
+      return parseDomBlkList(await virsh.run(['domblklist', domain, '--details'])).find((d) => d.target === disk)?.source ?? null;
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'engine_refused') return undefined; // the domain is gone
+      throw e;
+    }
+  }
+
+  async function resolveBlockJob(op: Operation): Promise<Resolution> {
+    const domain = String(op.details.domain);
+    const disk = String(op.details.disk);
+    const destination = op.details.destination ? String(op.details.destination) : null;
+    const source = String(op.details.source ?? '?');
+    const wasReady = op.nativePhase === 'ready';
+    const ev = lastBlockEvent(domain, disk);
+    const now = await diskSource(domain, disk);
+    if (now === undefined) return { state: 'unknown', message: `domain ${domain} is gone; how the job ended is not known` };
+    if (op.kind === 'block_copy' && destination && now === destination) {
+      return { state: 'succeeded', message: `pivoted: ${domain} ${disk} now runs on ${destination}`, details: { diskSourceNow: now } };
+    }
+    if (ev?.status === 'failed') return { state: 'failed', message: `libvirt reports the ${String(op.details.jobType)} failed; ${disk} stays on ${now}`, details: { diskSourceNow: now } };
+    if (op.kind !== 'block_copy') {
+      if (ev?.status === 'completed') return { state: 'succeeded', message: `${String(op.details.jobType)} completed; ${disk} is ${now}`, details: { diskSourceNow: now } };
+      return { state: 'cancelled', message: `${String(op.details.jobType)} stopped before it completed; ${disk} is ${now}`, details: { diskSourceNow: now } };
+    }
+    const message = wasReady
+      ? `cancelled after ready: ${destination} is left as a point-in-time copy; ${domain} stays on ${now}`
+      : `cancelled before ready: the copy ${destination} is abandoned (incomplete); ${domain} stays on ${now}`;
+    return { state: 'cancelled', message: now === source ? message : `${message} (was ${source})`, details: { diskSourceNow: now } };
+  }
+
+  async function resolveMigration(op: Operation): Promise<Resolution> {
+    const domain = String(op.details.domain);
+    const completed = () => [...(events.get(domain) ?? [])].reverse().find((e): e is Extract<VirshEvent, { type: 'job-completed' }> => e.type === 'job-completed');
+    // The poll may see the job gone a moment before libvirt's job-completed event arrives.
+    for (let waited = 0; watcher && !completed() && waited < EVENT_GRACE_MS; waited += 100) await sleep(100);
+    const done = completed();
+    if (done) return { state: 'succeeded', message: `migrated ${migrationSummary(done.stats)}`.trim(), details: { downtimeMs: done.stats.downtime ?? null } };
+    const present = parseDomainNames(await virsh.run(['list', '--name'])).includes(domain);
+    if (!present) return { state: 'succeeded', message: `migrated: ${domain} left this host` };
+    if (aborted.has(op.nativeId)) return { state: 'cancelled', message: `migration aborted; ${domain} keeps running on the source` };
+    return { state: 'failed', message: `migration ended without completing; ${domain} still runs on the source` };
+  }
+
+  /** Waits until the job is gone from libvirt (after pivot/abort), up to SETTLE_MS. */
+  async function settle(op: Operation, log: (m: string) => void): Promise<void> {
+    const started = now();
+    for (;;) {
+      const fresh = (await snapshotsOf([String(op.details.domain)])).find((s) => s.nativeId === op.nativeId);
+      if (!fresh) return;
+      if (now() - started > SETTLE_MS) throw new AppError('timeout', `the job is still listed ${SETTLE_MS / 1000} s later (${fresh.nativePhase})`);
+      log(`job still listed (${fresh.nativePhase}); waiting`);
+      await sleep(500);
+    }
+  }
+
+  return {
+    engine: 'libvirt',
+    capabilities: { push: watcher !== null },
+    virsh,
+
+    async listOperations() {
+      return snapshotsOf(parseDomainNames(await virsh.run(['list', '--name'])));
+    },
+
+    async getOperation(nativeId) {
+      const domain = nativeId.split('/')[0] ?? '';
+      const names = parseDomainNames(await virsh.run(['list', '--name']));
+      if (!names.includes(domain)) return null;
+      return (await snapshotsOf([domain])).find((s) => s.nativeId === nativeId) ?? null;
+    },
+
+    resolveVanished(op) {
+      return op.kind === 'live_migration' ? resolveMigration(op) : resolveBlockJob(op);
+    },
+
+    describeActions: describeLibvirtActions,
+
+    checkParams(action, params) {
+      if (action !== 'set_bandwidth') return;
+      const r = BandwidthParams.safeParse(params);
+      if (!r.success) throw fromZodError(r.error, 'set_bandwidth params');
+    },
+
+    async performAction(op: Operation, req: ActionRequest): Promise<ActionResult> {
+      const domain = String(op.details.domain);
+      const disk = String(op.details.disk);
+      if (op.kind === 'live_migration' && req.action === 'set_bandwidth') {
+        const mibs = Number(req.params.bandwidthMiBs);
+        req.log(`virsh migrate-setspeed ${domain} ${mibs}`);
+        await virsh.run(['migrate-setspeed', domain, String(mibs)]);
+        return { ok: true, message: `maximum bandwidth set to ${mibs} MiB/s` };
+      }
+      if (op.kind === 'live_migration' && req.action === 'postcopy') {
+        req.log(`virsh migrate-postcopy ${domain}`);
+        await virsh.run(['migrate-postcopy', domain]);
+        return { ok: true, message: 'switched to post-copy' };
+      }
+      if (op.kind === 'live_migration' && req.action === 'cancel') {
+        req.log(`virsh domjobabort ${domain}`);
+        aborted.add(op.nativeId);
+        await virsh.run(['domjobabort', domain]);
+        return { ok: true, message: 'migration abort requested' };
+      }
+      if (req.action === 'pivot' || req.action === 'cancel') {
+        const flag = req.action === 'pivot' ? '--pivot' : '--abort';
+        req.log(`virsh blockjob ${domain} ${disk} ${flag}`);
+        await virsh.run(['blockjob', domain, disk, flag]);
+        await settle(op, req.log);
+        const resolution = await resolveBlockJob({ ...op, nativePhase: op.state === 'ready' ? 'ready' : op.nativePhase });
+        const ok = req.action === 'pivot' ? resolution.state === 'succeeded' : resolution.state === 'cancelled';
+        return { ok, message: resolution.message, resolution };
+      }
+      throw new AppError('unsupported', `libvirt ${op.kind.replace(/_/g, ' ')} has no "${req.action}" action`);
+    },
+
+    subscribe(onChange) {
+      listeners.add(onChange);
+      if (listeners.size === 1) watcher?.start();
+      return () => {
+        listeners.delete(onChange);
+        if (listeners.size === 0) watcher?.stop();
+      };
+    },
+
+    async close() {
+      listeners.clear();
+      watcher?.stop();
+    },
+  };
+}

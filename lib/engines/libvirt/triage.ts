@@ -1,0 +1,144 @@
+import { formatBytes, formatDuration } from '@/lib/client/format';
+import type { Operation } from '@/lib/model/operation';
+import type { FindingDraft } from '@/lib/triage/finding';
+import type { Playbook } from '@/lib/triage/playbook';
+import type { EngineTriage, TriageRule } from '@/lib/triage/rule';
+import { actionStep, manualStep } from '@/lib/triage/steps';
+import type { LibvirtAdapter } from './index';
+
+/** From this iteration on, remaining data that does not shrink means precopy is losing. */
+const CONVERGE_AFTER_ITERATION = 3;
+/** A copy that sits ready this long without a decision is worth a look. */
+const READY_TOO_LONG_MS = 10 * 60_000;
+
+const rate = (bps: number | null) => (bps === null ? 'unknown' : `${formatBytes(bps)}/s`);
+const base = (op: Operation) => ({ connectionId: op.connectionId, operationId: op.id, subjectName: op.subject.name });
+const ev = (label: string, value: unknown, at: string | null = null) => ({ label, value: String(value ?? '—'), at, seq: null });
+
+/** Remaining data at each iteration start: not shrinking over the last three means no convergence. */
+export function notConverging(remaining: number[], dirtyRate: number | null, bandwidth: number | null): boolean {
+  const last = remaining.slice(-CONVERGE_AFTER_ITERATION);
+  const stuck = last.length === CONVERGE_AFTER_ITERATION && last[last.length - 1]! >= last[0]! * 0.9;
+  const outpaced = dirtyRate !== null && bandwidth !== null && bandwidth > 0 && dirtyRate > bandwidth;
+  return stuck || (outpaced && remaining.length >= 2);
+}
+
+const migrationNotConverging: TriageRule = {
+  id: 'libvirt.migration-not-converging',
+  evaluate: (ctx) =>
+    ctx.live
+      .filter((op) => op.kind === 'live_migration' && op.state === 'running' && op.details.postcopyActive !== true)
+      .flatMap((op): FindingDraft[] => {
+        const remaining = String(op.details.remainingPerIteration ?? '')
+          .split(',')
+          .filter(Boolean)
+          .map(Number);
+        const dirty = op.details.dirtyRate === null || op.details.dirtyRate === undefined ? null : Number(op.details.dirtyRate);
+        const bw = op.details.memoryBandwidth === null || op.details.memoryBandwidth === undefined ? null : Number(op.details.memoryBandwidth);
+        if (Number(op.details.iteration ?? 0) < CONVERGE_AFTER_ITERATION || !notConverging(remaining, dirty, bw)) return [];
+        return [
+          {
+            ruleId: 'libvirt.migration-not-converging',
+            key: `libvirt.migration-not-converging:${op.id}`,
+            severity: 'warning',
+            title: `Migration of ${op.subject.name} is not converging`,
+            explanation:
+              `After ${String(op.details.iteration)} iterations the data still to send is not shrinking: the guest dirties memory about as fast as it is copied. ` +
+              'Pre-copy can go on like this forever while the source keeps running.',
+            cause: dirty !== null && bw !== null ? `dirty rate ${rate(dirty)} against a bandwidth of ${rate(bw)}` : 'a busy guest writing memory faster than the link copies it',
+            since: op.phaseChangedAt,
+            ...base(op),
+            evidence: [
+              ev('remaining per iteration', remaining.map((r) => formatBytes(r)).join(' → ')),
+              ev('dirty rate', rate(dirty)),
+              ev('memory bandwidth', rate(bw)),
+              ev('running for', formatDuration(Number(op.details.elapsedMs ?? 0))),
+            ],
+            remedies: [
+              { playbookId: 'libvirt.raise-bandwidth', label: 'Raise the bandwidth', rank: 1, why: 'If the link has room: more bandwidth than the dirty rate lets pre-copy catch up; nothing else changes.' },
+              { playbookId: 'libvirt.postcopy', label: 'Switch to post-copy', rank: 2, why: 'Always converges: the guest moves now and pulls the rest on demand; a network failure meanwhile loses the guest. Needs --postcopy at start.' },
+              { playbookId: 'libvirt.abort-and-retry', label: 'Abort, then migrate again with auto-converge', rank: 3, why: 'The domain stays on the source; a new attempt with --auto-converge throttles the guest CPU until it converges.' },
+            ],
+            supersedes: ['no-progress'],
+          },
+        ];
+      }),
+};
+
+const copyReadyTooLong: TriageRule = {
+  id: 'libvirt.copy-ready-unpivoted',
+  evaluate: (ctx) =>
+    ctx.live
+      .filter((op) => op.kind === 'block_copy' && op.state === 'ready' && ctx.now - Date.parse(op.phaseChangedAt) >= READY_TOO_LONG_MS)
+      .map(
+        (op): FindingDraft => ({
+          ruleId: 'libvirt.copy-ready-unpivoted',
+          key: `libvirt.copy-ready-unpivoted:${op.id}`,
+          severity: 'info',
+          title: `Block copy of ${op.subject.name} has been ready for ${formatDuration(ctx.now - Date.parse(op.phaseChangedAt))} without a pivot`,
+          explanation:
+            `The copy ${String(op.details.destination)} is in sync and libvirt keeps mirroring every write to it until someone decides: ` +
+            'pivot to run on the copy, or cancel to keep it as a point-in-time copy. Until then every guest write costs twice.',
+          cause: 'The tool or person that started the copy did not finish it (a crashed client, a forgotten storage move).',
+          since: op.phaseChangedAt,
+          ...base(op),
+          evidence: [ev('ready since', op.phaseChangedAt, op.phaseChangedAt), ev('source', op.details.source), ev('copy', op.details.destination)],
+          remedies: [
+            { playbookId: 'libvirt.pivot', label: 'Pivot to the copy', rank: 1, why: 'Finishes what the copy was started for: the domain runs on the copy.' },
+            { playbookId: 'libvirt.cancel-copy', label: 'Cancel, keeping a point-in-time copy', rank: 2, why: 'Stops mirroring; the domain stays on its source and the copy is consistent as of now.' },
+          ],
+        }),
+      ),
+};
+
+const domainOf = (op: Operation | null) => String(op?.details.domain ?? '{domain}');
+const diskOf = (op: Operation | null) => String(op?.details.disk ?? '{disk}');
+const playbooks: Playbook<LibvirtAdapter>[] = [
+  {
+    id: 'libvirt.raise-bandwidth',
+    title: 'Raise the migration bandwidth',
+    description: 'Doubles the migration\'s maximum bandwidth (at least 64 MiB/s).',
+    plan: (_f, op) => {
+      const now = Number(op?.details.memoryBandwidth ?? 0);
+      const mibs = Math.max(64, Math.ceil((now * 2) / 1024 ** 2));
+      return [
+        actionStep({
+          action: 'set_bandwidth',
+          params: { bandwidthMiBs: mibs },
+          title: `Set the maximum bandwidth to ${mibs} MiB/s`,
+          request: `virsh migrate-setspeed ${domainOf(op)} ${mibs}`,
+          changes: [`migration of ${domainOf(op)}: max bandwidth`],
+        }),
+      ];
+    },
+  },
+  {
+    id: 'libvirt.postcopy',
+    title: 'Switch the migration to post-copy',
+    description: 'The guest moves to the destination now and fetches the remaining memory on demand.',
+    plan: (_f, op) => [actionStep({ action: 'postcopy', title: 'Switch to post-copy', request: `virsh migrate-postcopy ${domainOf(op)}`, changes: [`domain ${domainOf(op)}: runs on the destination`] })],
+  },
+  {
+    id: 'libvirt.abort-and-retry',
+    title: 'Abort, then migrate again with auto-converge',
+    description: 'Aborts this attempt (the domain stays on the source); the next attempt is started with --auto-converge.',
+    plan: (_f, op) => [
+      actionStep({ action: 'cancel', title: 'Abort the migration', request: `virsh domjobabort ${domainOf(op)}`, changes: [`migration of ${domainOf(op)}: aborted`] }),
+      manualStep({ title: 'Start a new attempt with auto-converge', command: `virsh migrate --live --auto-converge ${domainOf(op)} <destination-uri>`, changes: [`domain ${domainOf(op)}: migrates`] }),
+    ],
+  },
+  {
+    id: 'libvirt.pivot',
+    title: 'Pivot to the copy',
+    description: 'The domain switches to the copy and the job ends.',
+    plan: (_f, op) => [actionStep({ action: 'pivot', title: 'Pivot', request: `virsh blockjob ${domainOf(op)} ${diskOf(op)} --pivot`, changes: [`domain ${domainOf(op)} ${diskOf(op)}: now ${String(op?.details.destination ?? 'the copy')}`] })],
+  },
+  {
+    id: 'libvirt.cancel-copy',
+    title: 'Cancel, keeping a point-in-time copy',
+    description: 'Mirroring stops; the domain stays on its source.',
+    plan: (_f, op) => [actionStep({ action: 'cancel', title: 'Cancel the copy', request: `virsh blockjob ${domainOf(op)} ${diskOf(op)} --abort`, changes: [`block copy to ${String(op?.details.destination ?? 'the copy')}: stopped`] })],
+  },
+];
+
+export const libvirtTriage: EngineTriage<LibvirtAdapter> = { rules: [migrationNotConverging, copyReadyTooLong], playbooks };

@@ -36,6 +36,9 @@ export default defineConfig({
       PHASEBOARD_SIM_MIX: '3',
       PHASEBOARD_LOG_LEVEL: 'warn',
       PHASEBOARD_TRIAGE_FINALIZING_S: '8',
+      // the real libvirtd that scripts/libvirt/up.sh started, beside the embedded oVirt simulator
+      PHASEBOARD_LIBVIRT_URI: 'qemu:///system',
+      PHASEBOARD_SIMULATOR: 'on',
       // e2e/notifications.spec.ts listens here while it runs
       PHASEBOARD_WEBHOOK_URL: `http://127.0.0.1:${WEBHOOK_PORT}/hook`,
       PHASEBOARD_WEBHOOK_SECRET: WEBHOOK_SECRET,

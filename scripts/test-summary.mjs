@@ -10,6 +10,14 @@ if (unitPath && existsSync(unitPath)) {
   passed += u.numPassedTests;
   failed += u.numFailedTests;
   skipped += u.numPendingTests + u.numTodoTests;
+  // A file whose setup failed (say, real libvirt not up) leaves its tests
+  // unrun: those count as failed, not skipped.
+  for (const file of u.testResults ?? []) {
+    if (file.status !== 'failed') continue;
+    const unrun = (file.assertionResults ?? []).filter((a) => a.status === 'pending' || a.status === 'skipped').length;
+    failed += unrun || ((file.assertionResults ?? []).length === 0 ? 1 : 0);
+    skipped -= unrun;
+  }
 } else failed += 1;
 if (e2ePath && existsSync(e2ePath)) {
   const s = JSON.parse(readFileSync(e2ePath, 'utf8')).stats;

@@ -50,10 +50,12 @@ export type EngineView = z.infer<typeof EngineView>;
 
 export const ScenarioView = z.object({
   id: z.string(),
+  engine: z.enum(['ovirt', 'libvirt']),
   title: z.string(),
   description: z.string(),
+  /** upload / download for oVirt; the job (copy, pull, migration …) for libvirt */
   direction: z.string(),
-  finalizeBy: z.enum(['client', 'operator']),
+  finalizeBy: z.enum(['client', 'operator']).nullable(),
   legacyRemoval: z.boolean(),
 });
 export type ScenarioView = z.infer<typeof ScenarioView>;

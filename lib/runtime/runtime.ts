@@ -3,7 +3,11 @@ import { createMemoryBus } from '@/lib/bus/memory-bus';
 import type { Bus } from '@/lib/bus/types';
 import { Collector } from '@/lib/collector/collector';
 import { loadConfig, type PhaseboardConfig, type ResolvedConnection } from '@/lib/config/load-config';
+import { createLibvirtAdapter } from '@/lib/engines/libvirt';
 import { createAdapter, engineTriage } from '@/lib/engines/registry';
+import { SimLibvirtHost } from '@/lib/sim/libvirt/host';
+import { startLibvirtMix } from '@/lib/sim/libvirt/mix';
+import { SimVirshTransport } from '@/lib/sim/libvirt/transport';
 import { logger, type Logger } from '@/lib/log/logger';
 import { OvirtSimServer } from '@/lib/sim/ovirt/server';
 import { openSqliteStore } from '@/lib/store/sqlite-store';
@@ -24,8 +28,9 @@ export interface Runtime {
   /** webhooks and what they were sent */
   notify: { dispatcher: WebhookDispatcher; notifier: Notifier };
   log: Logger;
-  /** the embedded simulator, when it runs */
+  /** the embedded simulators, when they run */
   sim: OvirtSimServer | null;
+  simLibvirt: SimLibvirtHost | null;
   /** public facts about each connection: never credentials */
   connections: { id: string; engine: string; url: string; simulated: boolean }[];
   startedAt: string;
@@ -33,6 +38,8 @@ export interface Runtime {
 }
 
 export const SIM_CONNECTION_ID = 'sim-ovirt';
+export const SIM_LIBVIRT_ID = 'sim-libvirt';
+const SIM_LIBVIRT_URI = 'sim+test:///system';
 
 /** Builds and starts everything: store, bus, simulator (if on), collector. */
 export async function startRuntime(config: PhaseboardConfig = loadConfig()): Promise<Runtime> {
@@ -41,6 +48,8 @@ export async function startRuntime(config: PhaseboardConfig = loadConfig()): Pro
   const bus = createMemoryBus();
   const engines: ResolvedConnection[] = [...config.engines];
   let sim: OvirtSimServer | null = null;
+  let simLibvirt: SimLibvirtHost | null = null;
+  let stopLibvirtMix = () => {};
   if (config.simulator.enabled) {
     // The simulator's credentials are made up per start and stay in this process.
     const password = randomBytes(18).toString('base64url');
@@ -57,6 +66,10 @@ export async function startRuntime(config: PhaseboardConfig = loadConfig()): Pro
       timeoutMs: 15_000,
       simulated: true,
     });
+    // libvirt, simulated in process: the adapter reads the same virsh text from it.
+    simLibvirt = new SimLibvirtHost();
+    if (config.simulator.mix > 0) stopLibvirtMix = startLibvirtMix(simLibvirt, { active: Math.max(1, Math.ceil(config.simulator.mix / 3)), speed: config.simulator.speed });
+    engines.push({ id: SIM_LIBVIRT_ID, engine: 'libvirt', uri: SIM_LIBVIRT_URI, pollIntervalMs: { fast: 1000, slow: 10_000 }, timeoutMs: 15_000, simulated: true });
   }
   const engineOf = new Map(engines.map((e) => [e.id, e.engine]));
   const triageOf = (connectionId: string) => engineTriage(engineOf.get(connectionId) ?? 'ovirt');
@@ -77,7 +90,10 @@ export async function startRuntime(config: PhaseboardConfig = loadConfig()): Pro
       engine: e.engine,
       fastMs: e.pollIntervalMs.fast,
       slowMs: e.pollIntervalMs.slow,
-      adapter: createAdapter(e, log.child({ engine: e.engine, connection: e.id })),
+      adapter:
+        e.id === SIM_LIBVIRT_ID && simLibvirt
+          ? createLibvirtAdapter({ uri: SIM_LIBVIRT_URI, transport: new SimVirshTransport(simLibvirt), log: log.child({ engine: e.engine, connection: e.id }) })
+          : createAdapter(e, log.child({ engine: e.engine, connection: e.id })),
     })),
     { store, bus, log, onCycle: evaluator.onCycle },
   );
@@ -105,6 +121,7 @@ export async function startRuntime(config: PhaseboardConfig = loadConfig()): Pro
     notify: { dispatcher, notifier },
     log,
     sim,
+    simLibvirt,
     connections: engines.map((e) => ({ id: e.id, engine: e.engine, url: e.engine === 'ovirt' ? e.url : e.uri, simulated: e.simulated })),
     startedAt: new Date().toISOString(),
     async stop() {
@@ -112,6 +129,7 @@ export async function startRuntime(config: PhaseboardConfig = loadConfig()): Pro
       await evaluator.idle();
       notifier.stop();
       dispatcher.stop();
+      stopLibvirtMix();
       await sim?.stop();
       await store.close();
     },

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import readline from 'node:readline';
 import type { Logger } from '@/lib/log/logger';
-import { EventLineParser, type VirshEvent } from './parse';
 
 /**
  * One long-running `virsh event --all --loop --timestamp` per connection:
@@ -14,7 +13,7 @@ export class EventWatcher {
   private failures = 0;
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly o: { uri: string; bin?: string; log: Logger; onEvent: (e: VirshEvent) => void }) {}
+  constructor(private readonly o: { uri: string; bin?: string; log: Logger; onLine: (line: string) => void }) {}
 
   start(): void {
     this.stopped = false;
@@ -31,22 +30,14 @@ export class EventWatcher {
   private spawn(): void {
     const child = spawn(this.o.bin ?? 'virsh', ['-c', this.o.uri, 'event', '--all', '--loop', '--timestamp'], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
-    const parser = new EventLineParser((e) => {
-      this.failures = 0;
-      this.o.onEvent(e);
-    });
-    // job-completed continues on indented lines; nothing marks its end but silence.
-    let idle: NodeJS.Timeout | null = null;
     readline.createInterface({ input: child.stdout! }).on('line', (line) => {
-      parser.push(line);
-      if (idle) clearTimeout(idle);
-      idle = setTimeout(() => parser.flush(), 100);
+      this.failures = 0;
+      this.o.onLine(line);
     });
     let stderr = '';
     child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()).slice(-2000));
     child.on('error', (e) => this.o.log.warn({ err: e.message, uri: this.o.uri }, 'virsh event could not start'));
     child.on('close', () => {
-      parser.flush();
       if (this.stopped) return;
       this.failures += 1;
       const wait = Math.min(30_000, 500 * 2 ** Math.min(this.failures, 6));

@@ -6,10 +6,9 @@ import type { Operation } from '@/lib/model/operation';
 import type { OperationSnapshot, Resolution } from '@/lib/model/snapshot';
 import type { ActionRequest, ActionResult, EngineAdapter } from '../types';
 import { describeLibvirtActions, migrationSummary } from './actions';
-import { EventWatcher } from './events';
 import { blockJobSnapshot, migrationId, migrationSnapshot } from './normalize';
-import { parseBlockJobRaw, parseDomainDisks, parseDomainNames, parseDomBlkList, parseDomJobInfo, type VirshEvent } from './parse';
-import { Virsh } from './virsh';
+import { EventLineParser, parseBlockJobRaw, parseDomainDisks, parseDomainNames, parseDomBlkList, parseDomJobInfo, type VirshEvent } from './parse';
+import { Virsh, type VirshTransport } from './virsh';
 
 export interface LibvirtAdapterOptions {
   /** qemu:///system, qemu+ssh://host/system, qemu+tls://host/system … */
@@ -19,12 +18,14 @@ export interface LibvirtAdapterOptions {
   /** false: poll only (tests of the poll path) */
   events?: boolean;
   virshBin?: string;
+  /** another way to reach libvirt (the embedded simulator); real virsh otherwise */
+  transport?: VirshTransport;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
 
 export interface LibvirtAdapter extends EngineAdapter {
-  readonly virsh: Virsh;
+  readonly virsh: VirshTransport;
 }
 
 const KEEP_EVENTS = 50;
@@ -38,7 +39,7 @@ const EVENT_GRACE_MS = 1500;
  * progress), whatever the number of domains, plus one event stream.
  */
 export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAdapter {
-  const virsh = new Virsh({ uri: options.uri, timeoutMs: options.timeoutMs ?? 15_000, bin: options.virshBin });
+  const virsh: VirshTransport = options.transport ?? new Virsh({ uri: options.uri, timeoutMs: options.timeoutMs ?? 15_000, bin: options.virshBin });
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   /** recent events per domain: how a job that vanished ended */
@@ -50,19 +51,22 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
   /** per migration: data remaining when each iteration was first seen, to tell convergence */
   const remainingByIteration = new Map<string, Map<number, number>>();
   const listeners = new Set<() => void>();
-  const watcher =
-    options.events === false
-      ? null
-      : new EventWatcher({
-          uri: options.uri,
-          bin: options.virshBin,
-          log: options.log,
-          onEvent: (e) => {
-            const list = [...(events.get(e.domain) ?? []), e].slice(-KEEP_EVENTS);
-            events.set(e.domain, list);
-            for (const l of listeners) l();
-          },
-        });
+  const pushes = options.events !== false;
+  let watch: { stop(): void } | null = null;
+  const onEvent = (e: VirshEvent) => {
+    events.set(e.domain, [...(events.get(e.domain) ?? []), e].slice(-KEEP_EVENTS));
+    for (const l of listeners) l();
+  };
+  const startWatching = () => {
+    const parser = new EventLineParser(onEvent);
+    // job-completed continues on indented lines; nothing marks its end but silence.
+    let idle: NodeJS.Timeout | null = null;
+    watch = virsh.watchEvents((line) => {
+      parser.push(line);
+      if (idle) clearTimeout(idle);
+      idle = setTimeout(() => parser.flush(), 100);
+    }, options.log);
+  };
 
   async function snapshotsOf(domains: string[]): Promise<OperationSnapshot[]> {
     if (domains.length === 0) return [];
@@ -131,7 +135,7 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
     const domain = String(op.details.domain);
     const completed = () => [...(events.get(domain) ?? [])].reverse().find((e): e is Extract<VirshEvent, { type: 'job-completed' }> => e.type === 'job-completed');
     // The poll may see the job gone a moment before libvirt's job-completed event arrives.
-    for (let waited = 0; watcher && !completed() && waited < EVENT_GRACE_MS; waited += 100) await sleep(100);
+    for (let waited = 0; watch && !completed() && waited < EVENT_GRACE_MS; waited += 100) await sleep(100);
     const done = completed();
     if (done) return { state: 'succeeded', message: `migrated ${migrationSummary(done.stats)}`.trim(), details: { downtimeMs: done.stats.downtime ?? null } };
     const present = parseDomainNames(await virsh.run(['list', '--name'])).includes(domain);
@@ -154,7 +158,7 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
 
   return {
     engine: 'libvirt',
-    capabilities: { push: watcher !== null },
+    capabilities: { push: pushes },
     virsh,
 
     async listOperations() {
@@ -214,16 +218,20 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
 
     subscribe(onChange) {
       listeners.add(onChange);
-      if (listeners.size === 1) watcher?.start();
+      if (pushes && !watch) startWatching();
       return () => {
         listeners.delete(onChange);
-        if (listeners.size === 0) watcher?.stop();
+        if (listeners.size === 0) {
+          watch?.stop();
+          watch = null;
+        }
       };
     },
 
     async close() {
       listeners.clear();
-      watcher?.stop();
+      watch?.stop();
+      watch = null;
     },
   };
 }

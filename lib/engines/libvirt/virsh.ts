@@ -1,6 +1,19 @@
 import { execFile } from 'node:child_process';
 import { AppError } from '@/lib/errors/app-error';
+import type { Logger } from '@/lib/log/logger';
+import { EventWatcher } from './events';
 import { virshError } from './parse';
+
+/**
+ * How the adapter reaches libvirt: virsh commands and the event stream, as
+ * text in virsh's own formats. Real virsh, or the embedded simulator.
+ */
+export interface VirshTransport {
+  run(args: string[]): Promise<string>;
+  batch(commands: string[][]): Promise<string[]>;
+  /** lines as `virsh event --all --loop --timestamp` prints them */
+  watchEvents(onLine: (line: string) => void, log: Logger): { stop(): void };
+}
 
 const SEPARATOR = '@@phaseboard@@';
 
@@ -21,7 +34,7 @@ function quote(arg: string): string {
  * virsh's own error words; `batch` runs many in one virsh process (one
  * connection) and answers each one's output, empty where it failed.
  */
-export class Virsh {
+export class Virsh implements VirshTransport {
   constructor(private readonly o: VirshOptions) {}
 
   run(args: string[]): Promise<string> {
@@ -44,5 +57,11 @@ export class Virsh {
     const out = await this.run([line]);
     const parts = out.split(SEPARATOR);
     return commands.map((_, i) => (parts[i] ?? '').replace(/^\n/, ''));
+  }
+
+  watchEvents(onLine: (line: string) => void, log: Logger): { stop(): void } {
+    const watcher = new EventWatcher({ uri: this.o.uri, bin: this.o.bin, log, onLine });
+    watcher.start();
+    return { stop: () => watcher.stop() };
   }
 }

@@ -1,0 +1,93 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createMemoryBus } from '@/lib/bus/memory-bus';
+import { ConnectionPoller } from '@/lib/collector/poller';
+import { createLibvirtAdapter } from '@/lib/engines/libvirt';
+import { libvirtTriage } from '@/lib/engines/libvirt/triage';
+import { logger } from '@/lib/log/logger';
+import type { Operation } from '@/lib/model/operation';
+import { openSqliteStore } from '@/lib/store/sqlite-store';
+import { tempDir } from '@/lib/testing/temp-dir';
+import { TriageEvaluator } from '@/lib/triage/evaluator';
+import { SimLibvirtHost } from './host';
+import { SimVirshTransport } from './transport';
+
+/** The libvirt adapter, unchanged, against the simulated virsh; one manual clock for both. */
+describe('libvirt flows on the simulator', () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  function setup() {
+    let t = Date.parse('2026-01-01T00:00:00Z');
+    const now = () => t;
+    const host = new SimLibvirtHost(now);
+    const adapter = createLibvirtAdapter({ uri: 'sim+test:///system', log: logger, transport: new SimVirshTransport(host), now, sleep: async (ms) => void (t += ms) });
+    const store = openSqliteStore(tempDir());
+    const bus = createMemoryBus();
+    const evaluator = new TriageEvaluator({ store, bus, log: logger, rulesFor: () => libvirtTriage.rules, now });
+    const poller = new ConnectionPoller({ connectionId: 'sim', engine: 'libvirt', adapter, store, bus, log: logger, fastMs: 1000, slowMs: 10_000, now, onCycle: evaluator.onCycle });
+    cleanups.push(adapter.subscribe!(() => {}), () => store.close());
+    const run = async (ms: number) => {
+      for (let left = ms; left > 0; left -= 1000) {
+        t += Math.min(1000, left);
+        await poller.pollOnce();
+        await evaluator.idle();
+      }
+    };
+    const ops = async () => (await store.listOperations({ limit: 50, offset: 0 })).items;
+    const act = (op: Operation, action: 'pivot' | 'cancel' | 'set_bandwidth', params: Record<string, unknown> = {}) =>
+      adapter.performAction(op, { action, params, correlationId: 't', log: () => {} });
+    return { host, store, run, ops, act };
+  }
+
+  it('copy → ready (libvirt\'s word) → pivot: the domain runs on the copy', async () => {
+    const { host, run, ops, act } = setup();
+    const d = host.startScenario('copy-awaits-pivot'); // 2 GiB at 200 MiB/s
+    await run(3000);
+    const [copying] = await ops();
+    expect(copying).toMatchObject({ kind: 'block_copy', nativePhase: 'copying', state: 'running', details: { destination: `/var/lib/libvirt/images/${d.name}-copy.qcow2` } });
+    expect(copying!.progress!.done).toBeGreaterThan(0);
+    await run(10_000);
+    const [ready] = await ops();
+    expect(ready).toMatchObject({ nativePhase: 'ready', state: 'ready' });
+    const result = await act(ready!, 'pivot');
+    expect(result).toMatchObject({ ok: true, message: `pivoted: ${d.name} vda now runs on /var/lib/libvirt/images/${d.name}-copy.qcow2` });
+  });
+
+  it('tells a copy cancelled before ready from one cancelled after', async () => {
+    const { host, run, ops } = setup();
+    const early = host.startScenario('copy-cancel-before-ready');
+    const late = host.startScenario('copy-cancel-after-ready');
+    await run(30_000);
+    const byDomain = new Map((await ops()).map((o) => [String(o.details.domain), o]));
+    expect(byDomain.get(early.name)).toMatchObject({ state: 'cancelled', gone: true, outcome: expect.stringMatching(/^cancelled before ready: the copy .* is abandoned/) });
+    expect(byDomain.get(late.name)).toMatchObject({ state: 'cancelled', gone: true, outcome: expect.stringMatching(/^cancelled after ready: .* is left as a point-in-time copy/) });
+  });
+
+  it('a converging migration completes with libvirt\'s figures', async () => {
+    const { host, run, ops } = setup();
+    host.startScenario('migration-converging');
+    await run(5000);
+    const [m] = await ops();
+    expect(m).toMatchObject({ kind: 'live_migration', state: 'running' });
+    await run(20_000);
+    const [done] = await ops();
+    expect(done).toMatchObject({ state: 'succeeded', gone: true, outcome: expect.stringMatching(/^migrated in \d+\.\d s, [\d.]+ GiB sent, 3 iterations, downtime \d+ ms$/) });
+  });
+
+  it('flags a migration that does not converge; raising the bandwidth lets it finish', async () => {
+    const { host, store, run, ops, act } = setup();
+    host.startScenario('migration-not-converging'); // 180 MiB/s dirty, 120 MiB/s link
+    await run(70_000);
+    const findings = (await store.listFindings({ status: 'open', limit: 10, offset: 0 })).items;
+    expect(findings.map((f) => f.ruleId)).toEqual(['libvirt.migration-not-converging']);
+    expect(findings[0]?.cause).toBe('dirty rate 180.0 MiB/s against a bandwidth of 120.0 MiB/s');
+    const [m] = await ops();
+    expect(await act(m!, 'set_bandwidth', { bandwidthMiBs: 2000 })).toMatchObject({ ok: true });
+    await run(15_000);
+    const [done] = await ops();
+    expect(done).toMatchObject({ state: 'succeeded', gone: true });
+    expect((await store.listFindings({ status: 'open', limit: 10, offset: 0 })).items).toEqual([]);
+  });
+});

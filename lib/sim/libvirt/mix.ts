@@ -1,0 +1,32 @@
+import type { SimLibvirtHost } from './host';
+
+/** What the embedded default keeps going on the simulated libvirt host. */
+const WEIGHTS: [string, number][] = [
+  ['copy-pivot', 30],
+  ['migration-converging', 25],
+  ['block-pull', 15],
+  ['active-commit', 12],
+  ['copy-cancel-after-ready', 10],
+  ['migration-not-converging', 8],
+];
+
+/** Keeps `active` domains busy with a job or a migration; answers a stop function. */
+export function startLibvirtMix(host: SimLibvirtHost, options: { active: number; speed: number; random?: () => number }): () => void {
+  const random = options.random ?? Math.random;
+  const total = WEIGHTS.reduce((n, [, w]) => n + w, 0);
+  const pick = () => {
+    let r = random() * total;
+    for (const [id, w] of WEIGHTS) if ((r -= w) < 0) return id;
+    return WEIGHTS[0]![0];
+  };
+  const tick = () => {
+    host.advance();
+    // domains whose work is done leave the host (the simulator keeps no idle ones)
+    for (const d of [...host.domains.values()]) if (!d.job && !d.migration) host.domains.delete(d.name);
+    if (host.domains.size < options.active) host.startScenario(pick(), { speed: options.speed });
+  };
+  tick();
+  const timer = setInterval(tick, 3000 / options.speed);
+  timer.unref();
+  return () => clearInterval(timer);
+}

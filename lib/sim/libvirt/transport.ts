@@ -1,0 +1,115 @@
+import { AppError } from '@/lib/errors/app-error';
+import type { VirshTransport } from '@/lib/engines/libvirt/virsh';
+import type { SimDomain, SimLibvirtHost } from './host';
+
+const MiB = 1024 * 1024;
+const mib = (b: number) => `${(b / MiB).toFixed(3)} MiB`;
+
+/**
+ * virsh, simulated: answers the commands the libvirt adapter sends with text
+ * in virsh's own formats, and streams event lines as `virsh event` prints
+ * them, so the adapter runs unchanged against it.
+ */
+export class SimVirshTransport implements VirshTransport {
+  constructor(
+    private readonly host: SimLibvirtHost,
+    private readonly uri = 'sim+test:///system',
+  ) {}
+
+  async run(args: string[]): Promise<string> {
+    this.host.advance();
+    const [cmd = '', name = '', ...rest] = args;
+    const refuse = (message: string) => new AppError('engine_refused', `libvirt ${this.uri}: ${message}`, { engineMessage: message });
+    if (cmd === 'list') return [...this.host.domains.keys()].map((n) => `${n}\n`).join('');
+    const d = this.host.domains.get(name);
+    if (!d) throw refuse(`failed to get domain '${name}'`);
+    const act = (error: string | null, ok = '') => {
+      if (error) throw refuse(error);
+      return ok;
+    };
+    switch (cmd) {
+      case 'dumpxml':
+        return renderXml(d);
+      case 'domjobinfo':
+        return renderJobInfo(d, this.host.now());
+      case 'domblklist':
+        return ` Type   Device   Target   Source\n------------------------------------\n file   disk     vda      ${d.disk.source}\n\n`;
+      case 'blockjob':
+        if (rest.includes('--pivot')) return act(this.host.pivot(d));
+        if (rest.includes('--abort')) return act(this.host.abortJob(d));
+        return d.job ? ` type=${d.job.type}\n bandwidth=${Math.round(d.job.bandwidth / MiB)}\n cur=${d.job.cur}\n end=${d.job.size}\n\n` : '';
+      case 'domjobabort':
+        return act(this.host.abortMigration(d));
+      case 'migrate-setspeed':
+        return act(this.host.setSpeed(d, Number(rest[0])));
+      case 'migrate-postcopy':
+        return act(this.host.postcopy(d));
+    }
+    throw refuse(`unknown command: '${cmd}'`);
+  }
+
+  async batch(commands: string[][]): Promise<string[]> {
+    const out: string[] = [];
+    for (const c of commands) out.push(await this.run(c).catch(() => ''));
+    return out;
+  }
+
+  watchEvents(onLine: (line: string) => void): { stop(): void } {
+    const off = this.host.onEventLine(onLine);
+    // A real libvirtd pushes as things happen; the simulated one moves when looked at.
+    const timer = setInterval(() => this.host.advance(), 250);
+    timer.unref();
+    return {
+      stop: () => {
+        off();
+        clearInterval(timer);
+      },
+    };
+  }
+}
+
+function renderXml(d: SimDomain): string {
+  const j = d.job;
+  const mirror =
+    j && j.mirror
+      ? `\n      <mirror type='file' file='${j.mirror}' format='qcow2' job='${j.scenario.job === 'copy' ? 'copy' : 'active-commit'}'${j.readyAt !== null ? " ready='yes'" : ''}>\n        <format type='qcow2'/>\n        <source file='${j.mirror}'/>\n      </mirror>`
+      : '';
+  return `<domain type='qemu'>
+  <name>${d.name}</name>
+  <devices>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='${d.disk.format}'/>
+      <source file='${d.disk.source}'/>${mirror}
+      <target dev='vda' bus='virtio'/>
+    </disk>
+  </devices>
+</domain>
+`;
+}
+
+function renderJobInfo(d: SimDomain, now: number): string {
+  const m = d.migration;
+  if (!m) return 'Job type:         None        \n\n';
+  const rate = (m.bandwidth * d.speed) / 1000;
+  const inPass = Math.min(m.iterBytes, Math.max(0, (now - m.iterStartedAt) * rate));
+  const processed = m.sentBefore + inPass;
+  const remaining = m.iterBytes - inPass;
+  const rows: [string, string][] = [
+    ['Job type', 'Unbounded'],
+    ['Operation', 'Outgoing migration'],
+    ['Time elapsed', `${Math.round(now - m.startedAt)}         ms`],
+    ['Data processed', mib(processed)],
+    ['Data remaining', mib(remaining)],
+    ['Data total', mib(m.ram)],
+    ['Memory processed', mib(processed)],
+    ['Memory remaining', mib(remaining)],
+    ['Memory total', mib(m.ram)],
+    ['Memory bandwidth', `${mib(m.bandwidth)}/s`],
+    ['Dirty rate', `${Math.round(m.dirtyRate / 4096)}            pages/s`],
+    ['Page size', '4096         bytes'],
+    ['Iteration', String(m.iteration)],
+    ['Postcopy requests', m.postcopy ? '1' : '0'],
+    ['Expected downtime', '300          ms'],
+  ];
+  return `${rows.map(([k, v]) => `${`${k}:`.padEnd(18)}${v}`).join('\n')}\n\n`;
+}

@@ -40,3 +40,43 @@ test('the same flow on the simulated libvirt host, started from the demo page', 
   await expect(page.getByTestId('state').first()).toHaveText('succeeded', { timeout: 30_000 });
   await expect(page.getByTestId('outcome')).toHaveText(/^pivoted: copy-awaits-pivot-\d+ vda now runs on \/var\/lib\/libvirt\/images\/copy-awaits-pivot-\d+-copy\.qcow2$/);
 });
+
+test('start a block copy and a live migration from the UI on real libvirt', async ({ page, request }) => {
+  test.setTimeout(120_000);
+  const env = realLibvirt();
+  const { domain, disk } = createDomain(env, 'ui-start');
+  await page.goto('/engines');
+  const engine = page.locator('[data-testid=engine]').filter({ hasText: 'qemu:///system' });
+  const row = engine.locator(`[data-domain="${domain}"]`);
+  await expect(row).toBeVisible({ timeout: 15_000 });
+
+  await row.getByRole('button', { name: `Copy ${domain} vda` }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByLabel('Destination path')).toHaveValue(path.join(path.dirname(disk), `${domain}-vda-copy.qcow2`));
+  // Seed 004: reusing an existing file with no format makes libvirt probe it.
+  await dialog.getByLabel('reuse existing destination').check();
+  await expect(dialog.getByTestId('copy-warning')).toContainText('will be probed');
+  await dialog.getByLabel('reuse existing destination').uncheck();
+  await expect(dialog.getByTestId('copy-warning')).toHaveCount(0);
+  await dialog.getByLabel('Bandwidth limit (MiB/s, empty: none)').fill('32');
+  await dialog.getByRole('button', { name: 'Start the copy' }).click();
+  await expect(page.getByText('Block Copy started')).toBeVisible();
+  const copyId = `libvirt:${domain}/vda/copy/${path.join(path.dirname(disk), `${domain}-vda-copy.qcow2`)}`;
+  await expect.poll(async () => (await (await request.get(`/api/operations/${encodeURIComponent(copyId)}`)).json()).operation?.state, { timeout: 30_000 }).toBe('ready');
+  virsh(env.srcUri, 'blockjob', domain, 'vda', '--abort');
+
+  await row.getByRole('button', { name: `Migrate ${domain}` }).click();
+  await dialog.getByLabel('Destination libvirt URI').fill(env.dstUri);
+  await dialog.getByLabel('Migration data URI (optional)').fill('tcp://127.0.0.1:49230');
+  await dialog.getByLabel('Bandwidth limit (MiB/s, empty: none)').fill('16');
+  await dialog.getByLabel('unsafe (local disks)').check();
+  await dialog.getByRole('button', { name: 'Start the migration' }).click();
+  await expect(page.getByText(`migration of ${domain} to ${env.dstUri} started`)).toBeVisible();
+  await expect
+    .poll(async () => {
+      const items = (await (await request.get('/api/operations?engine=libvirt&kind=live_migration&limit=200')).json()).items as { details: { domain: string }; state: string }[];
+      return items.find((o) => o.details.domain === domain)?.state;
+    }, { timeout: 40_000 })
+    .toBe('succeeded');
+  expect(virsh(env.dstUri, 'list', '--name')).toContain(domain);
+});

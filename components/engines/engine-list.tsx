@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { useNow } from '@/components/common/use-now';
 import { apiFetch, EngineView } from '@/lib/client/api';
 import { formatDuration } from '@/lib/client/format';
+import { LibvirtStart } from './libvirt-start';
 
 export function EngineList() {
   const now = useNow(1000);
@@ -25,6 +26,7 @@ export function EngineList() {
             <div className="mt-1 font-mono text-xs text-slate-500">{e.url}</div>
             {e.status?.lastSuccessAt && <div className="text-xs text-slate-500">last successful poll {formatDuration(now - Date.parse(e.status.lastSuccessAt))} ago</div>}
             {e.status?.lastError && <div className="text-xs text-rose-700 dark:text-rose-300">{e.status.lastError} ({e.status.consecutiveFailures} failures, retrying with backoff)</div>}
+            {e.engine === 'libvirt' && e.status?.status === 'ok' && <LibvirtStart connectionId={e.id} />}
           </li>
         ))}
       </ul>

@@ -1,4 +1,6 @@
 import 'server-only';
+import { z } from 'zod';
+import { AppError } from '@/lib/errors/app-error';
 import { getRuntime } from '@/lib/runtime/get-runtime';
 
 /** Engine connections with their health; URLs and ids only, never credentials. */
@@ -23,3 +25,27 @@ export async function health() {
     streams: rt.bus.size(),
   };
 }
+
+/** What can be started on a connection (libvirt: domains and disks). */
+export async function engineInventory(id: string) {
+  const rt = await getRuntime();
+  const { adapter } = rt.collector.connection(id);
+  if (!adapter.inventory) throw new AppError('unsupported', `${adapter.engine} connections start nothing from phaseboard`);
+  return adapter.inventory();
+}
+
+/** Starts a block copy or a live migration; the operation then shows up like any other. */
+export async function engineStart(id: string, kind: string, body: unknown, actor: string) {
+  const parsedKind = StartKindSchema.safeParse(kind);
+  if (!parsedKind.success) throw new AppError('invalid_input', `unknown kind "${kind}"; one of block_copy, live_migration`, { field: 'kind' });
+  const rt = await getRuntime();
+  const { adapter, poller } = rt.collector.connection(id);
+  if (!adapter.start) throw new AppError('unsupported', `${adapter.engine} connections start nothing from phaseboard`);
+  const lines: string[] = [];
+  const result = await adapter.start(parsedKind.data, body, (l) => lines.push(l));
+  rt.log.info({ connection: id, kind, actor, commands: lines }, 'operation started from phaseboard');
+  poller.nudge(300);
+  return { ...result, commands: lines };
+}
+
+const StartKindSchema = z.enum(['block_copy', 'live_migration']);

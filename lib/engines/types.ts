@@ -24,6 +24,12 @@ export interface ActionResult {
   resolution?: Resolution;
 }
 
+export type StartKind = 'block_copy' | 'live_migration';
+
+export interface Inventory {
+  domains: { name: string; disks: { target: string; source: string | null; format: string | null; busy: boolean }[]; migrating: boolean }[];
+}
+
 export interface EngineInfo {
   product: string;
   version: string;
@@ -50,6 +56,10 @@ export interface EngineAdapter {
   performAction(op: Operation, request: ActionRequest): Promise<ActionResult>;
   /** the engine's product and version, for support bundles */
   describeEngine?(): Promise<EngineInfo>;
+  /** what can be started from phaseboard (libvirt: domains and their disks); absent when nothing can */
+  inventory?(): Promise<Inventory>;
+  /** starts a new operation; params are checked by the adapter (invalid_input names the field) */
+  start?(kind: StartKind, params: unknown, log: (line: string) => void): Promise<{ message: string; warnings: string[] }>;
   /** pushes: calls onChange when the engine says something moved (poll now) */
   subscribe?(onChange: () => void): () => void;
   close(): Promise<void>;

@@ -6,7 +6,7 @@ import { loadConfig, type PhaseboardConfig, type ResolvedConnection } from '@/li
 import { createLibvirtAdapter } from '@/lib/engines/libvirt';
 import { createAdapter, engineTriage } from '@/lib/engines/registry';
 import { SimLibvirtHost } from '@/lib/sim/libvirt/host';
-import { startLibvirtMix } from '@/lib/sim/libvirt/mix';
+import { IDLE_DOMAINS, startLibvirtMix } from '@/lib/sim/libvirt/mix';
 import { SimVirshTransport } from '@/lib/sim/libvirt/transport';
 import { logger, type Logger } from '@/lib/log/logger';
 import { OvirtSimServer } from '@/lib/sim/ovirt/server';
@@ -68,6 +68,7 @@ export async function startRuntime(config: PhaseboardConfig = loadConfig()): Pro
     });
     // libvirt, simulated in process: the adapter reads the same virsh text from it.
     simLibvirt = new SimLibvirtHost();
+    for (const name of IDLE_DOMAINS) simLibvirt.addIdleDomain(name);
     if (config.simulator.mix > 0) stopLibvirtMix = startLibvirtMix(simLibvirt, { active: Math.max(1, Math.ceil(config.simulator.mix / 3)), speed: config.simulator.speed });
     engines.push({ id: SIM_LIBVIRT_ID, engine: 'libvirt', uri: SIM_LIBVIRT_URI, pollIntervalMs: { fast: 1000, slow: 10_000 }, timeoutMs: 15_000, simulated: true });
   }

@@ -8,6 +8,7 @@ import type { ActionRequest, ActionResult, EngineAdapter } from '../types';
 import { describeLibvirtActions, migrationSummary } from './actions';
 import { blockJobSnapshot, migrationId, migrationSnapshot } from './normalize';
 import { EventLineParser, parseBlockJobRaw, parseDomainDisks, parseDomainNames, parseDomBlkList, parseDomJobInfo, type VirshEvent } from './parse';
+import { BlockCopyParams, blockCopyArgs, copyWarnings, MigrationParams, migrationArgs, parseStart } from './start';
 import { Virsh, type VirshTransport } from './virsh';
 
 export interface LibvirtAdapterOptions {
@@ -48,6 +49,8 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
   const migrationIds = new Map<string, string>();
   /** migrations phaseboard aborted (to tell aborted from failed) */
   const aborted = new Set<string>();
+  /** why a migration phaseboard started failed, in virsh's words, per domain */
+  const startErrors = new Map<string, string>();
   /** per migration: data remaining when each iteration was first seen, to tell convergence */
   const remainingByIteration = new Map<string, Map<number, number>>();
   const listeners = new Set<() => void>();
@@ -141,6 +144,8 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
     const present = parseDomainNames(await virsh.run(['list', '--name'])).includes(domain);
     if (!present) return { state: 'succeeded', message: `migrated: ${domain} left this host` };
     if (aborted.has(op.nativeId)) return { state: 'cancelled', message: `migration aborted; ${domain} keeps running on the source` };
+    const why = startErrors.get(domain);
+    if (why) return { state: 'failed', message: `migration failed: ${why}; ${domain} still runs on the source` };
     return { state: 'failed', message: `migration ended without completing; ${domain} still runs on the source` };
   }
 
@@ -170,6 +175,44 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
       const names = parseDomainNames(await virsh.run(['list', '--name']));
       if (!names.includes(domain)) return null;
       return (await snapshotsOf([domain])).find((s) => s.nativeId === nativeId) ?? null;
+    },
+
+    async inventory() {
+      const domains = parseDomainNames(await virsh.run(['list', '--name']));
+      const info = await virsh.batch(domains.flatMap((d) => [['dumpxml', d], ['domjobinfo', d]]));
+      return {
+        domains: domains.map((name, i) => ({
+          name,
+          disks: (info[2 * i] ? parseDomainDisks(info[2 * i]!) : [])
+            .filter((d) => d.device === 'disk')
+            .map((d) => ({ target: d.target, source: d.source, format: d.format, busy: d.mirror !== null })),
+          migrating: parseDomJobInfo(info[2 * i + 1] ?? '') !== null,
+        })),
+      };
+    },
+
+    async start(kind, params, log) {
+      const poke = () => setTimeout(() => listeners.forEach((l) => l()), 300).unref();
+      if (kind === 'block_copy') {
+        const p = parseStart(BlockCopyParams, params, 'block copy');
+        const args = blockCopyArgs(p);
+        log(`virsh ${args.join(' ')}`);
+        const out = await virsh.run(args);
+        poke();
+        return { message: out.trim() || 'Block Copy started', warnings: copyWarnings(p) };
+      }
+      const p = parseStart(MigrationParams, params, 'live migration');
+      const args = migrationArgs(p);
+      log(`virsh ${args.join(' ')}`);
+      startErrors.delete(p.domain);
+      virsh.background(args).catch((e: unknown) => {
+        const message = e instanceof AppError ? (e.engineMessage ?? e.message) : String(e);
+        startErrors.set(p.domain, message);
+        options.log.warn({ domain: p.domain, err: message }, 'migration failed');
+        listeners.forEach((l) => l());
+      });
+      poke();
+      return { message: `migration of ${p.domain} to ${p.destinationUri} started`, warnings: [] };
     },
 
     resolveVanished(op) {

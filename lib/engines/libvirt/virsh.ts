@@ -11,6 +11,8 @@ import { virshError } from './parse';
 export interface VirshTransport {
   run(args: string[]): Promise<string>;
   batch(commands: string[][]): Promise<string[]>;
+  /** a command that runs until its operation ends (virsh migrate); settles then */
+  background(args: string[]): Promise<void>;
   /** lines as `virsh event --all --loop --timestamp` prints them */
   watchEvents(onLine: (line: string) => void, log: Logger): { stop(): void };
 }
@@ -37,13 +39,13 @@ function quote(arg: string): string {
 export class Virsh implements VirshTransport {
   constructor(private readonly o: VirshOptions) {}
 
-  run(args: string[]): Promise<string> {
+  run(args: string[], timeoutMs = this.o.timeoutMs): Promise<string> {
     return new Promise((resolve, reject) => {
-      execFile(this.o.bin ?? 'virsh', ['-q', '-c', this.o.uri, ...args], { timeout: this.o.timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      execFile(this.o.bin ?? 'virsh', ['-q', '-c', this.o.uri, ...args], { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
         if (!err) return resolve(stdout);
         const e = err as NodeJS.ErrnoException & { killed?: boolean };
         if (e.code === 'ENOENT') return reject(new AppError('engine_unreachable', `virsh is not installed (${this.o.bin ?? 'virsh'} not found)`));
-        if (e.killed) return reject(new AppError('timeout', `virsh ${args[0]} on ${this.o.uri} took longer than ${this.o.timeoutMs} ms`));
+        if (e.killed) return reject(new AppError('timeout', `virsh ${args[0]} on ${this.o.uri} took longer than ${timeoutMs} ms`));
         const message = virshError(stderr);
         const unreachable = /failed to connect|Failed to connect socket|unable to connect|End of file while reading/i.test(message);
         reject(new AppError(unreachable ? 'engine_unreachable' : 'engine_refused', `libvirt ${this.o.uri}: ${message}`, { engineMessage: message }));
@@ -57,6 +59,11 @@ export class Virsh implements VirshTransport {
     const out = await this.run([line]);
     const parts = out.split(SEPARATOR);
     return commands.map((_, i) => (parts[i] ?? '').replace(/^\n/, ''));
+  }
+
+  async background(args: string[]): Promise<void> {
+    // A migration may take hours; its progress is polled, not waited for here.
+    await this.run(args, 24 * 3600_000);
   }
 
   watchEvents(onLine: (line: string) => void, log: Logger): { stop(): void } {

@@ -37,6 +37,8 @@ export interface SimMigration {
 
 export interface SimDomain {
   name: string;
+  /** an idle domain kept for operators to start copies and migrations on */
+  keep: boolean;
   disk: { target: 'vda'; source: string; format: 'qcow2' };
   job: SimBlockJob | null;
   migration: SimMigration | null;
@@ -72,7 +74,7 @@ export class SimLibvirtHost {
     const name = `${scenario.id}-${this.seq}`;
     const speed = options.speed ?? 1;
     const t = this.now();
-    const d: SimDomain = { name, disk: { target: 'vda', source: `/var/lib/libvirt/images/${name}.qcow2`, format: 'qcow2' }, job: null, migration: null, speed };
+    const d: SimDomain = { name, keep: false, disk: { target: 'vda', source: `/var/lib/libvirt/images/${name}.qcow2`, format: 'qcow2' }, job: null, migration: null, speed };
     if (scenario.job === 'migration') {
       d.migration = { scenario, startedAt: t, bandwidth: scenario.bandwidth, dirtyRate: scenario.dirtyRate, ram: scenario.ramBytes, iteration: 1, iterStartedAt: t, iterBytes: scenario.ramBytes, sentBefore: 0, postcopy: false };
     } else {
@@ -81,6 +83,34 @@ export class SimLibvirtHost {
     }
     this.domains.set(name, d);
     return d;
+  }
+
+  /** An idle domain to start copies and migrations on from phaseboard. */
+  addIdleDomain(name: string): SimDomain {
+    const d: SimDomain = { name, keep: true, disk: { target: 'vda', source: `/var/lib/libvirt/images/${name}.qcow2`, format: 'qcow2' }, job: null, migration: null, speed: 1 };
+    this.domains.set(name, d);
+    return d;
+  }
+
+  /** virsh blockcopy on a domain: the copy waits for an operator once ready. */
+  startCopy(d: SimDomain, target: string, bandwidthMiBs: number | null): string | null {
+    this.advance();
+    if (d.job) return `block copy still active: disk 'vda' already in active block job`;
+    const scenario = { ...findLibvirtScenario('copy-awaits-pivot'), id: 'operator-copy' } as BlockScenario;
+    const bandwidth = (bandwidthMiBs ?? 200) * 1024 * 1024;
+    d.job = { scenario, type: 'Block Copy', mirror: target, size: 2 * 1024 ** 3, bandwidth, cur: 0, at: this.now(), readyAt: null };
+    return null;
+  }
+
+  /** virsh migrate from a domain: a guest that converges in a few passes. */
+  startMigration(d: SimDomain, bandwidthMiBs: number | null): string | null {
+    this.advance();
+    if (d.migration) return `operation invalid: domain is already being migrated`;
+    const scenario = findLibvirtScenario('migration-converging') as MigrationScenario;
+    const bandwidth = (bandwidthMiBs ?? 300) * 1024 * 1024;
+    const t = this.now();
+    d.migration = { scenario, startedAt: t, bandwidth, dirtyRate: 40 * 1024 * 1024, ram: 4 * 1024 ** 3, iteration: 1, iterStartedAt: t, iterBytes: 4 * 1024 ** 3, sentBefore: 0, postcopy: false };
+    return null;
   }
 
   /** Moves every domain on to now, sending the events that happen on the way. */

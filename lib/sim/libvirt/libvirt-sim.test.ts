@@ -90,4 +90,21 @@ describe('libvirt flows on the simulator', () => {
     expect(done).toMatchObject({ state: 'succeeded', gone: true });
     expect((await store.listFindings({ status: 'open', limit: 10, offset: 0 })).items).toEqual([]);
   });
+
+  it('starts a copy and a migration on an idle domain through the adapter, as on a real host', async () => {
+    const { host, run, ops } = setup();
+    host.addIdleDomain('sim-vm-a');
+    const adapter = createLibvirtAdapter({ uri: 'sim+test:///system', log: logger, transport: new SimVirshTransport(host), events: false });
+    const inv = await adapter.inventory!();
+    expect(inv.domains).toEqual([{ name: 'sim-vm-a', disks: [{ target: 'vda', source: '/var/lib/libvirt/images/sim-vm-a.qcow2', format: 'qcow2', busy: false }], migrating: false }]);
+    const copy = await adapter.start!('block_copy', { domain: 'sim-vm-a', disk: 'vda', target: '/var/lib/libvirt/images/a-copy.qcow2', bandwidthMiBs: 400 }, () => {});
+    expect(copy).toEqual({ message: 'Block Copy started', warnings: [] });
+    await run(8000);
+    expect((await ops())[0]).toMatchObject({ kind: 'block_copy', state: 'ready', details: { destination: '/var/lib/libvirt/images/a-copy.qcow2' } });
+    await expect(adapter.start!('block_copy', { domain: 'sim-vm-a', disk: 'vda', target: '/x.qcow2' }, () => {})).rejects.toThrow(/already in active block job/);
+    await adapter.start!('live_migration', { domain: 'sim-vm-a', destinationUri: 'qemu+ssh://h2/system', bandwidthMiBs: 1000 }, () => {});
+    await run(30_000);
+    const migration = (await ops()).find((o) => o.kind === 'live_migration');
+    expect(migration).toMatchObject({ state: 'succeeded', gone: true });
+  });
 });

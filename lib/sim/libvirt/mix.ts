@@ -10,6 +10,9 @@ const WEIGHTS: [string, number][] = [
   ['migration-not-converging', 8],
 ];
 
+/** idle domains the simulated host always has, for operators to start work on */
+export const IDLE_DOMAINS = ['sim-vm-a', 'sim-vm-b'];
+
 /** Keeps `active` domains busy with a job or a migration; answers a stop function. */
 export function startLibvirtMix(host: SimLibvirtHost, options: { active: number; speed: number; random?: () => number }): () => void {
   const random = options.random ?? Math.random;
@@ -22,8 +25,11 @@ export function startLibvirtMix(host: SimLibvirtHost, options: { active: number;
   const tick = () => {
     host.advance();
     // domains whose work is done leave the host (the simulator keeps no idle ones)
-    for (const d of [...host.domains.values()]) if (!d.job && !d.migration) host.domains.delete(d.name);
-    if (host.domains.size < options.active) host.startScenario(pick(), { speed: options.speed });
+    for (const d of [...host.domains.values()]) if (!d.keep && !d.job && !d.migration) host.domains.delete(d.name);
+    // two idle domains stay for operators (a migrated one comes back, as a new guest would)
+    for (const name of IDLE_DOMAINS) if (!host.domains.has(name)) host.addIdleDomain(name);
+    const busy = [...host.domains.values()].filter((d) => !d.keep).length;
+    if (busy < options.active) host.startScenario(pick(), { speed: options.speed });
   };
   tick();
   const timer = setInterval(tick, 3000 / options.speed);

@@ -44,8 +44,23 @@ export class SimVirshTransport implements VirshTransport {
         return act(this.host.setSpeed(d, Number(rest[0])));
       case 'migrate-postcopy':
         return act(this.host.postcopy(d));
+      case 'blockcopy': {
+        const bw = rest.indexOf('--bandwidth');
+        return act(this.host.startCopy(d, rest[1] ?? '', bw >= 0 ? Number(rest[bw + 1]) : null), 'Block Copy started\n');
+      }
     }
     throw refuse(`unknown command: '${cmd}'`);
+  }
+
+  /** virsh migrate: the simulated migration starts and is polled like a real one. */
+  async background(args: string[]): Promise<void> {
+    this.host.advance();
+    const bw = args.indexOf('--bandwidth');
+    const domain = args.find((a, i) => i > 0 && !a.startsWith('--') && args[i - 1] !== '--bandwidth' && this.host.domains.has(a));
+    const d = domain ? this.host.domains.get(domain) : undefined;
+    if (!d) throw new AppError('engine_refused', `libvirt ${this.uri}: failed to get domain '${args.at(-2) ?? ''}'`);
+    const error = this.host.startMigration(d, bw >= 0 ? Number(args[bw + 1]) : null);
+    if (error) throw new AppError('engine_refused', `libvirt ${this.uri}: ${error}`, { engineMessage: error });
   }
 
   async batch(commands: string[][]): Promise<string[]> {

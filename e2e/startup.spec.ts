@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { freePort, runToExit, startProcess, stopProcess, type Started } from '../lib/testing/processes';
+import { freePort, runToCompletion, startProcess, stopProcess, type Started } from '../lib/testing/processes';
 
 // These tests start their own servers (a standalone simulator, phaseboard
 // pointed at it by URL) so they can stop and restart them.
@@ -13,7 +13,7 @@ test('an invalid config stops startup with a message naming the bad field', asyn
   const config = path.join(dir, 'phaseboard.config.json');
   fs.writeFileSync(config, JSON.stringify({ engines: [{ id: 'prod', engine: 'ovirt', url: 'https://engine.example/ovirt-engine', username: 'admin@internal', password: 'x', pollIntervalMs: { fast: 5000 } }] }));
   const port = await freePort();
-  const run = await runToExit(process.execPath, [...NEXT, String(port)], { PHASEBOARD_CONFIG: config, PHASEBOARD_DATA_DIR: path.join(dir, 'data') }, 30_000);
+  const run = await runToCompletion(process.execPath, [...NEXT, String(port)], { PHASEBOARD_CONFIG: config, PHASEBOARD_DATA_DIR: path.join(dir, 'data') }, 30_000);
   expect(run.code, run.output).toBe(1);
   expect(run.output).toContain('phaseboard: cannot start: invalid config');
   expect(run.output).toMatch(/engines\[0\]\.pollIntervalMs\.fast: /);

@@ -33,6 +33,7 @@ const KEEP_EVENTS = 50;
 const BandwidthParams = z.object({ bandwidthMiBs: z.number().int().min(1).max(1_000_000) });
 const SETTLE_MS = 30_000;
 const EVENT_GRACE_MS = 1500;
+const START_GRACE_MS = 8000;
 
 /**
  * libvirt through virsh: works the same for local and remote URIs. Three
@@ -205,12 +206,26 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
       const args = migrationArgs(p);
       log(`virsh ${args.join(' ')}`);
       startErrors.delete(p.domain);
-      virsh.background(args).catch((e: unknown) => {
+      const running = virsh.background(args);
+      running.catch((e: unknown) => {
         const message = e instanceof AppError ? (e.engineMessage ?? e.message) : String(e);
         startErrors.set(p.domain, message);
         options.log.warn({ domain: p.domain, err: message }, 'migration failed');
         listeners.forEach((l) => l());
       });
+      // A refusal comes within seconds (bad URI, no post-copy on this host): say it to whoever
+      // started it. Answer as soon as libvirt shows the job, or when the grace is over.
+      let settled = false;
+      void running.then(
+        () => (settled = true),
+        () => (settled = true),
+      );
+      for (let waited = 0; waited < START_GRACE_MS && !settled; waited += 250) {
+        const job = parseDomJobInfo(await virsh.run(['domjobinfo', p.domain]).catch(() => ''));
+        if (job && /migration/i.test(job.operation)) break;
+        await sleep(250);
+      }
+      if (settled) await running;
       poke();
       return { message: `migration of ${p.domain} to ${p.destinationUri} started`, warnings: [] };
     },

@@ -123,4 +123,12 @@ describe('libvirt adapter against real libvirtd + QEMU', { timeout: 90_000 }, ()
     expect(ended).toMatchObject({ state: 'cancelled', outcome: `migration aborted; ${domain} keeps running on the source` });
     expect(virsh(env.srcUri, 'list', '--name')).toContain(domain);
   });
+
+  it('a migration libvirt refuses at once fails with libvirt\'s reason, to whoever started it', async () => {
+    const { domain } = createDomain(env, 'refused');
+    await expect(
+      adapter.start!('live_migration', { domain, destinationUri: 'qemu+unix:///system?socket=/nonexistent/libvirt-sock', unsafe: true }, () => {}),
+    ).rejects.toThrow(/^libvirt qemu:\/\/\/system: .*\/nonexistent\/libvirt-sock/);
+    expect(virsh(env.srcUri, 'list', '--name')).toContain(domain);
+  });
 });

@@ -214,7 +214,7 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
         listeners.forEach((l) => l());
       });
       // A refusal comes within seconds (bad URI, no post-copy on this host): say it to whoever
-      // started it. Answer as soon as libvirt shows the job, or when the grace is over.
+      // started it. Answer once data flows, or when the grace is over.
       let settled = false;
       void running.then(
         () => (settled = true),
@@ -222,7 +222,8 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
       );
       for (let waited = 0; waited < START_GRACE_MS && !settled; waited += 250) {
         const job = parseDomJobInfo(await virsh.run(['domjobinfo', p.domain]).catch(() => ''));
-        if (job && /migration/i.test(job.operation)) break;
+        // a job shows up while libvirt still negotiates with the destination: wait for data to flow
+        if (job && /migration/i.test(job.operation) && (job.dataProcessed ?? 0) > 0) break;
         await sleep(250);
       }
       if (settled) await running;

@@ -80,3 +80,31 @@ test('start a block copy and a live migration from the UI on real libvirt', asyn
     .toBe('succeeded');
   expect(virsh(env.dstUri, 'list', '--name')).toContain(domain);
 });
+
+test('add a libvirt connection by URI from the UI: tried first, then kept; remove it again', async ({ page }) => {
+  test.setTimeout(60_000);
+  const env = realLibvirt();
+  await page.goto('/engines');
+  const form = page.getByRole('form', { name: 'Add a libvirt connection' });
+  await form.getByLabel('Connection id').fill('Bad Id');
+  await form.getByLabel('libvirt URI').fill(env.dstUri);
+  await form.getByRole('button', { name: 'Add libvirt connection' }).click();
+  await expect(page.getByText(/^connection: id: use lowercase letters, digits and dashes/)).toBeVisible();
+
+  await form.getByLabel('Connection id').fill('lab-nowhere');
+  await form.getByLabel('libvirt URI').fill('qemu+unix:///system?socket=/nonexistent/libvirt-sock');
+  await form.getByRole('button', { name: 'Add libvirt connection' }).click();
+  await expect(page.getByText(/libvirt qemu\+unix:\/\/\/system\?socket=\/nonexistent\/libvirt-sock: .*\/nonexistent\/libvirt-sock/)).toBeVisible();
+
+  await form.getByLabel('Connection id').fill('lab-dst');
+  await form.getByLabel('libvirt URI').fill(env.dstUri);
+  await form.getByRole('button', { name: 'Add libvirt connection' }).click();
+  await expect(page.getByText('Connection lab-dst added')).toBeVisible();
+  const engine = page.locator('[data-testid=engine]').filter({ hasText: 'lab-dst' });
+  await expect(engine).toHaveAttribute('data-status', 'ok', { timeout: 15_000 });
+  await expect(engine.getByTestId('domains')).toBeVisible();
+
+  await engine.getByRole('button', { name: 'Remove connection lab-dst' }).click();
+  await expect(page.getByText('Connection lab-dst removed')).toBeVisible();
+  await expect(page.locator('[data-testid=engine]').filter({ hasText: 'lab-dst' })).toHaveCount(0);
+});

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { useNow } from '@/components/common/use-now';
 import { apiFetch, EngineView } from '@/lib/client/api';
 import { formatDuration } from '@/lib/client/format';
+import { AddConnection, RemoveConnection } from './add-connection';
 import { LibvirtStart } from './libvirt-start';
 
 export function EngineList() {
@@ -14,6 +15,7 @@ export function EngineList() {
     <section className="space-y-4">
       <h1 className="text-xl font-semibold">Engine connections</h1>
       {q.error && <p role="alert">{q.error.message}</p>}
+      <AddConnection />
       <ul className="space-y-2">
         {q.data?.engines.map((e) => (
           <li key={e.id} className="rounded-lg border border-slate-200 p-4 dark:border-slate-700" data-testid="engine" data-status={e.status?.status}>
@@ -22,6 +24,7 @@ export function EngineList() {
               <span className="text-xs text-slate-500">{e.engine}</span>
               {e.simulated && <span className="rounded bg-violet-100 px-1.5 text-xs text-violet-800 dark:bg-violet-900 dark:text-violet-200">simulator</span>}
               <span className={`rounded px-1.5 text-xs ${e.status?.status === 'degraded' ? 'bg-rose-100 text-rose-800' : 'bg-emerald-100 text-emerald-800'}`}>{e.status?.status ?? 'unknown'}</span>
+              {e.added && <RemoveConnection id={e.id} />}
             </div>
             <div className="mt-1 font-mono text-xs text-slate-500">{e.url}</div>
             {e.status?.lastSuccessAt && <div className="text-xs text-slate-500">last successful poll {formatDuration(now - Date.parse(e.status.lastSuccessAt))} ago</div>}

@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { AppError } from '@/lib/errors/app-error';
+import { addConnection, removeConnection } from '@/lib/runtime/connections';
 import { getRuntime } from '@/lib/runtime/get-runtime';
 
 /** Engine connections with their health; URLs and ids only, never credentials. */
@@ -49,3 +50,11 @@ export async function engineStart(id: string, kind: string, body: unknown, actor
 }
 
 const StartKindSchema = z.enum(['block_copy', 'live_migration']);
+
+export async function engineAdd(body: unknown, actor: string) {
+  return addConnection(await getRuntime(), body, actor);
+}
+
+export async function engineRemove(id: string, actor: string) {
+  return removeConnection(await getRuntime(), id, actor);
+}

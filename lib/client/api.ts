@@ -42,6 +42,8 @@ export const EngineView = z.object({
   engine: z.string(),
   url: z.string(),
   simulated: z.boolean(),
+  /** added from the UI (removable here) */
+  added: z.boolean(),
   status: z
     .object({ status: z.enum(['ok', 'degraded', 'starting']), lastSuccessAt: z.string().nullable(), lastError: z.string().nullable(), consecutiveFailures: z.number() })
     .nullable(),

@@ -18,23 +18,42 @@ export interface CollectedConnection {
 export class Collector {
   private readonly pollers = new Map<string, { poller: ConnectionPoller; adapter: EngineAdapter }>();
 
-  constructor(connections: CollectedConnection[], deps: { store: Store; bus: Bus; log: Logger; now?: () => number; onCycle?: (view: CycleView) => void }) {
-    for (const c of connections) {
-      const poller = new ConnectionPoller({
-        connectionId: c.id,
-        engine: c.engine,
-        adapter: c.adapter,
-        store: deps.store,
-        bus: deps.bus,
-        log: deps.log.child({ connection: c.id }),
-        fastMs: c.fastMs,
-        slowMs: c.slowMs,
-        now: deps.now,
-        onCycle: deps.onCycle,
-      });
-      c.adapter.subscribe?.(() => poller.nudge(0));
-      this.pollers.set(c.id, { poller, adapter: c.adapter });
-    }
+  constructor(
+    connections: CollectedConnection[],
+    private readonly deps: { store: Store; bus: Bus; log: Logger; now?: () => number; onCycle?: (view: CycleView) => void },
+  ) {
+    for (const c of connections) this.register(c);
+  }
+
+  private register(c: CollectedConnection): ConnectionPoller {
+    const poller = new ConnectionPoller({
+      connectionId: c.id,
+      engine: c.engine,
+      adapter: c.adapter,
+      store: this.deps.store,
+      bus: this.deps.bus,
+      log: this.deps.log.child({ connection: c.id }),
+      fastMs: c.fastMs,
+      slowMs: c.slowMs,
+      now: this.deps.now,
+      onCycle: this.deps.onCycle,
+    });
+    c.adapter.subscribe?.(() => poller.nudge(0));
+    this.pollers.set(c.id, { poller, adapter: c.adapter });
+    return poller;
+  }
+
+  /** A connection added while running (from the UI). */
+  async add(c: CollectedConnection): Promise<void> {
+    if (this.pollers.has(c.id)) throw new AppError('conflict', `there is already a connection "${c.id}"`);
+    await this.register(c).start();
+  }
+
+  async remove(id: string): Promise<void> {
+    const c = this.connection(id);
+    c.poller.stop();
+    await c.adapter.close();
+    this.pollers.delete(id);
   }
 
   async start(): Promise<void> {

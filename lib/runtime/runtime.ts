@@ -3,6 +3,8 @@ import { createMemoryBus } from '@/lib/bus/memory-bus';
 import type { Bus } from '@/lib/bus/types';
 import { Collector } from '@/lib/collector/collector';
 import { loadConfig, type PhaseboardConfig, type ResolvedConnection } from '@/lib/config/load-config';
+import { LibvirtConnectionConfig } from '@/lib/config/schema';
+import type { EngineKind } from '@/lib/model/operation';
 import { createLibvirtAdapter } from '@/lib/engines/libvirt';
 import { createAdapter, engineTriage } from '@/lib/engines/registry';
 import { SimLibvirtHost } from '@/lib/sim/libvirt/host';
@@ -32,7 +34,9 @@ export interface Runtime {
   sim: OvirtSimServer | null;
   simLibvirt: SimLibvirtHost | null;
   /** public facts about each connection: never credentials */
-  connections: { id: string; engine: string; url: string; simulated: boolean }[];
+  connections: { id: string; engine: string; url: string; simulated: boolean; added: boolean }[];
+  /** which engine each connection id speaks (connections added at run time included) */
+  engineOf: Map<string, EngineKind>;
   startedAt: string;
   stop(): Promise<void>;
 }
@@ -72,7 +76,18 @@ export async function startRuntime(config: PhaseboardConfig = loadConfig()): Pro
     if (config.simulator.mix > 0) stopLibvirtMix = startLibvirtMix(simLibvirt, { active: Math.max(1, Math.ceil(config.simulator.mix / 3)), speed: config.simulator.speed });
     engines.push({ id: SIM_LIBVIRT_ID, engine: 'libvirt', uri: SIM_LIBVIRT_URI, pollIntervalMs: { fast: 1000, slow: 10_000 }, timeoutMs: 15_000, simulated: true });
   }
-  const engineOf = new Map(engines.map((e) => [e.id, e.engine]));
+  // Connections added from the UI, kept in the store; the config file's win on a clash.
+  const added = new Set<string>();
+  for (const c of await store.listConnectionConfigs()) {
+    const parsed = LibvirtConnectionConfig.safeParse({ id: c.id, engine: c.engine, uri: c.uri });
+    if (!parsed.success || engines.some((e) => e.id === c.id)) {
+      log.warn({ connection: c.id }, 'skipping a stored connection: invalid, or its id is taken by the config');
+      continue;
+    }
+    engines.push({ ...parsed.data, simulated: false });
+    added.add(c.id);
+  }
+  const engineOf = new Map<string, EngineKind>(engines.map((e) => [e.id, e.engine]));
   const triageOf = (connectionId: string) => engineTriage(engineOf.get(connectionId) ?? 'ovirt');
   const dispatcher = new WebhookDispatcher({ store, webhooks: config.webhooks, log: log.child({ part: 'webhooks' }) });
   const notifier = new Notifier({ store, bus, dispatcher, log: log.child({ part: 'notify' }) });
@@ -123,7 +138,8 @@ export async function startRuntime(config: PhaseboardConfig = loadConfig()): Pro
     log,
     sim,
     simLibvirt,
-    connections: engines.map((e) => ({ id: e.id, engine: e.engine, url: e.engine === 'ovirt' ? e.url : e.uri, simulated: e.simulated })),
+    connections: engines.map((e) => ({ id: e.id, engine: e.engine, url: e.engine === 'ovirt' ? e.url : e.uri, simulated: e.simulated, added: added.has(e.id) })),
+    engineOf,
     startedAt: new Date().toISOString(),
     async stop() {
       await collector.stop();

@@ -85,4 +85,8 @@ export const SCHEMA = [
   )`,
   `CREATE INDEX IF NOT EXISTS webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at)`,
   `CREATE INDEX IF NOT EXISTS webhook_deliveries_created ON webhook_deliveries (created_at)`,
+  `CREATE TABLE IF NOT EXISTS connection_configs (
+    id TEXT PRIMARY KEY,
+    data TEXT NOT NULL
+  )`,
 ];

@@ -6,7 +6,7 @@ import { TimelineEntry, type TimelineEvent } from '@/lib/model/timeline';
 import { SCHEMA } from './schema';
 import { sqliteNotifyStore } from './sqlite-notify';
 import { sqliteTriageStore } from './sqlite-triage';
-import type { ActionRun, ConnectionStatus, OperationFilter, Store } from './types';
+import type { ActionRun, AddedConnection, ConnectionStatus, OperationFilter, Store } from './types';
 
 type Row = Record<string, unknown>;
 
@@ -147,6 +147,19 @@ export function openSqliteStore(dataDir: string): Store {
 
     async saveConnectionStatus(s: ConnectionStatus) {
       db.prepare('INSERT INTO connections (id, data) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data').run(s.id, JSON.stringify(s));
+    },
+
+    async saveConnectionConfig(c) {
+      db.prepare('INSERT INTO connection_configs (id, data) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data').run(c.id, JSON.stringify(c));
+    },
+
+    async listConnectionConfigs() {
+      return (db.prepare('SELECT data FROM connection_configs ORDER BY id').all() as Row[]).map((r) => JSON.parse(String(r.data)) as AddedConnection);
+    },
+
+    async deleteConnectionConfig(id) {
+      db.prepare('DELETE FROM connection_configs WHERE id = ?').run(id);
+      db.prepare('DELETE FROM connections WHERE id = ?').run(id);
     },
 
     async listConnectionStatus() {

@@ -30,6 +30,15 @@ export interface ConnectionStatus {
   consecutiveFailures: number;
 }
 
+/** A connection someone added from phaseboard: libvirt URIs carry no secret. */
+export interface AddedConnection {
+  id: string;
+  engine: 'libvirt';
+  uri: string;
+  addedBy: string;
+  addedAt: string;
+}
+
 export interface ActionRun {
   id: string;
   operationId: string;
@@ -87,6 +96,10 @@ export interface Store extends TriageStore, NotifyStore {
   changesSince(seq: number, limit: number): Promise<{ events: TimelineEvent[]; operations: Operation[] }>;
   lastSeq(): Promise<number>;
   saveConnectionStatus(status: ConnectionStatus): Promise<void>;
+  /** connections added from the UI (kept across restarts; the config file's own are not here) */
+  saveConnectionConfig(c: AddedConnection): Promise<void>;
+  listConnectionConfigs(): Promise<AddedConnection[]>;
+  deleteConnectionConfig(id: string): Promise<void>;
   listConnectionStatus(): Promise<ConnectionStatus[]>;
   /** inserts, or returns the existing run with the same idempotency key */
   createActionRun(run: ActionRun): Promise<{ run: ActionRun; created: boolean }>;

@@ -1,0 +1,67 @@
+'use client';
+
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { toast } from 'sonner';
+import { z } from 'zod';
+import { apiFetch } from '@/lib/client/api';
+
+const input = 'mt-1 block rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-900';
+
+/** Adds a libvirt connection by URI; phaseboard tries it before keeping it. */
+export function AddConnection() {
+  const qc = useQueryClient();
+  const [id, setId] = useState('');
+  const [uri, setUri] = useState('');
+  const add = useMutation({
+    mutationFn: () =>
+      apiFetch(z.object({ id: z.string() }), '/api/engines', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ id, engine: 'libvirt', uri }) }),
+    onSuccess: (r) => {
+      toast.success(`Connection ${r.id} added`);
+      setId('');
+      setUri('');
+      void qc.invalidateQueries({ queryKey: ['engines'] });
+    },
+    onError: (e) => toast.error('Connection not added', { description: e.message }),
+  });
+  return (
+    <form
+      className="flex flex-wrap items-end gap-3 rounded-lg border border-dashed border-slate-300 p-4 dark:border-slate-700"
+      aria-label="Add a libvirt connection"
+      onSubmit={(e) => {
+        e.preventDefault();
+        add.mutate();
+      }}
+    >
+      <label className="text-sm">
+        Connection id
+        <input className={input} required placeholder="kvm1" value={id} onChange={(e) => setId(e.target.value)} />
+      </label>
+      <label className="text-sm">
+        libvirt URI
+        <input className={`${input} w-96`} required placeholder="qemu+ssh://root@kvm1.example.com/system" value={uri} onChange={(e) => setUri(e.target.value)} />
+      </label>
+      <button type="submit" disabled={add.isPending} className="rounded bg-sky-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-700 disabled:opacity-50">
+        {add.isPending ? 'Trying…' : 'Add libvirt connection'}
+      </button>
+    </form>
+  );
+}
+
+/** Removes a connection that was added here. */
+export function RemoveConnection({ id }: { id: string }) {
+  const qc = useQueryClient();
+  const remove = useMutation({
+    mutationFn: () => apiFetch(z.object({ removed: z.string() }), `/api/engines/${id}`, { method: 'DELETE' }),
+    onSuccess: () => {
+      toast.success(`Connection ${id} removed`);
+      void qc.invalidateQueries({ queryKey: ['engines'] });
+    },
+    onError: (e) => toast.error('Not removed', { description: e.message }),
+  });
+  return (
+    <button type="button" className="ml-auto text-xs text-rose-700 underline dark:text-rose-300" disabled={remove.isPending} onClick={() => remove.mutate()} aria-label={`Remove connection ${id}`}>
+      remove
+    </button>
+  );
+}

@@ -36,7 +36,7 @@ describe('libvirt flows on the simulator', () => {
       }
     };
     const ops = async () => (await store.listOperations({ limit: 50, offset: 0 })).items;
-    const act = (op: Operation, action: 'pivot' | 'cancel' | 'set_bandwidth', params: Record<string, unknown> = {}) =>
+    const act = (op: Operation, action: 'pivot' | 'cancel' | 'set_bandwidth' | 'postcopy', params: Record<string, unknown> = {}) =>
       adapter.performAction(op, { action, params, correlationId: 't', log: () => {} });
     return { host, store, run, ops, act };
   }
@@ -106,5 +106,23 @@ describe('libvirt flows on the simulator', () => {
     await run(30_000);
     const migration = (await ops()).find((o) => o.kind === 'live_migration');
     expect(migration).toMatchObject({ state: 'succeeded', gone: true });
+  });
+
+  it('a stuck migration aborted from phaseboard ends cancelled, and one switched to post-copy completes', async () => {
+    const { host, run, ops, act } = setup();
+    const a = host.startScenario('migration-not-converging');
+    const b = host.startScenario('migration-not-converging');
+    await run(40_000);
+    const byDomain = () => ops().then((list) => new Map(list.map((o) => [String(o.details.domain), o])));
+    const running = await byDomain();
+    expect(running.get(a.name)?.actions.find((x) => x.name === 'postcopy')?.enabled).toBe(true);
+    expect(await act(running.get(a.name)!, 'cancel')).toMatchObject({ ok: true, message: 'migration abort requested' });
+    expect(await act(running.get(b.name)!, 'postcopy')).toMatchObject({ ok: true, message: 'switched to post-copy' });
+    await run(3000);
+    const ended = await byDomain();
+    expect(ended.get(a.name)).toMatchObject({ state: 'cancelled', outcome: `migration aborted; ${a.name} keeps running on the source` });
+    expect(ended.get(b.name)).toMatchObject({ state: 'succeeded', outcome: expect.stringMatching(/^migrated in /) });
+    expect(host.domains.has(a.name)).toBe(true);
+    expect(host.domains.has(b.name)).toBe(false);
   });
 });

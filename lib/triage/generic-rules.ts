@@ -1,9 +1,8 @@
 import { formatDuration } from '@/lib/client/format';
 import type { Operation } from '@/lib/model/operation';
-import type { FindingDraft } from './finding';
+import { isoAt, type FindingDraft } from './finding';
 import type { RuleContext, TriageRule } from './rule';
 
-const iso = (ms: number) => new Date(ms).toISOString();
 const noun = (op: Operation) => op.kind.replace(/_/g, ' ');
 
 /** A running operation whose progress has not moved for stallAfterS. */
@@ -23,9 +22,9 @@ export const noProgressRule: TriageRule = {
         key: `no-progress:${op.id}`,
         severity: idle >= ctx.stallAfterS * 5000 ? 'critical' : 'warning',
         title: `No progress while ${op.nativePhase}`,
-        explanation: `The ${noun(op)} is ${op.nativePhase} but has not moved for ${formatDuration(idle)} (since ${iso(since)}).`,
+        explanation: `The ${noun(op)} is ${op.nativePhase} but has not moved for ${formatDuration(idle)} (since ${isoAt(since)}).`,
         cause: 'Whatever feeds the operation stopped: the client, the network, or the storage behind it.',
-        since: iso(since),
+        since: isoAt(since),
         connectionId: op.connectionId,
         operationId: op.id,
         subjectName: op.subject.name,
@@ -59,7 +58,7 @@ export const phaseOverdueRule: TriageRule = {
         title: `${op.nativePhase} longer than expected (${formatDuration(expected.ms)})`,
         explanation: `The ${noun(op)} entered ${op.nativePhase} at ${op.phaseChangedAt} and is still there after ${formatDuration(elapsed)}.`,
         cause: 'The engine has not moved the operation on; it may be waiting on a host or a storage task.',
-        since: iso(Date.parse(op.phaseChangedAt) + expected.ms),
+        since: isoAt(Date.parse(op.phaseChangedAt) + expected.ms),
         connectionId: op.connectionId,
         operationId: op.id,
         subjectName: op.subject.name,
@@ -80,7 +79,7 @@ export const connectionDegradedRule: TriageRule = {
   evaluate(ctx: RuleContext) {
     const c = ctx.connection;
     if (c.status !== 'degraded') return [];
-    const since = c.lastSuccessAt ?? iso(ctx.now);
+    const since = c.lastSuccessAt ?? isoAt(ctx.now);
     return [
       {
         ruleId: 'connection-degraded',

@@ -1,6 +1,6 @@
 import { formatBytes, formatDuration } from '@/lib/client/format';
 import type { Operation } from '@/lib/model/operation';
-import type { FindingDraft } from '@/lib/triage/finding';
+import { aboutOperation, evidence, type FindingDraft } from '@/lib/triage/finding';
 import type { Playbook } from '@/lib/triage/playbook';
 import type { EngineTriage, TriageRule } from '@/lib/triage/rule';
 import { actionStep, manualStep } from '@/lib/triage/steps';
@@ -12,8 +12,6 @@ const CONVERGE_AFTER_ITERATION = 3;
 const READY_TOO_LONG_MS = 10 * 60_000;
 
 const rate = (bps: number | null) => (bps === null ? 'unknown' : `${formatBytes(bps)}/s`);
-const base = (op: Operation) => ({ connectionId: op.connectionId, operationId: op.id, subjectName: op.subject.name });
-const ev = (label: string, value: unknown, at: string | null = null) => ({ label, value: String(value ?? '—'), at, seq: null });
 
 /** Remaining data at each iteration start: not shrinking over the last three means no convergence. */
 export function notConverging(remaining: number[], dirtyRate: number | null, bandwidth: number | null): boolean {
@@ -47,12 +45,12 @@ const migrationNotConverging: TriageRule = {
               'Pre-copy can go on like this forever while the source keeps running.',
             cause: dirty !== null && bw !== null ? `dirty rate ${rate(dirty)} against a bandwidth of ${rate(bw)}` : 'a busy guest writing memory faster than the link copies it',
             since: op.phaseChangedAt,
-            ...base(op),
+            ...aboutOperation(op),
             evidence: [
-              ev('remaining per iteration', remaining.map((r) => formatBytes(r)).join(' → ')),
-              ev('dirty rate', rate(dirty)),
-              ev('memory bandwidth', rate(bw)),
-              ev('running for', formatDuration(Number(op.details.elapsedMs ?? 0))),
+              evidence('remaining per iteration', remaining.map((r) => formatBytes(r)).join(' → ')),
+              evidence('dirty rate', rate(dirty)),
+              evidence('memory bandwidth', rate(bw)),
+              evidence('running for', formatDuration(Number(op.details.elapsedMs ?? 0))),
             ],
             remedies: [
               { playbookId: 'libvirt.raise-bandwidth', label: 'Raise the bandwidth', rank: 1, why: 'If the link has room: more bandwidth than the dirty rate lets pre-copy catch up; nothing else changes.' },
@@ -81,8 +79,8 @@ const copyReadyTooLong: TriageRule = {
             'pivot to run on the copy, or cancel to keep it as a point-in-time copy. Until then every guest write costs twice.',
           cause: 'The tool or person that started the copy did not finish it (a crashed client, a forgotten storage move).',
           since: op.phaseChangedAt,
-          ...base(op),
-          evidence: [ev('ready since', op.phaseChangedAt, op.phaseChangedAt), ev('source', op.details.source), ev('copy', op.details.destination)],
+          ...aboutOperation(op),
+          evidence: [evidence('ready since', op.phaseChangedAt, op.phaseChangedAt), evidence('source', op.details.source), evidence('copy', op.details.destination)],
           remedies: [
             { playbookId: 'libvirt.pivot', label: 'Pivot to the copy', rank: 1, why: 'Finishes what the copy was started for: the domain runs on the copy.' },
             { playbookId: 'libvirt.cancel-copy', label: 'Cancel, keeping a point-in-time copy', rank: 2, why: 'Stops mirroring; the domain stays on its source and the copy is consistent as of now.' },

@@ -1,7 +1,7 @@
 import { AppError } from '@/lib/errors/app-error';
 import { formatDuration } from '@/lib/client/format';
 import type { Operation } from '@/lib/model/operation';
-import type { FindingDraft } from '@/lib/triage/finding';
+import { aboutOperation, evidence, isoAt, type FindingDraft } from '@/lib/triage/finding';
 import type { Playbook, PlannedStep } from '@/lib/triage/playbook';
 import type { EngineTriage, RuleContext, TriageRule } from '@/lib/triage/rule';
 import { actionStep, manualStep } from '@/lib/triage/steps';
@@ -18,11 +18,8 @@ const API = '/ovirt-engine/api';
 const DISK_OK_GAP_MS = 8_000;
 /** A lock left after the transfer went is stale once it outlives seed 000's ~3 s unlock gap by far. */
 const ORPHAN_AFTER_MS = 15_000;
-const iso = (ms: number) => new Date(ms).toISOString();
 const transfers = (ctx: RuleContext) => ctx.live.filter((op) => op.kind === 'image_transfer');
 const diskId = (op: Operation) => String(op.details.diskId ?? op.subject.id);
-const base = (op: Operation) => ({ connectionId: op.connectionId, operationId: op.id, subjectName: op.subject.name });
-const ev = (label: string, value: unknown, at: string | null = null) => ({ label, value: String(value ?? '—'), at, seq: null });
 
 const pausedBySystem: TriageRule = {
   id: 'ovirt.paused-system',
@@ -44,12 +41,12 @@ const pausedBySystem: TriageRule = {
               ? `Most often the client stopped sending for longer than the transfer's inactivity timeout (${timeout} s); a host that lost the image ticket pauses it too.`
               : 'Most often the client stopped sending for longer than the inactivity timeout; a host that lost the image ticket pauses it too.',
           since: op.phaseChangedAt,
-          ...base(op),
+          ...aboutOperation(op),
           evidence: [
-            ev('phase', 'paused_system', op.phaseChangedAt),
-            ev('inactivity timeout', timeout !== null && timeout !== undefined ? `${timeout} s` : 'unknown'),
-            ev('sent so far', `${op.progress?.done ?? 0} of ${op.progress?.total ?? '?'} bytes`, op.progressAt),
-            ev('host', op.details.host),
+            evidence('phase', 'paused_system', op.phaseChangedAt),
+            evidence('inactivity timeout', timeout !== null && timeout !== undefined ? `${timeout} s` : 'unknown'),
+            evidence('sent so far', `${op.progress?.done ?? 0} of ${op.progress?.total ?? '?'} bytes`, op.progressAt),
+            evidence('host', op.details.host),
           ],
           remedies: [
             { playbookId: 'ovirt.resume-transfer', label: 'Resume the transfer', rank: 1, why: 'oVirt re-arms the ticket (resuming → transferring); the client must still be there to send the rest.' },
@@ -79,13 +76,13 @@ const finalizingStuck: TriageRule = {
               `The transfer has been ${op.nativePhase} for ${formatDuration(elapsed)}. Finalizing is the engine's own work: it removes the image ticket, tears the image down on the host, verifies it and unlocks disk ${diskId(op)}. ` +
               'No client or operator action moves it on; the disk stays locked until it ends.',
             cause: 'An engine task (a VDSM teardown or verify on the host) has not completed, or the engine lost track of it.',
-            since: iso(Date.parse(op.phaseChangedAt) + expected.ms),
-            ...base(op),
+            since: isoAt(Date.parse(op.phaseChangedAt) + expected.ms),
+            ...aboutOperation(op),
             evidence: [
-              ev('phase entered', op.nativePhase, op.phaseChangedAt),
-              ev('expected at most', `${formatDuration(expected.ms)} (${expected.source === 'history' ? 'learned from history' : 'default'})`),
-              ev('disk status', op.details.diskStatus),
-              ev('host', op.details.host),
+              evidence('phase entered', op.nativePhase, op.phaseChangedAt),
+              evidence('expected at most', `${formatDuration(expected.ms)} (${expected.source === 'history' ? 'learned from history' : 'default'})`),
+              evidence('disk status', op.details.diskStatus),
+              evidence('host', op.details.host),
             ],
             remedies: [
               { playbookId: 'ovirt.recheck-transfer', label: 'Read the transfer and disk again', rank: 1, why: 'Read-only: shows whether the engine has moved on since the last poll.' },
@@ -114,8 +111,8 @@ const diskOkWhileFinalizing: TriageRule = {
             'and verification can still fail and leave the disk ILLEGAL. Only finished_success says the disk is ready (seed 000).',
           cause: 'Normal ordering inside the engine; it becomes a problem only if a tool trusts the disk status and moves on.',
           since: op.phaseChangedAt,
-          ...base(op),
-          evidence: [ev('transfer phase', op.nativePhase, op.phaseChangedAt), ev('disk status', op.details.diskStatus)],
+          ...aboutOperation(op),
+          evidence: [evidence('transfer phase', op.nativePhase, op.phaseChangedAt), evidence('disk status', op.details.diskStatus)],
           remedies: [{ playbookId: 'ovirt.wait-finished', label: 'Wait for finished_success', rank: 1, why: 'Polls the transfer every second (seed 000) until it finishes; changes nothing.' }],
         }),
       ),
@@ -136,9 +133,9 @@ const lockedDiskOrphan: TriageRule = {
             `The engine removed transfer ${op.nativeId} (last seen ${op.nativePhase}) but disk ${diskId(op)} is still locked. ` +
             'Nothing running will release the lock: the disk cannot be attached, moved or removed until it is unlocked on the engine side.',
           cause: 'The engine lost the transfer\'s cleanup (an engine restart during finalize, or a failed host task) and left its lock behind.',
-          since: op.endedAt ?? iso(ctx.now),
-          ...base(op),
-          evidence: [ev('transfer last seen', op.nativePhase, op.phaseChangedAt), ev('disk status after removal', 'locked', op.endedAt), ev('outcome', op.outcome)],
+          since: op.endedAt ?? isoAt(ctx.now),
+          ...aboutOperation(op),
+          evidence: [evidence('transfer last seen', op.nativePhase, op.phaseChangedAt), evidence('disk status after removal', 'locked', op.endedAt), evidence('outcome', op.outcome)],
           remedies: [{ playbookId: 'ovirt.unlock-disk', label: 'Unlock the disk on the engine side', rank: 1, why: 'The engine\'s unlock_entity.sh releases the stale lock; phaseboard then checks the disk.' }],
         }),
       ),
@@ -163,11 +160,11 @@ const clientInactive: TriageRule = {
           key: `ovirt.client-inactive:${op.id}`,
           severity: 'warning',
           title: `Client idle: oVirt pauses this transfer after ${timeoutS} s without data`,
-          explanation: `No data has been ${verb} for ${formatDuration(idleMs)} (since ${iso(since)}). After ${timeoutS} s without data oVirt pauses the transfer (paused_system)${left > 0 ? `: in about ${formatDuration(left)}` : ''}.`,
+          explanation: `No data has been ${verb} for ${formatDuration(idleMs)} (since ${isoAt(since)}). After ${timeoutS} s without data oVirt pauses the transfer (paused_system)${left > 0 ? `: in about ${formatDuration(left)}` : ''}.`,
           cause: 'The client (upload tool, backup application, browser) stalled, lost its connection to the imageio daemon, or was stopped.',
-          since: iso(since),
-          ...base(op),
-          evidence: [ev(`last data ${verb}`, `${p.done} of ${p.total ?? '?'} bytes`, op.progressAt), ev('inactivity timeout', `${timeoutS} s`)],
+          since: isoAt(since),
+          ...aboutOperation(op),
+          evidence: [evidence(`last data ${verb}`, `${p.done} of ${p.total ?? '?'} bytes`, op.progressAt), evidence('inactivity timeout', `${timeoutS} s`)],
           remedies: [
             { playbookId: 'ovirt.pause-transfer', label: 'Pause it while you check the client', rank: 1, why: 'A paused_user transfer waits for you instead of being paused as a failure; resume when the client is back.' },
             { playbookId: 'ovirt.cancel-transfer', label: 'Cancel the transfer', rank: 2, why: 'If the client is gone for good: ends it and cleans up; the data sent so far is discarded.' },

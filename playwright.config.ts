@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
+import { E2E_ADMIN_TOKEN, stateOf } from './e2e/auth';
 import { WEBHOOK_PORT, WEBHOOK_SECRET } from './e2e/webhook-receiver';
 
 const port = Number(process.env.E2E_PORT ?? 3217);
@@ -16,8 +17,11 @@ export default defineConfig({
   workers: 2,
   retries: 0,
   reporter: [['list'], ['json', { outputFile: 'reports/e2e.json' }]],
+  globalSetup: './e2e/global-setup.ts',
   use: {
     baseURL: `http://127.0.0.1:${port}`,
+    // Logged in as the e2e admin unless a spec says otherwise (test.use({ storageState: stateOf('viewer') })).
+    storageState: stateOf('admin'),
     trace: 'retain-on-failure',
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -42,6 +46,8 @@ export default defineConfig({
       // e2e/notifications.spec.ts listens here while it runs
       PHASEBOARD_WEBHOOK_URL: `http://127.0.0.1:${WEBHOOK_PORT}/hook`,
       PHASEBOARD_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      // lets e2e/global-setup.ts make the users the specs log in as
+      PHASEBOARD_ADMIN_TOKEN: E2E_ADMIN_TOKEN,
     },
   },
 });

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { AdminNavLink, UserMenu } from '@/components/auth/user-menu';
 import { ConnectionIndicator } from '@/components/live/connection-indicator';
 import { Providers } from '@/components/providers';
 import { ThemeToggle } from '@/components/theme-toggle';
@@ -41,8 +42,10 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               <Link href="/notifications" className="text-sm hover:underline">
                 Notifications
               </Link>
+              <AdminNavLink />
               <span className="ml-auto flex items-center gap-4">
                 <ConnectionIndicator />
+                <UserMenu />
                 <ThemeToggle />
               </span>
             </nav>

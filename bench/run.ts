@@ -48,6 +48,7 @@ type SimStats = { requests: number; byRoute: Record<string, number> };
 type SimTransfers = { transfers: { id: string; history: { phase: string; at: number }[] }[] };
 
 const mib = (b: number) => Math.round(b / 1024 / 1024);
+const BENCH_TOKEN = 'bench-token-0123456789abcdef0123';
 
 function percentile(sorted: number[], p: number): number | null {
   if (sorted.length === 0) return null;
@@ -86,15 +87,19 @@ async function main() {
     const server = await startProcess(
       'phaseboard',
       process.execPath,
-      ['node_modules/next/dist/bin/next', 'start', '-H', '127.0.0.1', '-p', String(webPort)],
+      ['scripts/start.mjs'],
       {
         NODE_ENV: 'production',
-        NEXT_TELEMETRY_DISABLED: '1',
+        HOST: '127.0.0.1',
+        PORT: String(webPort),
+        // the bench reads the stream as a script would: with an API token
+        PHASEBOARD_ADMIN_TOKEN: BENCH_TOKEN,
         PHASEBOARD_SIMULATOR: 'off',
         PHASEBOARD_DATA_DIR: dataDir,
         PHASEBOARD_LOG_LEVEL: 'warn',
         PHASEBOARD_OVIRT_ID: CONNECTION,
         PHASEBOARD_OVIRT_URL: `${simBase}/ovirt-engine`,
+        PHASEBOARD_OVIRT_INSECURE: 'true',
         PHASEBOARD_OVIRT_USERNAME: 'admin@internal',
         PHASEBOARD_OVIRT_PASSWORD: 'bench-password',
       },
@@ -107,7 +112,7 @@ async function main() {
     const arrivals = new Map<string, number>();
     const arrivalCount = new Map<string, number>();
     const streamTimes: number[] = [];
-    const stream = readEventStream(`${web}/api/stream`, (e: ReceivedEvent) => {
+    const stream = readEventStream(`${web}/api/stream`, BENCH_TOKEN, (e: ReceivedEvent) => {
       if (e.id !== null) streamTimes.push(e.receivedAt);
       if (e.event !== 'timeline') return;
       const ev = JSON.parse(e.data) as { operationId: string; entry: { type: string; nativePhase?: string; to?: string } };

@@ -10,10 +10,10 @@ export interface ReceivedEvent {
  * Reads phaseboard's /api/stream like a browser's EventSource would, without
  * reconnecting: the bench wants to see a broken stream, not paper over it.
  */
-export function readEventStream(url: string, onEvent: (e: ReceivedEvent) => void): { close(): void; done: Promise<void> } {
+export function readEventStream(url: string, token: string, onEvent: (e: ReceivedEvent) => void): { close(): void; done: Promise<void> } {
   const abort = new AbortController();
   const done = (async () => {
-    const res = await fetch(url, { signal: abort.signal, headers: { Accept: 'text/event-stream' } });
+    const res = await fetch(url, { signal: abort.signal, headers: { Accept: 'text/event-stream', Authorization: `Bearer ${token}` } });
     if (!res.ok || !res.body) throw new Error(`stream answered ${res.status}`);
     const decoder = new TextDecoder();
     let buffer = '';

@@ -3,7 +3,7 @@ import { openOperation, startScenario } from './helpers';
 
 test('a transfer the client retries on the same disk is attempt 2 of the same operation, each with its own timeline', async ({ page, request }) => {
   test.setTimeout(90_000);
-  const first = await startScenario(request, 'upload-retried', 2);
+  const first = await startScenario('upload-retried', 2);
   await openOperation(page, first);
   await expect(page.getByTestId('state').first()).toHaveText('cancelled', { timeout: 30_000 });
   // The ended transfer says why phaseboard cannot retry it, and who can.

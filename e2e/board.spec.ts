@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { startScenario } from './helpers';
 
 test('the board shows a transfer progress rising live, with rate and ETA', async ({ page, request }) => {
-  const id = await startScenario(request, 'upload-success', 1);
+  const id = await startScenario('upload-success', 1);
   await page.goto('/?q=upload-success');
   await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'live');
   const row = page.locator(`[data-testid=board-row][data-operation-id="${id}"]`);
@@ -16,7 +16,7 @@ test('the board shows a transfer progress rising live, with rate and ETA', async
 });
 
 test('filters live in the URL and a deep link opens the operation', async ({ page, request }) => {
-  const id = await startScenario(request, 'download-success', 1);
+  const id = await startScenario('download-success', 1);
   await page.goto('/');
   await page.getByLabel('Search operations').fill('download-success');
   await expect(page).toHaveURL(/q=download-success/);

@@ -5,7 +5,7 @@ import { openFinding } from './triage-helpers';
 
 test('a failed finalize: triage flags it, and the support bundle holds the whole story without secrets', async ({ page, request }) => {
   test.setTimeout(90_000);
-  const id = await startScenario(request, 'finalize-failure', 4);
+  const id = await startScenario('finalize-failure', 4);
   await openOperation(page, id);
   await expect(page.getByRole('group', { name: 'Actions' }).getByRole('button', { name: 'Finalize', exact: true })).toBeEnabled({ timeout: 20_000 });
   await runAction(page, 'Finalize');
@@ -22,7 +22,7 @@ test('a failed finalize: triage flags it, and the support bundle holds the whole
   expect(bundle.engine.version).toEqual({ product: 'oVirt Engine (phaseboard simulator)', version: '4.5.5.0' });
   expect(bundle.operation).toMatchObject({ id, state: 'failed', nativePhase: 'finished_failure' });
   expect(bundle.timeline.map((e: { entry: { type: string; to?: string } }) => e.entry.to).filter(Boolean)).toContain('finished_failure');
-  expect(bundle.actionRuns).toContainEqual(expect.objectContaining({ action: 'finalize', status: 'failed', actor: 'operator' }));
+  expect(bundle.actionRuns).toContainEqual(expect.objectContaining({ action: 'finalize', status: 'failed', actor: 'e2eadmin' }));
   const flagged = bundle.findings.find((f: { id: string }) => f.id === finding.id);
   expect(flagged.journal[0]).toMatchObject({ kind: 'opened', by: 'phaseboard' });
   // Credentials never leave the server: the simulator's random password is nowhere, nor any key.

@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { openOperation, startScenario } from './helpers';
 
 test('a bad action request gets a clear error naming the problem', async ({ request }) => {
-  const id = await startScenario(request, 'upload-awaits-finalize', 4);
+  const id = await startScenario('upload-awaits-finalize', 4);
   const url = `/api/operations/${encodeURIComponent(id)}/actions`;
   const badField = await request.post(`${url}/finalize`, { data: { reason: 42 } });
   expect(badField.status()).toBe(400);
@@ -16,7 +16,7 @@ test('a bad action request gets a clear error naming the problem', async ({ requ
 });
 
 test('an action the engine no longer allows shows its reason in a toast', async ({ page, request }) => {
-  const id = await startScenario(request, 'user-cancel', 1);
+  const id = await startScenario('user-cancel', 1);
   await openOperation(page, id);
   const cancel = page.getByRole('group', { name: 'Actions' }).getByRole('button', { name: 'Cancel', exact: true });
   await expect(cancel).toBeEnabled();
@@ -30,7 +30,7 @@ test('an action the engine no longer allows shows its reason in a toast', async 
 });
 
 test('a repeated Idempotency-Key acts once', async ({ request }) => {
-  const id = await startScenario(request, 'upload-awaits-finalize', 4);
+  const id = await startScenario('upload-awaits-finalize', 4);
   const url = `/api/operations/${encodeURIComponent(id)}/actions/pause`;
   await expect.poll(async () => (await (await request.get(`/api/operations/${encodeURIComponent(id)}`)).json()).operation.nativePhase).toBe('transferring');
   const [a, b] = await Promise.all([

@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { openOperation, runAction, startScenario } from './helpers';
 
 test('finalize from the UI ends in finished_success with the duration shown', async ({ page, request }) => {
-  const id = await startScenario(request, 'upload-awaits-finalize', 4);
+  const id = await startScenario('upload-awaits-finalize', 4);
   await openOperation(page, id);
   const finalize = page.getByRole('group', { name: 'Actions' }).getByRole('button', { name: 'Finalize', exact: true });
   await expect(finalize).toBeEnabled({ timeout: 20_000 });
@@ -20,7 +20,7 @@ test('finalize from the UI ends in finished_success with the duration shown', as
 });
 
 test('a transfer removed by a pre-4.4.7 engine ends as succeeded, with the disk check in the timeline', async ({ page, request }) => {
-  const id = await startScenario(request, 'legacy-finalize-removed', 4);
+  const id = await startScenario('legacy-finalize-removed', 4);
   await openOperation(page, id);
   await expect(page.getByTestId('state').first()).toHaveText('succeeded', { timeout: 30_000 });
   await expect(page.getByText('removed by the engine', { exact: true })).toBeVisible();
@@ -30,7 +30,7 @@ test('a transfer removed by a pre-4.4.7 engine ends as succeeded, with the disk 
 });
 
 test('a failing finalize shows failed with the reason', async ({ page, request }) => {
-  const id = await startScenario(request, 'finalize-failure', 4);
+  const id = await startScenario('finalize-failure', 4);
   await openOperation(page, id);
   await expect(page.getByRole('group', { name: 'Actions' }).getByRole('button', { name: 'Finalize', exact: true })).toBeEnabled({ timeout: 20_000 });
   await runAction(page, 'Finalize');

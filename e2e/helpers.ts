@@ -1,10 +1,18 @@
-import { expect, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, request, test, type Page } from '@playwright/test';
+import { stateOf } from './auth';
 
-/** Starts a simulator scenario through phaseboard's demo API; answers the operation id. */
-export async function startScenario(request: APIRequestContext, id: string, speed = 4): Promise<string> {
-  const res = await request.post(`/api/demo/scenarios/${id}/start`, { data: { speed } });
+/**
+ * Starts a simulator scenario through phaseboard's demo API, as the admin
+ * (the demo controls are an admin's, whoever the spec runs as); answers the
+ * operation id.
+ */
+export async function startScenario(id: string, speed = 4): Promise<string> {
+  const admin = await request.newContext({ baseURL: test.info().project.use.baseURL, storageState: stateOf('admin') });
+  const res = await admin.post(`/api/demo/scenarios/${id}/start`, { data: { speed } });
   expect(res.status(), await res.text()).toBe(201);
-  return ((await res.json()) as { operationId: string }).operationId;
+  const { operationId } = (await res.json()) as { operationId: string };
+  await admin.dispose();
+  return operationId;
 }
 
 export async function openOperation(page: Page, operationId: string) {

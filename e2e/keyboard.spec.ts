@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { openOperation, startScenario } from './helpers';
 
 test('the board and an action are operable with the keyboard alone', async ({ page, request }) => {
-  const id = await startScenario(request, 'upload-awaits-finalize', 4);
+  const id = await startScenario('upload-awaits-finalize', 4);
   await page.goto('/');
   await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'live');
   // Tab through the page until an operation link has focus; Enter opens it.

@@ -11,7 +11,7 @@ test.afterAll(() => receiver.close());
 
 test('a critical finding reaches the webhook signed, a failing receiver is retried, and the deliveries are visible', async ({ page, request }) => {
   test.setTimeout(90_000);
-  const id = await startScenario(request, 'stuck-finalizing', 4);
+  const id = await startScenario('stuck-finalizing', 4);
   await expect.poll(async () => (await request.post(`/api/operations/${encodeURIComponent(id)}/actions/finalize`, { data: {} })).status(), { timeout: 20_000 }).toBe(202);
   const finding = await openFinding(request, id, 'ovirt.finalizing-stuck');
   const mine = () => receiver.got.filter((g) => JSON.parse(g.body).finding?.id === finding.id);
@@ -51,7 +51,7 @@ test('a watched operation that fails is told in the browser and to the webhook',
   await page.getByLabel('Browser notifications').check();
   await expect(page.getByLabel('Browser notifications')).toBeChecked();
 
-  const id = await startScenario(request, 'finalize-failure', 4);
+  const id = await startScenario('finalize-failure', 4);
   await openOperation(page, id);
   await page.getByRole('button', { name: '☆ Watch' }).click();
   await expect(page.getByRole('button', { name: '★ Watching' })).toHaveAttribute('aria-pressed', 'true');
@@ -67,5 +67,5 @@ test('a watched operation that fails is told in the browser and to the webhook',
 
   const failed = () => receiver.got.filter((g) => g.event === 'operation.failed' && JSON.parse(g.body).operation?.id === id);
   await expect.poll(() => failed().map((g) => g.status), { timeout: 20_000 }).toEqual([503, 200]);
-  expect(JSON.parse(failed()[1]!.body)).toMatchObject({ operation: { id, state: 'failed', outcome: expect.stringMatching(/has failed$/) }, watchedBy: 'operator' });
+  expect(JSON.parse(failed()[1]!.body)).toMatchObject({ operation: { id, state: 'failed', outcome: expect.stringMatching(/has failed$/) }, watchedBy: 'e2eadmin' });
 });

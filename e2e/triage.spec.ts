@@ -1,4 +1,5 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { PEOPLE, stateOf } from './auth';
 import { startScenario } from './helpers';
 import { dryRunAndRun, findingsOf, openFinding, openFromInbox, simControl } from './triage-helpers';
 
@@ -7,21 +8,24 @@ const nativeOf = (operationId: string) => operationId.slice(operationId.indexOf(
 async function expectResolvedByPlaybook(page: Page, title: string) {
   await expect(page.getByTestId('playbook-run').first()).toHaveAttribute('data-status', 'succeeded', { timeout: 70_000 });
   await expect(page.getByTestId('finding-status')).toHaveText('resolved', { timeout: 20_000 });
-  await expect(page.getByTestId('finding-resolution')).toContainText(`fixed by playbook "${title}" run by operator`);
+  await expect(page.getByTestId('finding-resolution')).toContainText(`fixed by playbook "${title}" run by ${me}`);
   // The audit: who ran what, in the finding's journal.
-  await expect(page.getByTestId('journal')).toContainText(`operator playbook: "${title}" succeeded`);
+  await expect(page.getByTestId('journal')).toContainText(`${me} playbook: "${title}" succeeded`);
 }
 
 async function auditedAction(request: APIRequestContext, operationId: string, action: string, title: string) {
   const detail = (await (await request.get(`/api/operations/${encodeURIComponent(operationId)}`)).json()) as { actionRuns: { action: string; actor: string; status: string }[] };
-  expect(detail.actionRuns).toContainEqual(expect.objectContaining({ action, actor: `operator (playbook "${title}")`, status: 'succeeded' }));
+  expect(detail.actionRuns).toContainEqual(expect.objectContaining({ action, actor: `${me} (playbook "${title}")`, status: 'succeeded' }));
 }
 
 test.describe.configure({ mode: 'parallel' });
+// Triage is an operator's work.
+test.use({ storageState: stateOf('operator') });
+const me = PEOPLE.operator.username;
 
 test('paused_system: resume from the finding, which resolves, audited', async ({ page, request }) => {
   test.setTimeout(120_000);
-  const id = await startScenario(request, 'inactivity-paused', 2);
+  const id = await startScenario('inactivity-paused', 2);
   const finding = await openFinding(request, id, 'ovirt.paused-system');
   await openFromInbox(page, finding);
   await expect(page.getByTestId('finding-cause')).toContainText("inactivity timeout (15 s)");
@@ -31,12 +35,12 @@ test('paused_system: resume from the finding, which resolves, audited', async ({
   await auditedAction(request, id, 'resume', 'Resume the transfer');
   // The operation page lists what triage found, and how it ended.
   await page.getByTestId('finding-operation').click();
-  await expect(page.getByTestId('operation-findings')).toContainText('resolved: fixed by playbook "Resume the transfer" run by operator');
+  await expect(page.getByTestId('operation-findings')).toContainText(`resolved: fixed by playbook "Resume the transfer" run by ${me}`);
 });
 
 test('client inactivity: pause before oVirt pauses it as a failure', async ({ page, request }) => {
   test.setTimeout(120_000);
-  const id = await startScenario(request, 'inactivity-paused', 1);
+  const id = await startScenario('inactivity-paused', 1);
   const finding = await openFinding(request, id, 'ovirt.client-inactive');
   await openFromInbox(page, finding);
   await expect(page.getByTestId('finding-title')).toHaveText('Client idle: oVirt pauses this transfer after 30 s without data');
@@ -48,7 +52,7 @@ test('client inactivity: pause before oVirt pauses it as a failure', async ({ pa
 
 test('stuck in finalizing_success: engine-side steps shown, then the engine completes', async ({ page, request }) => {
   test.setTimeout(120_000);
-  const id = await startScenario(request, 'stuck-finalizing', 1);
+  const id = await startScenario('stuck-finalizing', 1);
   await expect.poll(async () => (await (await request.get(`/api/operations/${encodeURIComponent(id)}`)).json()).operation.nativePhase, { timeout: 20_000 }).toBe('transferring');
   await expect.poll(async () => (await request.post(`/api/operations/${encodeURIComponent(id)}/actions/finalize`, { data: {} })).status(), { timeout: 20_000 }).toBe(202);
   const finding = await openFinding(request, id, 'ovirt.finalizing-stuck');
@@ -68,7 +72,7 @@ test('stuck in finalizing_success: engine-side steps shown, then the engine comp
 
 test('disk OK while still finalizing: told not to trust it, and wait for finished_success', async ({ page, request }) => {
   test.setTimeout(120_000);
-  const id = await startScenario(request, 'slow-unlock', 1);
+  const id = await startScenario('slow-unlock', 1);
   const finding = await openFinding(request, id, 'ovirt.disk-ok-finalizing');
   await openFromInbox(page, finding);
   await expect(page.getByTestId('finding-explanation')).toContainText('Only finished_success says the disk is ready');
@@ -76,16 +80,16 @@ test('disk OK while still finalizing: told not to trust it, and wait for finishe
   // Waiting fixes nothing by itself: the engine finishes, and the finding says so.
   await expect(page.getByTestId('finding-status')).toHaveText('resolved', { timeout: 60_000 });
   await expect(page.getByTestId('finding-resolution')).toContainText(
-    /condition cleared( while playbook "Wait for finished_success" \(run by operator\) was running)?: slow-unlock-\d+ is now finished_success \(succeeded\)/,
+    new RegExp(`condition cleared( while playbook "Wait for finished_success" \\(run by ${me}\\) was running)?: slow-unlock-\\d+ is now finished_success \\(succeeded\\)`),
   );
   await expect(page.getByTestId('playbook-run').first()).toHaveAttribute('data-status', 'succeeded', { timeout: 30_000 });
   await expect(page.getByTestId('run-step').first()).toContainText(/finalized in \d+\.\d s/);
-  await expect(page.getByTestId('journal')).toContainText('operator playbook: "Wait for finished_success" succeeded');
+  await expect(page.getByTestId('journal')).toContainText(`${me} playbook: "Wait for finished_success" succeeded`);
 });
 
 test('disk left LOCKED with no transfer: unlocked on the engine side, verified by the playbook', async ({ page, request }) => {
   test.setTimeout(120_000);
-  const id = await startScenario(request, 'orphaned-disk-lock', 2);
+  const id = await startScenario('orphaned-disk-lock', 2);
   const finding = await openFinding(request, id, 'ovirt.disk-locked-orphan');
   const op = (await (await request.get(`/api/operations/${encodeURIComponent(id)}`)).json()).operation as { details: { diskId: string } };
   await openFromInbox(page, finding);
@@ -102,7 +106,7 @@ test('disk left LOCKED with no transfer: unlocked on the engine side, verified b
 
 test('a playbook whose precondition no longer holds stops with a clear message', async ({ page, request }) => {
   test.setTimeout(120_000);
-  const id = await startScenario(request, 'orphaned-disk-lock', 2);
+  const id = await startScenario('orphaned-disk-lock', 2);
   const finding = await openFinding(request, id, 'ovirt.disk-locked-orphan');
   const op = (await (await request.get(`/api/operations/${encodeURIComponent(id)}`)).json()).operation as { details: { diskId: string } };
   await openFromInbox(page, finding);
@@ -118,18 +122,21 @@ test('a playbook whose precondition no longer holds stops with a clear message',
   await expect(page.getByTestId('journal')).toContainText('failed: stopped at step 3');
 });
 
-test('claim, snooze and resolve by hand; two people cannot claim the same finding', async ({ page, request }) => {
+test('claim, snooze and resolve by hand; two people cannot claim the same finding', async ({ page, request, playwright }) => {
   test.setTimeout(120_000);
-  const id = await startScenario(request, 'stuck-finalizing', 4);
+  const id = await startScenario('stuck-finalizing', 4);
   await expect.poll(async () => (await request.post(`/api/operations/${encodeURIComponent(id)}/actions/finalize`, { data: {} })).status(), { timeout: 20_000 }).toBe(202);
   const finding = await openFinding(request, id, 'ovirt.finalizing-stuck');
   await openFromInbox(page, finding);
   await page.getByLabel('Note').fill('looking at the host');
   await page.getByRole('button', { name: 'Claim' }).click();
-  await expect(page.getByTestId('finding-claim')).toHaveText('claimed by operator');
-  const other = await request.post(`/api/findings/${finding.id}/claim`, { data: { note: 'me too' }, headers: { 'X-Remote-User': 'bob' } });
+  await expect(page.getByTestId('finding-claim')).toHaveText(`claimed by ${me}`);
+  // Somebody else, logged in as themselves, cannot take it over.
+  const someoneElse = await playwright.request.newContext({ baseURL: test.info().project.use.baseURL, storageState: stateOf('admin') });
+  const other = await someoneElse.post(`/api/findings/${finding.id}/claim`, { data: { note: 'me too' } });
   expect(other.status()).toBe(409);
-  expect((await other.json()).error.message).toMatch(/^already claimed by operator at .*: looking at the host$/);
+  expect((await other.json()).error.message).toMatch(new RegExp(`^already claimed by ${me} at .*: looking at the host$`));
+  await someoneElse.dispose();
 
   await page.getByLabel('Snooze for').selectOption('15');
   await page.getByRole('button', { name: 'Snooze' }).click();
@@ -141,9 +148,9 @@ test('claim, snooze and resolve by hand; two people cannot claim the same findin
   await page.goto(`/triage/${finding.id}`);
   await page.getByLabel('Note').fill('engine task cleared by hand');
   await page.getByRole('button', { name: 'Mark resolved' }).click();
-  await expect(page.getByTestId('finding-resolution')).toContainText('marked resolved by operator: engine task cleared by hand');
+  await expect(page.getByTestId('finding-resolution')).toContainText(`marked resolved by ${me}: engine task cleared by hand`);
   await page.goto('/triage?view=resolved');
-  await expect(page.locator(`[data-testid=finding-row][data-operation="${id}"][data-rule="ovirt.finalizing-stuck"]`)).toContainText('marked resolved by operator');
+  await expect(page.locator(`[data-testid=finding-row][data-operation="${id}"][data-rule="ovirt.finalizing-stuck"]`)).toContainText(`marked resolved by ${me}`);
   // Still stuck, but the person who resolved it owns it: it does not reopen.
   await page.waitForTimeout(2500);
   expect((await findingsOf(request, id)).filter((f) => f.ruleId === 'ovirt.finalizing-stuck' && f.status === 'open')).toHaveLength(0);

@@ -1,16 +1,77 @@
 // `npm start`: serves the built app on HOST:PORT (default 127.0.0.1:3000).
-import { spawn } from 'node:child_process';
+//
+// A small custom server around Next.js, for three things `next start` cannot
+// give: the peer address a route may trust (Next fills X-Forwarded-For only
+// when the client did not, so a client could name any address), a 400 for a
+// path with broken %-encoding (Next answers 500), and a shutdown that ends
+// live streams and pollers within 5 s of SIGTERM.
 import { existsSync } from 'node:fs';
+import http from 'node:http';
+import next from 'next';
 
 if (!existsSync('.next/BUILD_ID')) {
   console.error('phaseboard: no build found; run `npm run build` first (or `npm run go` to install, build and start).');
   process.exit(1);
 }
+process.env.NEXT_TELEMETRY_DISABLED = '1';
 const host = process.env.HOST ?? '127.0.0.1';
-const port = process.env.PORT ?? '3000';
-const child = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-H', host, '-p', port], {
-  stdio: 'inherit',
-  env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+const port = Number(process.env.PORT ?? '3000');
+const SHUTDOWN_MS = 5000;
+
+const app = next({ dev: false, hostname: host, port, dir: process.cwd() });
+const handle = app.getRequestHandler();
+
+try {
+  await app.prepare();
+} catch (e) {
+  console.error(`phaseboard: cannot start: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+}
+
+const server = http.createServer((req, res) => {
+  // Whatever the client sent under this name is replaced by the socket's own address.
+  req.headers['x-phaseboard-peer'] = req.socket.remoteAddress ?? '';
+  if (!pathDecodes(req.url ?? '/')) {
+    res.writeHead(400, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+    res.end(JSON.stringify({ error: { code: 'invalid_input', message: 'the request path has malformed %-encoding', field: '(path)' } }));
+    return;
+  }
+  handle(req, res);
 });
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
-child.on('exit', (code) => process.exit(code ?? 1));
+server.requestTimeout = 0; // event streams stay open; idle sockets still time out
+server.on('clientError', (_err, socket) => socket.destroy());
+server.listen(port, host, () => {
+  console.log(`phaseboard: listening on http://${host.includes(':') ? `[${host}]` : host}:${port}`);
+});
+server.on('error', (e) => {
+  console.error(`phaseboard: cannot listen on ${host}:${port}: ${e.message}`);
+  process.exit(1);
+});
+
+let stopping = false;
+async function shutdown(signal) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`phaseboard: ${signal}: stopping`);
+  setTimeout(() => {
+    console.error('phaseboard: shutdown took too long; exiting');
+    process.exit(1);
+  }, SHUTDOWN_MS).unref();
+  server.close();
+  // The runtime ends every event stream and stops pollers and simulators.
+  await globalThis.__phaseboardStop?.().catch((e) => console.error(`phaseboard: stopping the runtime failed: ${e.message}`));
+  server.closeIdleConnections();
+  setTimeout(() => server.closeAllConnections(), 200).unref();
+  server.on('close', () => process.exit(0));
+}
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => void shutdown(sig));
+
+function pathDecodes(url) {
+  const path = url.split('?')[0];
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -5,6 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { toast } from 'sonner';
 import { z } from 'zod';
+import { useCan } from '@/components/auth/use-session';
 import { apiFetch, ScenarioView } from '@/lib/client/api';
 
 const Started = z.object({ operationId: z.string() });
@@ -12,6 +13,7 @@ const Started = z.object({ operationId: z.string() });
 /** Lists the simulator's scenarios; starting one opens its operation. */
 export function DemoPlayer() {
   const router = useRouter();
+  const can = useCan('admin');
   const [speed, setSpeed] = useState(1);
   // who finalizes once the data is sent: the scenario's own choice, the simulated client, or an operator here
   const [finalizeBy, setFinalizeBy] = useState<'scenario' | 'client' | 'operator'>('scenario');
@@ -58,11 +60,18 @@ export function DemoPlayer() {
         </div>
       </div>
       <p className="text-sm">
-        <button type="button" className="rounded border border-rose-400 px-3 py-1 text-rose-700 hover:bg-rose-50 dark:text-rose-300 dark:hover:bg-rose-950" disabled={outage.isPending} onClick={() => outage.mutate()}>
+        <button
+          type="button"
+          className="rounded border border-rose-400 px-3 py-1 text-rose-800 hover:bg-rose-50 disabled:opacity-40 dark:text-rose-300 dark:hover:bg-rose-950"
+          disabled={outage.isPending || !can.allowed}
+          title={can.reason}
+          onClick={() => outage.mutate()}
+        >
           Take the engine down for 30 s
         </button>{' '}
         <span className="text-slate-500">every poll fails: the connection degrades and triage reports it; it recovers by itself.</span>
       </p>
+      {!can.allowed && <p className="text-sm text-slate-600 dark:text-slate-300">Watching only: starting scenarios and the outage {can.reason}.</p>}
       {scenarios.error && <p role="alert">{scenarios.error.message}</p>}
       <ul className="grid gap-3 md:grid-cols-2">
         {scenarios.data?.scenarios.map((s) => (
@@ -79,7 +88,8 @@ export function DemoPlayer() {
             <button
               type="button"
               className="self-start rounded bg-sky-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-700 disabled:opacity-50"
-              disabled={start.isPending}
+              disabled={start.isPending || !can.allowed}
+              title={can.reason}
               aria-label={`Start ${s.title}`}
               onClick={() => start.mutate(s.id)}
             >

@@ -4,35 +4,37 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { toast } from 'sonner';
 import { z } from 'zod';
+import { InlineForm } from '@/components/common/inline-form';
 import { apiFetch } from '@/lib/client/api';
 
 const input = 'mt-1 block rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-900';
 
-/** Adds a libvirt connection by URI; phaseboard tries it before keeping it. */
+/**
+ * Adds a libvirt connection by URI; phaseboard checks it against the URI
+ * rules and tries it before keeping it. Copies write only inside the
+ * storage directories (default: each disk's own directory).
+ */
 export function AddConnection() {
   const qc = useQueryClient();
   const [id, setId] = useState('');
   const [uri, setUri] = useState('');
+  const [dirs, setDirs] = useState('');
   const add = useMutation({
-    mutationFn: () =>
-      apiFetch(z.object({ id: z.string() }), '/api/engines', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ id, engine: 'libvirt', uri }) }),
+    mutationFn: () => {
+      const storageDirs = dirs.split(',').map((d) => d.trim()).filter(Boolean);
+      return apiFetch(z.object({ id: z.string() }), '/api/engines', { method: 'POST', body: JSON.stringify({ id, engine: 'libvirt', uri, ...(storageDirs.length ? { storageDirs } : {}) }) });
+    },
     onSuccess: (r) => {
       toast.success(`Connection ${r.id} added`);
       setId('');
       setUri('');
+      setDirs('');
       void qc.invalidateQueries({ queryKey: ['engines'] });
     },
     onError: (e) => toast.error('Connection not added', { description: e.message }),
   });
   return (
-    <form
-      className="flex flex-wrap items-end gap-3 rounded-lg border border-dashed border-slate-300 p-4 dark:border-slate-700"
-      aria-label="Add a libvirt connection"
-      onSubmit={(e) => {
-        e.preventDefault();
-        add.mutate();
-      }}
-    >
+    <InlineForm label="Add a libvirt connection" onSubmit={() => add.mutate()}>
       <label className="text-sm">
         Connection id
         <input className={input} required placeholder="kvm1" value={id} onChange={(e) => setId(e.target.value)} />
@@ -41,10 +43,14 @@ export function AddConnection() {
         libvirt URI
         <input className={`${input} w-96`} required placeholder="qemu+ssh://root@kvm1.example.com/system" value={uri} onChange={(e) => setUri(e.target.value)} />
       </label>
+      <label className="text-sm">
+        Copy storage directories (optional, comma-separated)
+        <input className={`${input} w-72`} placeholder="/var/lib/libvirt/images" value={dirs} onChange={(e) => setDirs(e.target.value)} />
+      </label>
       <button type="submit" disabled={add.isPending} className="rounded bg-sky-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-700 disabled:opacity-50">
         {add.isPending ? 'Trying…' : 'Add libvirt connection'}
       </button>
-    </form>
+    </InlineForm>
   );
 }
 

@@ -5,17 +5,20 @@ import { z } from 'zod';
 import { useNow } from '@/components/common/use-now';
 import { apiFetch, EngineView } from '@/lib/client/api';
 import { formatDuration } from '@/lib/client/format';
+import { useCan } from '@/components/auth/use-session';
 import { AddConnection, RemoveConnection } from './add-connection';
 import { LibvirtStart } from './libvirt-start';
 
 export function EngineList() {
   const now = useNow(1000);
+  const admin = useCan('admin');
+  const operator = useCan('operator');
   const q = useQuery({ queryKey: ['engines'], queryFn: () => apiFetch(z.object({ engines: z.array(EngineView) }), '/api/engines'), refetchInterval: 10_000 });
   return (
     <section className="space-y-4">
       <h1 className="text-xl font-semibold">Engine connections</h1>
       {q.error && <p role="alert">{q.error.message}</p>}
-      <AddConnection />
+      {admin.allowed ? <AddConnection /> : <p className="text-sm text-slate-600 dark:text-slate-300">Adding and removing connections {admin.reason}.</p>}
       <ul className="space-y-2">
         {q.data?.engines.map((e) => (
           <li key={e.id} className="rounded-lg border border-slate-200 p-4 dark:border-slate-700" data-testid="engine" data-status={e.status?.status}>
@@ -24,12 +27,19 @@ export function EngineList() {
               <span className="text-xs text-slate-500">{e.engine}</span>
               {e.simulated && <span className="rounded bg-violet-100 px-1.5 text-xs text-violet-800 dark:bg-violet-900 dark:text-violet-200">simulator</span>}
               <span className={`rounded px-1.5 text-xs ${e.status?.status === 'degraded' ? 'bg-rose-100 text-rose-800' : 'bg-emerald-100 text-emerald-800'}`}>{e.status?.status ?? 'unknown'}</span>
-              {e.added && <RemoveConnection id={e.id} />}
+              {e.insecure && (
+                <span className="rounded bg-amber-100 px-1.5 text-xs text-amber-900 dark:bg-amber-900 dark:text-amber-100" title="the engine is reached over plain http: credentials cross the network in clear">
+                  insecure: http
+                </span>
+              )}
+              {e.added && admin.allowed && <RemoveConnection id={e.id} />}
             </div>
             <div className="mt-1 font-mono text-xs text-slate-500">{e.url}</div>
             {e.status?.lastSuccessAt && <div className="text-xs text-slate-500">last successful poll {formatDuration(now - Date.parse(e.status.lastSuccessAt))} ago</div>}
             {e.status?.lastError && <div className="text-xs text-rose-700 dark:text-rose-300">{e.status.lastError} ({e.status.consecutiveFailures} failures, retrying with backoff)</div>}
-            {e.engine === 'libvirt' && e.status?.status === 'ok' && <LibvirtStart connectionId={e.id} />}
+            {e.engine === 'libvirt' && e.status?.status === 'ok' && (
+              <LibvirtStart connectionId={e.id} canStart={operator} destinations={(q.data?.engines ?? []).filter((d) => d.engine === 'libvirt' && d.id !== e.id && !d.simulated).map((d) => d.id)} simulated={e.simulated} />
+            )}
           </li>
         ))}
       </ul>

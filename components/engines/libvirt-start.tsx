@@ -21,12 +21,17 @@ const Started = z.object({ message: z.string(), warnings: z.array(z.string()), c
 
 type Form =
   | { kind: 'block_copy'; domain: string; disk: string; target: string; format: '' | 'qcow2' | 'raw'; shallow: boolean; reuseExternal: boolean; raw: boolean; bandwidth: string }
-  | { kind: 'live_migration'; domain: string; destinationUri: string; migrationUri: string; bandwidth: string; postcopy: boolean; autoConverge: boolean; unsafe: boolean };
+  | { kind: 'live_migration'; domain: string; destination: string; destinationUri: string; migrationUri: string; bandwidth: string; postcopy: boolean; autoConverge: boolean; unsafe: boolean };
 
 const input = 'mt-1 block w-full rounded border border-slate-300 bg-white px-2 py-1 dark:border-slate-600 dark:bg-slate-900';
 
-/** Domains of a libvirt connection, with "copy disk" and "migrate" forms. */
-export function LibvirtStart({ connectionId }: { connectionId: string }) {
+/**
+ * Domains of a libvirt connection, with "copy disk" and "migrate" forms.
+ * Migrations go to another configured connection (checked URIs), or to a
+ * URI the server holds to the same rules.
+ */
+export function LibvirtStart({ connectionId, canStart, destinations, simulated }: { connectionId: string; canStart: { allowed: boolean; reason?: string }; destinations: string[]; simulated: boolean }) {
+  const choices = simulated ? [] : destinations;
   const inv = useQuery({ queryKey: ['inventory', connectionId], queryFn: () => apiFetch(Inventory, `/api/engines/${connectionId}/inventory`), refetchInterval: 5000 });
   const [form, setForm] = useState<Form | null>(null);
   const start = useMutation({
@@ -35,7 +40,15 @@ export function LibvirtStart({ connectionId }: { connectionId: string }) {
       const body =
         f.kind === 'block_copy'
           ? { domain: f.domain, disk: f.disk, target: f.target, format: f.format || undefined, shallow: f.shallow, reuseExternal: f.reuseExternal, raw: f.raw, bandwidthMiBs }
-          : { domain: f.domain, destinationUri: f.destinationUri, migrationUri: f.migrationUri || undefined, bandwidthMiBs, postcopy: f.postcopy, autoConverge: f.autoConverge, unsafe: f.unsafe };
+          : {
+              domain: f.domain,
+              ...(f.destination ? { destination: f.destination } : { destinationUri: f.destinationUri }),
+              migrationUri: f.migrationUri || undefined,
+              bandwidthMiBs,
+              postcopy: f.postcopy,
+              autoConverge: f.autoConverge,
+              unsafe: f.unsafe,
+            };
       return apiFetch(Started, `/api/engines/${connectionId}/start/${f.kind}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
     },
     onSuccess: (r) => {
@@ -71,7 +84,9 @@ export function LibvirtStart({ connectionId }: { connectionId: string }) {
                     {!k.busy && (
                       <button
                         type="button"
-                        className="text-sky-700 underline dark:text-sky-300"
+                        disabled={!canStart.allowed}
+                        title={canStart.reason}
+                        className="text-sky-800 underline disabled:opacity-40 dark:text-sky-300"
                         aria-label={`Copy ${d.name} ${k.target}`}
                         onClick={() =>
                           setForm({ kind: 'block_copy', domain: d.name, disk: k.target, target: `${(k.source ?? '/var/lib/libvirt/images/x').replace(/\/[^/]*$/, '')}/${d.name}-${k.target}-copy.qcow2`, format: '', shallow: false, reuseExternal: false, raw: false, bandwidth: '' })
@@ -86,10 +101,11 @@ export function LibvirtStart({ connectionId }: { connectionId: string }) {
               <td className="py-1 text-right">
                 <button
                   type="button"
-                  disabled={d.migrating}
+                  disabled={d.migrating || !canStart.allowed}
+                  title={canStart.reason}
                   className="rounded border border-slate-300 px-2 py-0.5 text-xs disabled:opacity-40 dark:border-slate-600"
                   aria-label={`Migrate ${d.name}`}
-                  onClick={() => setForm({ kind: 'live_migration', domain: d.name, destinationUri: '', migrationUri: '', bandwidth: '', postcopy: false, autoConverge: false, unsafe: false })}
+                  onClick={() => setForm({ kind: 'live_migration', domain: d.name, destination: choices[0] ?? '', destinationUri: '', migrationUri: '', bandwidth: '', postcopy: false, autoConverge: false, unsafe: false })}
                 >
                   {d.migrating ? 'migrating' : 'Migrate…'}
                 </button>
@@ -141,10 +157,25 @@ export function LibvirtStart({ connectionId }: { connectionId: string }) {
               ) : (
                 <div className="space-y-2">
                   <p>The domain keeps running here until the last pass; the migration shows its iterations, remaining data and rates.</p>
-                  <label className="block">
-                    Destination libvirt URI
-                    <input className={input} required placeholder="qemu+ssh://host2/system" value={form.destinationUri} onChange={(e) => set({ destinationUri: e.target.value })} />
-                  </label>
+                  {choices.length > 0 && (
+                    <label className="block">
+                      Destination
+                      <select className={input} value={form.destination} onChange={(e) => set({ destination: e.target.value })}>
+                        {choices.map((c) => (
+                          <option key={c} value={c}>
+                            {c}
+                          </option>
+                        ))}
+                        <option value="">another libvirt URI…</option>
+                      </select>
+                    </label>
+                  )}
+                  {!form.destination && (
+                    <label className="block">
+                      Destination libvirt URI
+                      <input className={input} required placeholder="qemu+ssh://host2/system" value={form.destinationUri} onChange={(e) => set({ destinationUri: e.target.value })} />
+                    </label>
+                  )}
                   <label className="block">
                     Migration data URI (optional)
                     <input className={input} placeholder="tcp://10.0.0.2:49152" value={form.migrationUri} onChange={(e) => set({ migrationUri: e.target.value })} />

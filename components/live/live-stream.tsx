@@ -162,7 +162,7 @@ function patchTimeline(qc: QueryClient, ev: TimelineEvent) {
     d && !d.timeline.some((x) => x.seq === ev.seq) ? { ...d, timeline: [...d.timeline, ev].sort((a, b) => a.seq - b.seq) } : d,
   );
   // Action runs live in the audit table: fetch them again when one starts or ends.
-  if (ev.entry.type === 'action_requested' || ev.entry.type === 'action_finished') {
+  if (ev.entry.type === 'action_requested' || ev.entry.type === 'action_finished' || ev.entry.type === 'action_interrupted') {
     void qc.invalidateQueries({ queryKey: ['operation', ev.operationId] });
   }
 }

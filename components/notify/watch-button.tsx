@@ -3,11 +3,13 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { toast } from 'sonner';
 import { z } from 'zod';
+import { useCan } from '@/components/auth/use-session';
 import { apiFetch } from '@/lib/client/api';
 
 /** Watch an operation: be told (browser, webhook) if it fails. */
 export function WatchButton({ operationId, watched }: { operationId: string; watched: boolean }) {
   const qc = useQueryClient();
+  const can = useCan('operator');
   const m = useMutation({
     mutationFn: (on: boolean) =>
       apiFetch(z.object({ watch: z.unknown() }), `/api/operations/${encodeURIComponent(operationId)}/watch`, {
@@ -26,7 +28,8 @@ export function WatchButton({ operationId, watched }: { operationId: string; wat
     <button
       type="button"
       aria-pressed={watched}
-      disabled={m.isPending}
+      disabled={m.isPending || !can.allowed}
+      title={can.reason}
       onClick={() => m.mutate(!watched)}
       className="rounded border border-slate-300 px-2 py-0.5 text-sm aria-pressed:border-amber-500 aria-pressed:bg-amber-50 dark:border-slate-600 dark:aria-pressed:bg-amber-950"
     >

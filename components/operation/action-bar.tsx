@@ -6,6 +6,7 @@ import { toast } from 'sonner';
 import { z } from 'zod';
 import { apiFetch } from '@/lib/client/api';
 import type { ActionAvailability, Operation } from '@/lib/model/operation';
+import { useCan } from '@/components/auth/use-session';
 import { ConfirmDialog } from '@/components/common/confirm-dialog';
 
 const ActionAccepted = z.object({ run: z.object({ id: z.string(), action: z.string() }), replayed: z.boolean() });
@@ -13,6 +14,9 @@ const ActionAccepted = z.object({ run: z.object({ id: z.string(), action: z.stri
 /** The actions possible now; disabled ones say why. Each asks first. */
 export function ActionBar({ operation }: { operation: Operation }) {
   const [pending, setPending] = useState<ActionAvailability | null>(null);
+  const can = useCan('operator');
+  // A viewer sees the same buttons, all disabled, each saying why.
+  const actions = can.allowed ? operation.actions : operation.actions.map((a) => ({ ...a, enabled: false, reason: a.enabled ? can.reason : a.reason }));
   // the one action that takes a value today: a migration's new maximum bandwidth
   const [bandwidth, setBandwidth] = useState('64');
   // One key per confirmation: a double click or a retried request acts once.
@@ -31,7 +35,7 @@ export function ActionBar({ operation }: { operation: Operation }) {
   return (
     <div className="space-y-2">
       <div className="flex flex-wrap gap-2" role="group" aria-label="Actions">
-        {operation.actions.map((a) => (
+        {actions.map((a) => (
           <button
             key={a.name}
             type="button"
@@ -51,7 +55,7 @@ export function ActionBar({ operation }: { operation: Operation }) {
         ))}
       </div>
       <ul className="text-xs text-slate-500">
-        {operation.actions
+        {actions
           .filter((a) => !a.enabled)
           .map((a) => (
             <li key={a.name} id={`why-${a.name}`}>

@@ -4,6 +4,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { toast } from 'sonner';
 import { z } from 'zod';
+import { useCan } from '@/components/auth/use-session';
 import { apiFetch } from '@/lib/client/api';
 import type { Finding } from '@/lib/triage/finding';
 
@@ -33,7 +34,9 @@ export function FindingMarks({ finding }: { finding: Finding }) {
   });
   const send = (verb: string, extra: Record<string, unknown> = {}) => mark.mutate({ verb, body: { note, ...extra } });
   const btn = 'rounded border border-slate-300 px-3 py-1 text-sm hover:bg-slate-50 disabled:opacity-40 dark:border-slate-600 dark:hover:bg-slate-800';
+  const can = useCan('operator');
   const open = finding.status === 'open';
+  if (!can.allowed) return <p className="text-sm text-slate-600 dark:text-slate-300">Claiming, notes and resolving {can.reason}.</p>;
   return (
     <div className="space-y-2">
       <label className="block text-sm">

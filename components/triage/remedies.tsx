@@ -3,6 +3,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { toast } from 'sonner';
+import { useCan } from '@/components/auth/use-session';
 import { ConfirmDialog } from '@/components/common/confirm-dialog';
 import { apiFetch, DryRunView, PlaybookRunAccepted, type FindingDetail } from '@/lib/client/api';
 import { PlaybookPlan } from './playbook-plan';
@@ -11,6 +12,7 @@ import { PlaybookPlan } from './playbook-plan';
 export function Remedies({ detail }: { detail: FindingDetail }) {
   const { finding, remedies } = detail;
   const qc = useQueryClient();
+  const can = useCan('operator');
   const [plan, setPlan] = useState<DryRunView | null>(null);
   const [confirming, setConfirming] = useState(false);
   const base = `/api/findings/${finding.id}/playbooks`;
@@ -61,9 +63,16 @@ export function Remedies({ detail }: { detail: FindingDetail }) {
           <p className="text-sm text-slate-600 dark:text-slate-300">{plan.playbook.description}</p>
           <PlaybookPlan steps={plan.steps} />
           <div className="flex gap-2">
-            <button type="button" className="rounded bg-sky-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-700" onClick={() => setConfirming(true)}>
+            <button
+              type="button"
+              className="rounded bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800 disabled:opacity-40"
+              disabled={!can.allowed}
+              title={can.reason}
+              onClick={() => setConfirming(true)}
+            >
               Run playbook
             </button>
+            {!can.allowed && <span className="self-center text-xs text-slate-600 dark:text-slate-300">Running it {can.reason}.</span>}
             <button type="button" className="rounded border border-slate-300 px-3 py-1.5 text-sm dark:border-slate-600" onClick={() => setPlan(null)}>
               Close
             </button>

@@ -2,11 +2,13 @@
 
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
+import { useSession } from '@/components/auth/use-session';
 import { apiFetch, FindingPage } from '@/lib/client/api';
 
 /** "Triage" in the menu, with how many open findings wait (critical ones in red). */
 export function TriageNavLink() {
-  const q = useQuery({ queryKey: ['findings', 'nav'], queryFn: () => apiFetch(FindingPage, '/api/findings?view=open&limit=1') });
+  const loggedIn = Boolean(useSession().data?.principal);
+  const q = useQuery({ queryKey: ['findings', 'nav'], queryFn: () => apiFetch(FindingPage, '/api/findings?view=open&limit=1'), enabled: loggedIn });
   const c = q.data?.counts;
   return (
     <Link href="/triage" className="inline-flex items-center gap-1.5 text-sm hover:underline">

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Collector } from '@/lib/collector/collector';
-import { AppError, publicMessage } from '@/lib/errors/app-error';
+import { AppError, isAppError, publicMessage } from '@/lib/errors/app-error';
 import type { Logger } from '@/lib/log/logger';
 import type { ActionName } from '@/lib/model/operation';
 import type { ActionRun, Store } from '@/lib/store/types';
@@ -21,23 +21,6 @@ export interface ActionDeps {
   now?: () => number;
 }
 
-/**
- * Checks an action against the engine's current state (not our cached one),
- * records the run, and performs it in the background. Its progress lands in
- * the operation's timeline; a repeated idempotency key returns the first run.
- */
-export function requestAction(deps: ActionDeps, input: ActionRequestInput): Promise<Requested> {
-  const key = input.idempotencyKey;
-  if (key === null) return check(deps, input);
-  // A double click sends the same key twice at once: the second waits for the
-  // first and gets its run, instead of finding the engine already changed.
-  const earlier = inFlight.get(key);
-  if (earlier) return earlier.then((r) => ({ ...r, created: false }));
-  const p = check(deps, input).finally(() => inFlight.delete(key));
-  inFlight.set(key, p);
-  return p;
-}
-
 export interface Requested {
   run: ActionRun;
   /** false when an earlier request with the same idempotency key made the run */
@@ -46,44 +29,70 @@ export interface Requested {
   done: Promise<ActionRun>;
 }
 
+/**
+ * Claims the operation in the store (one running action per operation, and
+ * one run per idempotency key), checks the action against the engine's
+ * current state (not our cached one), and performs it in the background.
+ * Its progress lands in the operation's timeline.
+ */
+export function requestAction(deps: ActionDeps, input: ActionRequestInput): Promise<Requested> {
+  if (input.idempotencyKey === null) return claimAndRun(deps, input);
+  // A double click sends the same key twice at once: the second waits for
+  // the first here, so it gets the first's run even if the first is refused.
+  const key = JSON.stringify([input.operationId, input.action, input.actor, input.idempotencyKey]);
+  const earlier = inFlight.get(key);
+  if (earlier) return earlier.then((r) => ({ ...r, created: false }));
+  const p = claimAndRun(deps, input).finally(() => inFlight.delete(key));
+  inFlight.set(key, p);
+  return p;
+}
+
 const inFlight = new Map<string, Promise<Requested>>();
-/** runs still working, so a replayed request can wait for the same end */
+/** runs still working in this process, so a replayed request can wait for the same end */
 const running = new Map<string, Promise<ActionRun>>();
 const settled = (run: ActionRun) => running.get(run.id) ?? Promise.resolve(run);
 
-async function check(deps: ActionDeps, input: ActionRequestInput): Promise<Requested> {
+/** The same action with the same parameters hashes the same, whatever the key order. */
+export function requestHash(action: ActionName, params: Record<string, unknown>): string {
+  const sorted = Object.fromEntries(Object.entries(params).sort(([a], [b]) => a.localeCompare(b)));
+  return createHash('sha256').update(JSON.stringify([action, sorted])).digest('hex');
+}
+
+async function claimAndRun(deps: ActionDeps, input: ActionRequestInput): Promise<Requested> {
   const now = deps.now ?? Date.now;
   const op = await deps.store.getOperation(input.operationId);
   if (!op) throw new AppError('not_found', `no operation "${input.operationId}"`);
   const { poller, adapter } = deps.collector.connection(op.connectionId);
-
-  if (input.idempotencyKey) {
-    const runs = await deps.store.listActionRuns(op.id);
-    const earlier = runs.find((r) => r.idempotencyKey === input.idempotencyKey);
-    if (earlier) return { run: earlier, created: false, done: settled(earlier) };
-  }
-
   adapter.checkParams?.(input.action, input.params);
-  const fresh = await freshAvailability(adapter, op, input.action);
-  if (!fresh.ok) {
-    if (fresh.unsupported) throw new AppError('unsupported', fresh.reason);
-    throw new AppError('conflict', fresh.gone ? `${input.action} is not possible: ${fresh.reason}` : fresh.reason);
-  }
 
-  const requestedAt = new Date(now()).toISOString();
+  // The claim comes first: of many concurrent requests one gets it, the
+  // others are answered from the store and never reach the engine.
   const { run, created } = await deps.store.createActionRun({
     id: randomUUID(),
     operationId: op.id,
     action: input.action,
     idempotencyKey: input.idempotencyKey,
+    requestHash: requestHash(input.action, input.params),
     actor: input.actor,
     params: input.params,
     status: 'running',
-    requestedAt,
+    requestedAt: new Date(now()).toISOString(),
     finishedAt: null,
     message: null,
   });
   if (!created) return { run, created, done: settled(run) };
+
+  try {
+    const fresh = await freshAvailability(adapter, op, input.action);
+    if (!fresh.ok) {
+      if (fresh.unsupported) throw new AppError('unsupported', fresh.reason);
+      throw new AppError('conflict', fresh.gone ? `${input.action} is not possible: ${fresh.reason}` : fresh.reason);
+    }
+  } catch (e) {
+    // Nothing was sent: the claim is released, as if it had not been asked.
+    await deps.store.deleteActionRun(run.id);
+    throw e;
+  }
 
   await poller.record(op.id, [{ type: 'action_requested', action: input.action, runId: run.id, actor: input.actor }]);
   const log = (message: string) => void poller.record(op.id, [{ type: 'action_log', action: input.action, runId: run.id, message }]);
@@ -108,8 +117,9 @@ async function check(deps: ActionDeps, input: ActionRequestInput): Promise<Reque
       await deps.store.finishActionRun(run.id, result.ok ? 'succeeded' : 'failed', result.message, new Date(now()).toISOString());
     })
     .catch(async (e: unknown) => {
+      // An engine refusal keeps the engine's words; only an unexpected error is "internal" (and logged whole).
       const message = publicMessage(e);
-      deps.log.warn({ operation: op.id, action: input.action, err: message }, 'action failed');
+      deps.log.warn({ operation: op.id, action: input.action, err: isAppError(e) ? message : e }, 'action failed');
       await poller.record(op.id, [{ type: 'action_finished', action: input.action, runId: run.id, ok: false, message }]);
       await deps.store.finishActionRun(run.id, 'failed', message, new Date(now()).toISOString());
     })

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AppError } from '@/lib/errors/app-error';
 import { addConnection, removeConnection } from '@/lib/runtime/connections';
 import { getRuntime } from '@/lib/runtime/get-runtime';
+import type { Runtime } from '@/lib/runtime/runtime';
 
 /** Engine connections with their health; URLs and ids only, never credentials. */
 export async function engineList() {
@@ -13,14 +14,28 @@ export async function engineList() {
   };
 }
 
-export async function health() {
+/** An engine still "starting" this long after phaseboard started has not answered once. */
+const STARTING_TOO_LONG_MS = 60_000;
+
+export async function health({ detailed }: { detailed: boolean }) {
   const rt = await getRuntime();
   const statuses = rt.collector.statuses();
+  const store = rt.store.health();
+  const stuck = Date.now() - Date.parse(rt.startedAt) > STARTING_TOO_LONG_MS;
+  const problems = [
+    ...(store.ok ? [] : [`the store cannot commit since ${store.failingSince}: ${store.lastError}`]),
+    ...statuses.filter((s) => s.status === 'degraded').map((s) => `engine ${s.id} is failing: ${s.lastError ?? 'unknown error'}`),
+    ...statuses.filter((s) => s.status === 'starting' && stuck).map((s) => `engine ${s.id} has not answered since phaseboard started`),
+  ];
+  const status = problems.length === 0 ? 'ok' : 'degraded';
+  // Engine names and errors are for people who log in; a load balancer only needs the verdict.
+  if (!detailed) return { status, version: process.env.npm_package_version ?? '0.1.0' };
   return {
-    status: statuses.every((s) => s.status !== 'degraded') ? 'ok' : 'degraded',
+    status,
+    problems,
     version: process.env.npm_package_version ?? '0.1.0',
     startedAt: rt.startedAt,
-    store: { kind: 'sqlite', seq: await rt.store.lastSeq() },
+    store: { kind: 'sqlite', seq: await rt.store.lastSeq(), ok: store.ok, lastError: store.lastError },
     engines: statuses.map((s) => ({ id: s.id, status: s.status, lastSuccessAt: s.lastSuccessAt })),
     simulator: rt.sim !== null,
     streams: rt.bus.size(),
@@ -43,13 +58,29 @@ export async function engineStart(id: string, kind: string, body: unknown, actor
   const { adapter, poller } = rt.collector.connection(id);
   if (!adapter.start) throw new AppError('unsupported', `${adapter.engine} connections start nothing from phaseboard`);
   const lines: string[] = [];
-  const result = await adapter.start(parsedKind.data, body, (l) => lines.push(l));
+  const params = parsedKind.data === 'live_migration' ? withDestination(rt.connections, id, body) : body;
+  const result = await adapter.start(parsedKind.data, params, (l) => lines.push(l));
   rt.log.info({ connection: id, kind, actor, commands: lines }, 'operation started from phaseboard');
   poller.nudge(300);
   return { ...result, commands: lines };
 }
 
 const StartKindSchema = z.enum(['block_copy', 'live_migration']);
+
+/**
+ * A migration names its destination by connection id (the safe way: a URI
+ * phaseboard already checked), or by a URI that the adapter checks itself.
+ */
+function withDestination(connections: Runtime['connections'], from: string, body: unknown): unknown {
+  if (typeof body !== 'object' || body === null || !('destination' in body)) return body;
+  const { destination, ...rest } = body as Record<string, unknown>;
+  const target = connections.find((c) => c.id === destination && c.engine === 'libvirt' && c.id !== from && !c.simulated);
+  if (!target) {
+    const names = connections.filter((c) => c.engine === 'libvirt' && c.id !== from && !c.simulated).map((c) => c.id);
+    throw new AppError('invalid_input', `destination: no other libvirt connection "${String(destination).slice(0, 64)}"; one of: ${names.join(', ') || 'none'}`, { field: 'destination' });
+  }
+  return { ...rest, destinationUri: target.url };
+}
 
 export async function engineAdd(body: unknown, actor: string) {
   return addConnection(await getRuntime(), body, actor);

@@ -59,6 +59,7 @@ export function createEventStream(o: EventStreamOptions): ReadableStream<Uint8Ar
         }
       };
       o.signal.addEventListener('abort', cleanup, { once: true });
+      if (o.signal.aborted) return cleanup();
 
       write('retry: 2000\n\n');
       const last = await o.store.lastSeq();

@@ -1,5 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
+import { actorName, type Principal } from '@/lib/auth/roles';
 import { AppError } from '@/lib/errors/app-error';
 import { fromZodError } from '@/lib/errors/zod-error';
 import { getRuntime } from '@/lib/runtime/get-runtime';
@@ -53,14 +54,15 @@ export async function findingGet(id: string) {
   return { finding, notes, playbookRuns, operation, remedies };
 }
 
-export async function findingMark(id: string, verb: string, body: unknown, actor: string) {
+export async function findingMark(id: string, verb: string, body: unknown, principal: Principal) {
+  const actor = actorName(principal);
   if (!MARK_VERBS.includes(verb as MarkVerb)) throw new AppError('invalid_input', `unknown mark "${verb}"; one of ${MARK_VERBS.join(', ')}`, { field: 'verb' });
   const parsed = MarkBody[verb as MarkVerb].safeParse(body ?? {});
   if (!parsed.success) throw fromZodError(parsed.error, `${verb} body`);
   const { store, bus } = await getRuntime();
   const current = await store.getFinding(id);
   if (!current) throw new AppError('not_found', `no finding "${id}"`);
-  const { finding, note } = applyMark(current, verb as MarkVerb, parsed.data as never, actor, Date.now());
+  const { finding, note } = applyMark(current, verb as MarkVerb, parsed.data as never, actor, Date.now(), principal.role === 'admin');
   await store.saveFinding(finding);
   await store.addFindingNote(note);
   bus.publish([{ type: 'finding', finding }]);

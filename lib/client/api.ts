@@ -12,7 +12,7 @@ export const ActionRunView = z.object({
   id: z.string(),
   action: z.string(),
   actor: z.string(),
-  status: z.enum(['running', 'succeeded', 'failed']),
+  status: z.enum(['running', 'succeeded', 'failed', 'interrupted']),
   requestedAt: z.string(),
   finishedAt: z.string().nullable(),
   message: z.string().nullable(),
@@ -44,6 +44,8 @@ export const EngineView = z.object({
   simulated: z.boolean(),
   /** added from the UI (removable here) */
   added: z.boolean(),
+  /** reached over plain http (the config says insecure) */
+  insecure: z.boolean().default(false),
   status: z
     .object({ status: z.enum(['ok', 'degraded', 'starting']), lastSuccessAt: z.string().nullable(), lastError: z.string().nullable(), consecutiveFailures: z.number() })
     .nullable(),
@@ -75,15 +77,27 @@ export class ApiError extends Error {
   }
 }
 
-/** fetch + JSON + zod: everything the browser reads from phaseboard goes through here. */
+/**
+ * fetch + JSON + zod: everything the browser reads from phaseboard goes
+ * through here. Changes are always JSON (the server takes nothing else);
+ * an expired login sends the person to the login page.
+ */
 export async function apiFetch<S extends z.ZodType>(schema: S, path: string, init?: RequestInit): Promise<z.infer<S>> {
+  const changes = init?.method !== undefined && init.method !== 'GET';
   let res: Response;
   try {
-    res = await fetch(path, { ...init, headers: { Accept: 'application/json', ...init?.headers } });
+    res = await fetch(path, {
+      ...init,
+      ...(changes && init?.body === undefined ? { body: '{}' } : {}),
+      headers: { Accept: 'application/json', ...(changes ? { 'Content-Type': 'application/json' } : {}), ...init?.headers },
+    });
   } catch {
     throw new ApiError('phaseboard is not reachable (offline?)', 0, 'network');
   }
   const body: unknown = await res.json().catch(() => null);
+  if (res.status === 401 && typeof window !== 'undefined' && !window.location.pathname.startsWith('/login')) {
+    window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+  }
   if (!res.ok) {
     const err = ApiErrorBody.safeParse(body);
     throw err.success
@@ -115,3 +129,9 @@ export const DryRunView = z.object({
 export type DryRunView = z.infer<typeof DryRunView>;
 
 export const PlaybookRunAccepted = z.object({ run: PlaybookRun });
+
+export const SessionView = z.object({
+  principal: z.object({ kind: z.enum(['user', 'token', 'proxy']), name: z.string(), role: z.enum(['viewer', 'operator', 'admin']) }).nullable(),
+  methods: z.object({ password: z.literal(true), oidc: z.object({ label: z.string() }).nullable() }),
+});
+export type SessionView = z.infer<typeof SessionView>;

@@ -132,7 +132,9 @@ export class ConnectionPoller {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
-      void this.pollOnce().finally(() => {
+      void this.pollOnce()
+        .catch((e: unknown) => this.o.log.error({ connection: this.o.connectionId, err: e }, 'poll cycle failed'))
+        .finally(() => {
         if (!this.stopped && !this.timer) this.schedule(this.nextDelay());
       });
     }, delayMs);

@@ -63,4 +63,23 @@ describe('loadConfig', () => {
       /engines\[0\]\.uri: must be a libvirt URI such as qemu:\/\/\/system/,
     );
   });
+
+  it('refuses an http oVirt URL unless that connection says insecure', () => {
+    const e = { id: 'prod', engine: 'ovirt', url: 'http://engine.example/ovirt-engine', username: 'a', password: 'b' };
+    expect(() => loadConfig({}, withConfig({ engines: [e] }))).toThrow(/engines\[0\]\.url: must be https: the SSO password would cross the network in clear/);
+    expect(loadConfig({}, withConfig({ engines: [{ ...e, insecure: true }] })).engines[0]).toMatchObject({ insecure: true });
+    const env = { PHASEBOARD_OVIRT_URL: 'http://engine.example/ovirt-engine', PHASEBOARD_OVIRT_USERNAME: 'a', PHASEBOARD_OVIRT_PASSWORD: 'b' };
+    expect(() => loadConfig(env, tempDir())).toThrow(/url: must be https/);
+    expect(loadConfig({ ...env, PHASEBOARD_OVIRT_INSECURE: 'true' }, tempDir()).engines[0]).toMatchObject({ insecure: true });
+  });
+
+  it('stops startup on a libvirt URI that would run a program, naming the parameter', () => {
+    expect(() => loadConfig({ PHASEBOARD_LIBVIRT_URI: 'qemu+ssh://root@kvm1/system?command=/tmp/x' }, tempDir())).toThrow(
+      /engines\[0\]\.uri: parameter "command" is not allowed/,
+    );
+    expect(() => loadConfig({}, withConfig({ engines: [{ id: 'kvm', engine: 'libvirt', uri: 'qemu+tcp://kvm1/system' }] }))).toThrow(/transport "tcp" is not allowed/);
+    const allowed = loadConfig({}, withConfig({ libvirt: { allowTcp: true }, engines: [{ id: 'kvm', engine: 'libvirt', uri: 'qemu+tcp://kvm1/system', storageDirs: ['/srv/images'] }] }));
+    expect(allowed.libvirt).toEqual({ allowTcp: true, keyDir: null });
+    expect(() => loadConfig({}, withConfig({ engines: [{ id: 'kvm', engine: 'libvirt', uri: 'qemu:///system', storageDirs: ['/srv/../etc'] }] }))).toThrow(/storageDirs\.\[0\]|storageDirs\[0\]/);
+  });
 });

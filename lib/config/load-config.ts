@@ -1,12 +1,30 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { LibvirtUriPolicy } from '@/lib/engines/libvirt/uri';
 import { AppError } from '@/lib/errors/app-error';
-import { ConfigFile, type ConnectionConfig, type LibvirtConnectionConfig, type OvirtConnectionConfig, type TriageConfig, type WebhookConfig } from './schema';
+import { ConfigFile, type AuthConfig, type ConnectionConfig, type LibvirtConnectionConfig, type OvirtConnectionConfig, type TriageConfig, type WebhookConfig } from './schema';
 
 /** A connection ready to use: secrets resolved, CA read. Server-side only. */
 export type ResolvedConnection =
   | (OvirtConnectionConfig & { password: string; ca?: string; simulated: boolean })
   | (LibvirtConnectionConfig & { simulated: boolean });
+
+/** Login settings, secrets read. Server-side only. */
+export interface ResolvedAuth {
+  sessionHours: number;
+  oidc: (Omit<NonNullable<AuthConfig['oidc']>, 'clientSecretFile'> & { clientSecret: string }) | null;
+  proxy: AuthConfig['proxy'] | null;
+  /** an admin API token for provisioning tools (PHASEBOARD_ADMIN_TOKEN[_FILE]); never shown or logged */
+  adminToken: string | null;
+}
+
+/** Where phaseboard is reached: the Host allow-list and the origins its own pages have. */
+export interface ServerSettings {
+  allowedHosts: string[];
+  publicUrl: string | null;
+  /** origins (scheme://host[:port], lower case) whose pages may change things, besides the request's own host */
+  ownOrigins: string[];
+}
 
 /** A webhook ready to use: secret and CA read. Server-side only. */
 export type ResolvedWebhook = WebhookConfig & { secret: string; ca?: string };
@@ -14,6 +32,10 @@ export type ResolvedWebhook = WebhookConfig & { secret: string; ca?: string };
 export interface PhaseboardConfig {
   dataDir: string;
   engines: ResolvedConnection[];
+  /** the rules libvirt URIs are held to (connections added later and migration destinations too) */
+  libvirt: LibvirtUriPolicy;
+  server: ServerSettings;
+  auth: ResolvedAuth;
   simulator: { enabled: boolean; mix: number; speed: number };
   triage: TriageConfig;
   webhooks: ResolvedWebhook[];
@@ -48,15 +70,35 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Phasebo
   const fromEnv = envConnection(env);
   if (fromEnv) raw = { ...raw, engines: [...((raw.engines as unknown[] | undefined) ?? []), fromEnv] };
   if (env.PHASEBOARD_LIBVIRT_URI) {
-    const lv = { id: env.PHASEBOARD_LIBVIRT_ID ?? 'libvirt', engine: 'libvirt', uri: env.PHASEBOARD_LIBVIRT_URI };
+    const storageDirs = env.PHASEBOARD_LIBVIRT_STORAGE_DIRS?.split(':').filter(Boolean);
+    const lv = { id: env.PHASEBOARD_LIBVIRT_ID ?? 'libvirt', engine: 'libvirt', uri: env.PHASEBOARD_LIBVIRT_URI, ...(storageDirs ? { storageDirs } : {}) };
     raw = { ...raw, engines: [...((raw.engines as unknown[] | undefined) ?? []), lv] };
   }
+  const libvirtEnv = {
+    ...(env.PHASEBOARD_LIBVIRT_ALLOW_TCP !== undefined ? { allowTcp: envBoolean(env, 'PHASEBOARD_LIBVIRT_ALLOW_TCP') } : {}),
+    ...(env.PHASEBOARD_LIBVIRT_KEY_DIR ? { keyDir: env.PHASEBOARD_LIBVIRT_KEY_DIR } : {}),
+  };
+  if (Object.keys(libvirtEnv).length) raw = { ...raw, libvirt: { ...((raw.libvirt as object | undefined) ?? {}), ...libvirtEnv } };
   const simEnv = envSimulator(env);
   if (simEnv) raw = { ...raw, simulator: { ...((raw.simulator as object | undefined) ?? {}), ...simEnv } };
   if (env.PHASEBOARD_WEBHOOK_URL) {
     const hook = { id: 'env', url: env.PHASEBOARD_WEBHOOK_URL, secret: env.PHASEBOARD_WEBHOOK_SECRET, secretFile: env.PHASEBOARD_WEBHOOK_SECRET_FILE };
     const n = (raw.notifications as { webhooks?: unknown[] } | undefined) ?? {};
     raw = { ...raw, notifications: { ...n, webhooks: [...(n.webhooks ?? []), hook] } };
+  }
+  const serverEnv = {
+    ...(env.PHASEBOARD_PUBLIC_URL ? { publicUrl: env.PHASEBOARD_PUBLIC_URL } : {}),
+    ...(env.PHASEBOARD_ALLOWED_HOSTS ? { allowedHosts: env.PHASEBOARD_ALLOWED_HOSTS.split(',').map((h) => h.trim()).filter(Boolean) } : {}),
+  };
+  if (Object.keys(serverEnv).length) raw = { ...raw, server: { ...((raw.server as object | undefined) ?? {}), ...serverEnv } };
+  if (env.PHASEBOARD_TRUSTED_PROXIES) {
+    const auth = (raw.auth as Record<string, unknown> | undefined) ?? {};
+    const proxy = {
+      ...((auth.proxy as object | undefined) ?? {}),
+      trustedProxies: env.PHASEBOARD_TRUSTED_PROXIES.split(',').map((a) => a.trim()).filter(Boolean),
+      ...(env.PHASEBOARD_PROXY_HEADER ? { header: env.PHASEBOARD_PROXY_HEADER } : {}),
+    };
+    raw = { ...raw, auth: { ...auth, proxy } };
   }
   const triageEnv = envTriage(env);
   if (triageEnv) {
@@ -76,6 +118,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Phasebo
   return {
     dataDir: path.resolve(cwd, env.PHASEBOARD_DATA_DIR ?? 'data'),
     engines: c.engines.map((e, i) => resolveConnection(e, i, cwd)),
+    libvirt: { allowTcp: c.libvirt.allowTcp, keyDir: c.libvirt.keyDir ?? null },
+    server: serverSettings(c.server, env),
+    auth: resolveAuth(c.auth, env, cwd),
     simulator: { enabled: c.simulator.enabled ?? c.engines.length === 0, mix: c.simulator.mix, speed: c.simulator.speed },
     triage: c.triage,
     webhooks: c.notifications.webhooks.map((w, i) => resolveWebhook(w, i, cwd)),
@@ -89,6 +134,33 @@ function readFor(field: string, p: string, cwd: string): string {
   } catch (err) {
     throw new AppError('invalid_config', `invalid config: ${field}: cannot read ${p}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { field });
   }
+}
+
+const WILDCARD = new Set(['0.0.0.0', '::', '[::]']);
+
+function serverSettings(s: ConfigFile['server'], env: Env): ServerSettings {
+  const listen = (env.HOST ?? '127.0.0.1').toLowerCase();
+  const bracket = (h: string) => (h.includes(':') && !h.startsWith('[') ? `[${h}]` : h);
+  const publicUrl = s.publicUrl ? new URL(s.publicUrl) : null;
+  const hosts = ['localhost', '127.0.0.1', '[::1]', ...(WILDCARD.has(listen) ? [] : [bracket(listen)]), ...(publicUrl ? [publicUrl.hostname] : []), ...s.allowedHosts];
+  return {
+    allowedHosts: [...new Set(hosts.map((h) => h.toLowerCase()))],
+    publicUrl: publicUrl ? publicUrl.origin : null,
+    ownOrigins: publicUrl ? [publicUrl.origin.toLowerCase()] : [],
+  };
+}
+
+function resolveAuth(a: AuthConfig, env: Env, cwd: string): ResolvedAuth {
+  const adminToken = env.PHASEBOARD_ADMIN_TOKEN ?? (env.PHASEBOARD_ADMIN_TOKEN_FILE ? readFor('PHASEBOARD_ADMIN_TOKEN_FILE', env.PHASEBOARD_ADMIN_TOKEN_FILE, cwd).trim() : null);
+  if (adminToken !== null && adminToken.length < 24) {
+    throw new AppError('invalid_config', 'invalid config: PHASEBOARD_ADMIN_TOKEN must have at least 24 characters (e.g. openssl rand -hex 24)', { field: 'PHASEBOARD_ADMIN_TOKEN' });
+  }
+  let oidc: ResolvedAuth['oidc'] = null;
+  if (a.oidc) {
+    const { clientSecretFile, ...rest } = a.oidc;
+    oidc = { ...rest, clientSecret: a.oidc.clientSecret ?? readFor('auth.oidc.clientSecretFile', clientSecretFile ?? '', cwd).trim() };
+  }
+  return { sessionHours: a.sessionHours, oidc, proxy: a.proxy ?? null, adminToken };
 }
 
 function resolveWebhook(w: WebhookConfig, i: number, cwd: string): ResolvedWebhook {
@@ -119,7 +191,15 @@ function envConnection(env: Env) {
     password: env.PHASEBOARD_OVIRT_PASSWORD,
     passwordFile: env.PHASEBOARD_OVIRT_PASSWORD_FILE,
     caFile: env.PHASEBOARD_OVIRT_CA_FILE,
+    ...(env.PHASEBOARD_OVIRT_INSECURE !== undefined ? { insecure: envBoolean(env, 'PHASEBOARD_OVIRT_INSECURE') } : {}),
   };
+}
+
+function envBoolean(env: Env, key: string): boolean {
+  const v = env[key];
+  if (v === 'true' || v === '1') return true;
+  if (v === 'false' || v === '0') return false;
+  throw new AppError('invalid_config', `invalid config: ${key} must be true or false, not "${v}"`, { field: key });
 }
 
 function envNumber(env: Env, key: string): number | undefined {

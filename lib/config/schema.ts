@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { isPlainAbsolutePath } from '@/lib/engines/libvirt/paths';
+import { libvirtUriProblem } from '@/lib/engines/libvirt/uri';
 
 const ConnectionId = z
   .string()
@@ -20,6 +22,8 @@ export const OvirtConnectionConfig = z
     engine: z.literal('ovirt'),
     /** e.g. https://engine.example.com/ovirt-engine */
     url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://engine.example.com/ovirt-engine' }),
+    /** allow a plain http:// URL: the SSO password then crosses the network in clear */
+    insecure: z.boolean().default(false),
     username: z.string().min(1, 'is required, e.g. admin@internal'),
     password: z.string().min(1).optional(),
     /** read the password from this file instead (kept out of the config) */
@@ -33,15 +37,23 @@ export const OvirtConnectionConfig = z
   .refine((c) => c.password !== undefined || c.passwordFile !== undefined, {
     message: 'password or passwordFile is required',
     path: ['password'],
+  })
+  .refine((c) => c.insecure || c.url.startsWith('https:'), {
+    message: 'must be https: the SSO password would cross the network in clear (set "insecure": true for this connection to allow http)',
+    path: ['url'],
   });
 export type OvirtConnectionConfig = z.infer<typeof OvirtConnectionConfig>;
+
+const AbsoluteDir = z.string().refine(isPlainAbsolutePath, 'must be a plain absolute path such as /var/lib/libvirt/images');
 
 export const LibvirtConnectionConfig = z
   .object({
     id: ConnectionId,
     engine: z.literal('libvirt'),
-    /** any libvirt URI virsh accepts: qemu:///system, qemu+ssh://host/system, qemu+tls://host/system */
-    uri: z.string().regex(/^[a-z]+(\+[a-z]+)?:\/\/[^\s]*\/(system|session)(\?\S*)?$/, 'must be a libvirt URI such as qemu:///system or qemu+ssh://host/system'),
+    /** qemu:///system, qemu+ssh://host/system, qemu+tls://host/system; checked against the libvirt URI rules */
+    uri: z.string().min(1).max(1024),
+    /** directories on the host block copies may write to; default: the source disk's directory */
+    storageDirs: z.array(AbsoluteDir).max(32).optional(),
     pollIntervalMs: PollInterval,
     timeoutMs: RequestTimeout,
   })
@@ -50,6 +62,76 @@ export type LibvirtConnectionConfig = z.infer<typeof LibvirtConnectionConfig>;
 
 export const ConnectionConfig = z.discriminatedUnion('engine', [OvirtConnectionConfig, LibvirtConnectionConfig]);
 export type ConnectionConfig = z.infer<typeof ConnectionConfig>;
+
+/** Rules every libvirt URI (connections and migration destinations) is held to. */
+export const LibvirtSettings = z
+  .object({
+    /** qemu+tcp is unencrypted and unauthenticated: refused unless this is true */
+    allowTcp: z.boolean().default(false),
+    /** keyfile=, known_hosts= and pkipath= may only point inside this directory */
+    keyDir: AbsoluteDir.optional(),
+  })
+  .strict();
+export type LibvirtSettings = z.infer<typeof LibvirtSettings>;
+
+/** An IPv4 or IPv6 address, or a CIDR range of either. */
+const AddressOrRange = z.string().regex(/^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-fA-F:]+)(?:\/\d{1,3})?$/, 'must be an IP address or CIDR range such as 10.0.0.0/8');
+
+export const ServerConfig = z
+  .object({
+    /** host names browsers may use for phaseboard besides localhost and the listen address (DNS rebinding defence) */
+    allowedHosts: z.array(z.string().regex(/^[A-Za-z0-9.-]+$|^\[[0-9a-fA-F:]+\]$/, 'must be a host name or [IPv6] address, no port')).max(64).default([]),
+    /** where people open phaseboard, e.g. https://phaseboard.example.com (login links, OpenID Connect redirects) */
+    publicUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  })
+  .strict();
+
+const RoleName = z.enum(['viewer', 'operator', 'admin']);
+
+export const OidcConfig = z
+  .object({
+    /** the provider's issuer URL; its /.well-known/openid-configuration is read */
+    issuer: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+    clientId: z.string().min(1),
+    clientSecret: z.string().min(1).optional(),
+    /** read the client secret from this file instead */
+    clientSecretFile: z.string().min(1).optional(),
+    scopes: z.array(z.string().regex(/^[\w:.-]+$/)).default(['openid', 'profile', 'email']),
+    /** the claim that lists the user's groups or roles (a string or an array of strings) */
+    roleClaim: z.string().min(1).default('groups'),
+    /** which claim values give which role; the highest matching role wins, at every login */
+    roles: z
+      .object({ admin: z.array(z.string()).default([]), operator: z.array(z.string()).default([]), viewer: z.array(z.string()).default([]) })
+      .strict()
+      .default({ admin: [], operator: [], viewer: [] }),
+    /** role of a user no value matches; absent: such a user may not log in */
+    defaultRole: RoleName.optional(),
+    /** the login button's label */
+    label: z.string().min(1).max(60).default('Single sign-on'),
+  })
+  .strict()
+  .refine((o) => o.clientSecret !== undefined || o.clientSecretFile !== undefined, { message: 'clientSecret or clientSecretFile is required', path: ['clientSecret'] });
+
+export const ProxyAuthConfig = z
+  .object({
+    /** the header a fronting proxy names the user in */
+    header: z.string().regex(/^[A-Za-z0-9-]+$/).default('X-Remote-User'),
+    /** only requests from these addresses may name a user; everyone else's header is ignored */
+    trustedProxies: z.array(AddressOrRange).min(1, 'list the proxy addresses whose header is trusted'),
+    /** role of a proxied user who has no local account */
+    defaultRole: RoleName.default('viewer'),
+  })
+  .strict();
+
+export const AuthConfig = z
+  .object({
+    /** how long a login lasts */
+    sessionHours: z.number().int().min(1).max(720).default(12),
+    oidc: OidcConfig.optional(),
+    proxy: ProxyAuthConfig.optional(),
+  })
+  .strict();
+export type AuthConfig = z.infer<typeof AuthConfig>;
 
 export const SimulatorConfig = z
   .object({
@@ -103,6 +185,9 @@ export type WebhookConfig = z.infer<typeof WebhookConfig>;
 export const ConfigFile = z
   .object({
     engines: z.array(ConnectionConfig).default([]),
+    libvirt: LibvirtSettings.default({ allowTcp: false }),
+    server: ServerConfig.default({ allowedHosts: [] }),
+    auth: AuthConfig.default({ sessionHours: 12 }),
     simulator: SimulatorConfig.default({ mix: 6, speed: 1 }),
     triage: TriageConfig.default({ stallAfterS: 60, expectedPhaseS: { pending: 120, finalizing: 120, running: 1800 } }),
     notifications: z.object({ webhooks: z.array(WebhookConfig).default([]) }).strict().default({ webhooks: [] }),
@@ -110,9 +195,13 @@ export const ConfigFile = z
   .strict()
   .superRefine((c, ctx) => {
     const seen = new Set<string>();
+    const policy = { allowTcp: c.libvirt.allowTcp, keyDir: c.libvirt.keyDir ?? null };
     c.engines.forEach((e, i) => {
       if (seen.has(e.id)) ctx.addIssue({ code: 'custom', message: `duplicate connection id "${e.id}"`, path: ['engines', i, 'id'] });
       seen.add(e.id);
+      // Checked before anything runs: a URI libvirt would turn into a program must stop startup.
+      const problem = e.engine === 'libvirt' ? libvirtUriProblem(e.uri, policy) : null;
+      if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['engines', i, 'uri'] });
     });
   });
 export type ConfigFile = z.infer<typeof ConfigFile>;

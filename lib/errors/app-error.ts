@@ -4,10 +4,18 @@ export type ErrorCode =
   | 'conflict'
   | 'invalid_input'
   | 'invalid_config'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'misdirected'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'unprocessable'
+  | 'rate_limited'
   | 'engine_unreachable'
   | 'engine_refused'
   | 'engine_payload'
   | 'unsupported'
+  | 'unavailable'
   | 'timeout'
   | 'internal';
 
@@ -16,10 +24,18 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   invalid_input: 400,
   invalid_config: 500,
+  unauthenticated: 401,
+  forbidden: 403,
+  misdirected: 421,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  unprocessable: 422,
+  rate_limited: 429,
   engine_unreachable: 502,
   engine_refused: 502,
   engine_payload: 502,
   unsupported: 501,
+  unavailable: 503,
   timeout: 504,
   internal: 500,
 };
@@ -32,10 +48,15 @@ export interface AppErrorOptions {
   field?: string;
 }
 
+// Next.js bundles a module once per route chunk, so `instanceof AppError`
+// fails for an error made in another chunk. A registry-wide symbol does not.
+const BRAND = Symbol.for('phaseboard.AppError');
+
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly engineMessage?: string;
   readonly field?: string;
+  readonly [BRAND] = true;
 
   constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
     super(message, { cause: options.cause });
@@ -46,8 +67,16 @@ export class AppError extends Error {
   }
 }
 
+/** True for an AppError made by any bundle of this process: recognised by brand and code, not class identity. */
 export function isAppError(e: unknown): e is AppError {
-  return e instanceof AppError;
+  if (typeof e !== 'object' || e === null) return false;
+  const x = e as { [BRAND]?: unknown; code?: unknown };
+  return x[BRAND] === true && typeof x.code === 'string' && x.code in HTTP_STATUS;
+}
+
+/** True when e is an AppError with one of the codes. */
+export function hasCode(e: unknown, ...codes: ErrorCode[]): e is AppError {
+  return isAppError(e) && codes.includes(e.code);
 }
 
 /** A message safe to show anywhere: AppErrors say theirs, anything else is generic. */

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { AppError } from '@/lib/errors/app-error';
+import { AppError, isAppError } from '@/lib/errors/app-error';
 
 export interface JsonRequestOptions {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -53,7 +53,7 @@ export function sendRequest(options: JsonRequestOptions): Promise<RawResponse> {
     req.on('timeout', () => {
       req.destroy(new AppError('timeout', `${url.host} did not answer within ${options.timeoutMs} ms`));
     });
-    req.on('error', (e) => reject(e instanceof AppError ? e : unreachable(url, e)));
+    req.on('error', (e) => reject(isAppError(e) ? e : unreachable(url, e)));
     if (options.body !== undefined) req.write(options.body);
     req.end();
   });

@@ -19,6 +19,8 @@ export const TimelineEntry = z.discriminatedUnion('type', [
     ok: z.boolean(),
     message: z.string(),
   }),
+  /** phaseboard stopped while the action ran; after the restart the engine was asked how things stand */
+  z.object({ type: z.literal('action_interrupted'), action: ActionName, runId: z.string(), engineNow: z.string() }),
 ]);
 export type TimelineEntry = z.infer<typeof TimelineEntry>;
 

@@ -2,10 +2,16 @@ import { z } from 'zod';
 import { LibvirtConnectionConfig } from '@/lib/config/schema';
 import { createAdapter } from '@/lib/engines/registry';
 import { AppError } from '@/lib/errors/app-error';
-import { fromZodError } from '@/lib/errors/zod-error';
+import { parseLibvirtUri } from '@/lib/engines/libvirt/uri';
+import { parseInput } from '@/lib/errors/zod-error';
 import type { Runtime } from './runtime';
 
-const AddBody = z.strictObject({ id: LibvirtConnectionConfig.shape.id, engine: z.literal('libvirt'), uri: LibvirtConnectionConfig.shape.uri });
+const AddBody = z.strictObject({
+  id: LibvirtConnectionConfig.shape.id,
+  engine: z.literal('libvirt'),
+  uri: LibvirtConnectionConfig.shape.uri,
+  storageDirs: LibvirtConnectionConfig.shape.storageDirs,
+});
 
 /**
  * Adds a libvirt connection while phaseboard runs. The URI is tried first
@@ -13,12 +19,12 @@ const AddBody = z.strictObject({ id: LibvirtConnectionConfig.shape.id, engine: z
  * answer carries libvirt's words. Kept in the store across restarts.
  */
 export async function addConnection(rt: Runtime, body: unknown, actor: string) {
-  const parsed = AddBody.safeParse(body ?? {});
-  if (!parsed.success) throw fromZodError(parsed.error, 'connection');
-  const { id, uri } = parsed.data;
+  const { id, uri, storageDirs } = parseInput(AddBody, body, 'connection');
+  // Before anything is tried: libvirt runs programs for some URIs.
+  parseLibvirtUri(uri, rt.config.libvirt);
   if (rt.engineOf.has(id)) throw new AppError('conflict', `there is already a connection "${id}"`, { field: 'id' });
-  const resolved = LibvirtConnectionConfig.parse({ id, engine: 'libvirt', uri });
-  const adapter = createAdapter({ ...resolved, simulated: false }, rt.log.child({ engine: 'libvirt', connection: id }));
+  const resolved = parseInput(LibvirtConnectionConfig, { id, engine: 'libvirt', uri, storageDirs }, 'connection');
+  const adapter = createAdapter({ ...resolved, simulated: false }, rt.log.child({ engine: 'libvirt', connection: id }), rt.config);
   try {
     await adapter.listOperations();
   } catch (e) {
@@ -26,9 +32,9 @@ export async function addConnection(rt: Runtime, body: unknown, actor: string) {
     throw e;
   }
   await rt.collector.add({ id, engine: 'libvirt', adapter, fastMs: resolved.pollIntervalMs.fast, slowMs: resolved.pollIntervalMs.slow });
-  await rt.store.saveConnectionConfig({ id, engine: 'libvirt', uri, addedBy: actor, addedAt: new Date().toISOString() });
+  await rt.store.saveConnectionConfig({ id, engine: 'libvirt', uri, storageDirs, addedBy: actor, addedAt: new Date().toISOString() });
   rt.engineOf.set(id, 'libvirt');
-  rt.connections.push({ id, engine: 'libvirt', url: uri, simulated: false, added: true });
+  rt.connections.push({ id, engine: 'libvirt', url: uri, simulated: false, added: true, insecure: false });
   rt.log.info({ connection: id, uri, actor }, 'connection added');
   return { id, engine: 'libvirt', url: uri };
 }

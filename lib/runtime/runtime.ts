@@ -7,11 +7,15 @@ import { LibvirtConnectionConfig } from '@/lib/config/schema';
 import type { EngineKind } from '@/lib/model/operation';
 import { createLibvirtAdapter } from '@/lib/engines/libvirt';
 import { createAdapter, engineTriage } from '@/lib/engines/registry';
+import { libvirtUriProblem } from '@/lib/engines/libvirt/uri';
 import { SimLibvirtHost } from '@/lib/sim/libvirt/host';
 import { IDLE_DOMAINS, startLibvirtMix } from '@/lib/sim/libvirt/mix';
 import { SimVirshTransport } from '@/lib/sim/libvirt/transport';
 import { logger, type Logger } from '@/lib/log/logger';
 import { OvirtSimServer } from '@/lib/sim/ovirt/server';
+import { recoverInterruptedRuns } from '@/lib/actions/recover';
+import { startAuth, type AuthRuntime } from '@/lib/auth/setup';
+import { lockDataDir } from '@/lib/store/data-dir-lock';
 import { openSqliteStore } from '@/lib/store/sqlite-store';
 import type { Store } from '@/lib/store/types';
 import { Notifier } from '@/lib/notify/notifier';
@@ -23,6 +27,8 @@ import type { RunnerDeps } from '@/lib/triage/playbook-runner';
 export interface Runtime {
   config: PhaseboardConfig;
   store: Store;
+  /** logins, users, tokens */
+  auth: AuthRuntime;
   bus: Bus;
   collector: Collector;
   /** findings after every cycle, and the playbooks that remedy them */
@@ -34,10 +40,12 @@ export interface Runtime {
   sim: OvirtSimServer | null;
   simLibvirt: SimLibvirtHost | null;
   /** public facts about each connection: never credentials */
-  connections: { id: string; engine: string; url: string; simulated: boolean; added: boolean }[];
+  connections: { id: string; engine: string; url: string; simulated: boolean; added: boolean; insecure: boolean }[];
   /** which engine each connection id speaks (connections added at run time included) */
   engineOf: Map<string, EngineKind>;
   startedAt: string;
+  /** aborts when the process is stopping: event streams end on it */
+  stopping: AbortSignal;
   stop(): Promise<void>;
 }
 
@@ -48,7 +56,16 @@ const SIM_LIBVIRT_URI = 'sim+test:///system';
 /** Builds and starts everything: store, bus, simulator (if on), collector. */
 export async function startRuntime(config: PhaseboardConfig = loadConfig()): Promise<Runtime> {
   const log = logger;
-  const store = openSqliteStore(config.dataDir);
+  const lock = lockDataDir(config.dataDir);
+  let store: Store;
+  try {
+    store = openSqliteStore(config.dataDir);
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+  const stopping = new AbortController();
+  const auth = await startAuth({ store, config, log: log.child({ part: 'auth' }) });
   const bus = createMemoryBus();
   const engines: ResolvedConnection[] = [...config.engines];
   let sim: OvirtSimServer | null = null;
@@ -64,6 +81,8 @@ export async function startRuntime(config: PhaseboardConfig = loadConfig()): Pro
       id: SIM_CONNECTION_ID,
       engine: 'ovirt',
       url,
+      // loopback, with credentials made up for this process
+      insecure: true,
       username: 'admin@internal',
       password,
       pollIntervalMs: { fast: 1000, slow: 10_000 },
@@ -79,7 +98,12 @@ export async function startRuntime(config: PhaseboardConfig = loadConfig()): Pro
   // Connections added from the UI, kept in the store; the config file's win on a clash.
   const added = new Set<string>();
   for (const c of await store.listConnectionConfigs()) {
-    const parsed = LibvirtConnectionConfig.safeParse({ id: c.id, engine: c.engine, uri: c.uri });
+    const parsed = LibvirtConnectionConfig.safeParse({ id: c.id, engine: c.engine, uri: c.uri, storageDirs: c.storageDirs });
+    const problem = parsed.success ? libvirtUriProblem(parsed.data.uri, config.libvirt) : 'invalid';
+    if (problem) {
+      log.warn({ connection: c.id, problem }, 'skipping a stored connection: its URI breaks the libvirt URI rules');
+      continue;
+    }
     if (!parsed.success || engines.some((e) => e.id === c.id)) {
       log.warn({ connection: c.id }, 'skipping a stored connection: invalid, or its id is taken by the config');
       continue;
@@ -109,7 +133,7 @@ export async function startRuntime(config: PhaseboardConfig = loadConfig()): Pro
       adapter:
         e.id === SIM_LIBVIRT_ID && simLibvirt
           ? createLibvirtAdapter({ uri: SIM_LIBVIRT_URI, transport: new SimVirshTransport(simLibvirt), log: log.child({ engine: e.engine, connection: e.id }) })
-          : createAdapter(e, log.child({ engine: e.engine, connection: e.id })),
+          : createAdapter(e, log.child({ engine: e.engine, connection: e.id }), config),
     })),
     { store, bus, log, onCycle: evaluator.onCycle },
   );
@@ -127,10 +151,13 @@ export async function startRuntime(config: PhaseboardConfig = loadConfig()): Pro
   notifier.start();
   dispatcher.start();
   await collector.start();
+  // Runs a crash left "running" are interrupted now; the engines are asked how things stand.
+  void recoverInterruptedRuns({ store, collector, log }).catch((e: unknown) => log.error({ err: e }, 'could not recover interrupted runs'));
   log.info({ engines: engines.map((e) => e.id), dataDir: config.dataDir, simulator: config.simulator.enabled }, 'phaseboard started');
   return {
     config,
     store,
+    auth,
     bus,
     collector,
     triage: { evaluator, runner },
@@ -138,10 +165,19 @@ export async function startRuntime(config: PhaseboardConfig = loadConfig()): Pro
     log,
     sim,
     simLibvirt,
-    connections: engines.map((e) => ({ id: e.id, engine: e.engine, url: e.engine === 'ovirt' ? e.url : e.uri, simulated: e.simulated, added: added.has(e.id) })),
+    connections: engines.map((e) => ({
+      id: e.id,
+      engine: e.engine,
+      url: e.engine === 'ovirt' ? e.url : e.uri,
+      simulated: e.simulated,
+      added: added.has(e.id),
+      insecure: e.engine === 'ovirt' && e.url.startsWith('http:'),
+    })),
     engineOf,
     startedAt: new Date().toISOString(),
+    stopping: stopping.signal,
     async stop() {
+      stopping.abort();
       await collector.stop();
       await evaluator.idle();
       notifier.stop();
@@ -149,6 +185,7 @@ export async function startRuntime(config: PhaseboardConfig = loadConfig()): Pro
       stopLibvirtMix();
       await sim?.stop();
       await store.close();
+      lock.release();
     },
   };
 }

@@ -1,8 +1,9 @@
 /**
  * Portable SQL (SQLite now, PostgreSQL later): no engine-specific types,
- * JSON kept as text, times as ISO-8601 text.
+ * JSON kept as text, times as ISO-8601 text. Migrations run in order, each
+ * once (SQLite's user_version counts them); a published one never changes.
  */
-export const SCHEMA = [
+const INITIAL = [
   `CREATE TABLE IF NOT EXISTS operations (
     id TEXT PRIMARY KEY,
     connection_id TEXT NOT NULL,
@@ -90,3 +91,58 @@ export const SCHEMA = [
     data TEXT NOT NULL
   )`,
 ];
+
+/**
+ * Actions and playbooks: one running per operation (per finding) is a unique
+ * index, so concurrent requests from any process cannot both reach the
+ * engine; idempotency keys are scoped to (operation, action, actor).
+ */
+const ONE_ACTIVE_RUN = [
+  `CREATE TABLE action_runs_v2 (
+    id TEXT PRIMARY KEY,
+    operation_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    idempotency_key TEXT,
+    request_hash TEXT NOT NULL,
+    status TEXT NOT NULL,
+    requested_at TEXT NOT NULL,
+    data TEXT NOT NULL
+  )`,
+  // Runs left running by older versions cannot be followed any more.
+  `INSERT INTO action_runs_v2 (id, operation_id, action, actor, idempotency_key, request_hash, status, requested_at, data)
+   SELECT id, operation_id, json_extract(data, '$.action'), json_extract(data, '$.actor'), idempotency_key, '',
+     CASE json_extract(data, '$.status') WHEN 'running' THEN 'interrupted' ELSE json_extract(data, '$.status') END,
+     requested_at,
+     CASE json_extract(data, '$.status') WHEN 'running' THEN json_set(data, '$.status', 'interrupted', '$.message', 'interrupted: phaseboard was upgraded while it ran') ELSE data END
+   FROM action_runs`,
+  `DROP TABLE action_runs`,
+  `ALTER TABLE action_runs_v2 RENAME TO action_runs`,
+  `CREATE INDEX action_runs_operation ON action_runs (operation_id, requested_at)`,
+  `CREATE UNIQUE INDEX action_runs_key ON action_runs (operation_id, action, actor, idempotency_key) WHERE idempotency_key IS NOT NULL`,
+  `CREATE UNIQUE INDEX action_runs_one_running ON action_runs (operation_id) WHERE status = 'running'`,
+  `ALTER TABLE playbook_runs ADD COLUMN status TEXT NOT NULL DEFAULT 'succeeded'`,
+  `UPDATE playbook_runs SET status = CASE json_extract(data, '$.status') WHEN 'running' THEN 'interrupted' ELSE json_extract(data, '$.status') END`,
+  `UPDATE playbook_runs SET data = json_set(data, '$.status', 'interrupted') WHERE status = 'interrupted'`,
+  `CREATE UNIQUE INDEX playbook_runs_one_running ON playbook_runs (finding_id) WHERE status = 'running'`,
+];
+
+/** Settings kept across restarts and replicas (the session signing secret), and API tokens, kept by hash. */
+const AUTH = [
+  `CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  )`,
+  `CREATE TABLE api_tokens (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    token_hash TEXT NOT NULL,
+    revoked_at TEXT,
+    data TEXT NOT NULL
+  )`,
+  `CREATE UNIQUE INDEX api_tokens_live_name ON api_tokens (name) WHERE revoked_at IS NULL`,
+  `CREATE UNIQUE INDEX api_tokens_live_hash ON api_tokens (token_hash) WHERE revoked_at IS NULL`,
+  `CREATE INDEX api_tokens_hash ON api_tokens (token_hash)`,
+];
+
+export const MIGRATIONS: readonly (readonly string[])[] = [INITIAL, ONE_ACTIVE_RUN, AUTH];

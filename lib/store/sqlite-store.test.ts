@@ -36,14 +36,32 @@ describe('sqlite store', () => {
     expect((await store.changesSince(4, 100)).events).toEqual([]);
   });
 
-  it('returns the first run for a repeated idempotency key', async () => {
+  it('returns the first run for a repeated idempotency key, scoped to operation, action and actor', async () => {
     store = openSqliteStore(tempDir());
-    const run = { id: 'r1', operationId: 'c:n1', action: 'finalize' as const, idempotencyKey: 'k1', actor: 'op', params: {}, status: 'running' as const, requestedAt: '2026-01-01T00:00:00Z', finishedAt: null, message: null };
+    const run = { id: 'r1', operationId: 'c:n1', action: 'finalize' as const, idempotencyKey: 'k1', requestHash: 'h', actor: 'op', params: {}, status: 'running' as const, requestedAt: '2026-01-01T00:00:00Z', finishedAt: null, message: null };
     expect((await store.createActionRun(run)).created).toBe(true);
     const again = await store.createActionRun({ ...run, id: 'r2' });
     expect(again).toMatchObject({ created: false, run: { id: 'r1' } });
+    await expect(store.createActionRun({ ...run, id: 'r3', requestHash: 'other' })).rejects.toMatchObject({ code: 'unprocessable' });
     await store.finishActionRun('r1', 'succeeded', 'finalized in 5.2 s', '2026-01-01T00:00:05Z');
     expect(await store.listActionRuns('c:n1')).toMatchObject([{ id: 'r1', status: 'succeeded', message: 'finalized in 5.2 s' }]);
+    // The same key on another operation is another request.
+    expect((await store.createActionRun({ ...run, id: 'r4', operationId: 'c:n2' })).created).toBe(true);
+  });
+
+  it('lets one action run at a time per operation, across keys and actors', async () => {
+    const dir = tempDir();
+    store = openSqliteStore(dir);
+    const run = { id: 'a', operationId: 'c:n1', action: 'finalize' as const, idempotencyKey: null, requestHash: 'h', actor: 'alice', params: {}, status: 'running' as const, requestedAt: '2026-01-01T00:00:00Z', finishedAt: null, message: null };
+    expect((await store.createActionRun(run)).created).toBe(true);
+    await expect(store.createActionRun({ ...run, id: 'b', actor: 'bob', idempotencyKey: 'k' })).rejects.toMatchObject({ code: 'conflict', message: /another action is running on this operation: finalize requested by alice/ });
+    expect((await store.createActionRun({ ...run, id: 'c', operationId: 'c:n2' })).created).toBe(true);
+    // A second process on the same file is held to the same rule by the index.
+    await store.close();
+    store = openSqliteStore(dir);
+    expect((await store.runningActionRuns()).map((r) => r.id).sort()).toEqual(['a', 'c']);
+    await store.finishActionRun('a', 'interrupted', 'interrupted', '2026-01-01T00:01:00Z');
+    expect((await store.createActionRun({ ...run, id: 'd' })).created).toBe(true);
   });
 
   it('filters by state and text, live operations first', async () => {

@@ -3,10 +3,13 @@ import path from 'node:path';
 import Database from 'libsql';
 import { Operation } from '@/lib/model/operation';
 import { TimelineEntry, type TimelineEvent } from '@/lib/model/timeline';
-import { SCHEMA } from './schema';
+import { AppError } from '@/lib/errors/app-error';
+import { MIGRATIONS } from './schema';
+import { isUniqueViolation } from './sqlite-errors';
+import { sqliteAuthStore } from './sqlite-auth';
 import { sqliteNotifyStore } from './sqlite-notify';
 import { sqliteTriageStore } from './sqlite-triage';
-import type { ActionRun, AddedConnection, ConnectionStatus, OperationFilter, Store } from './types';
+import type { ActionRun, AddedConnection, ConnectionStatus, OperationFilter, Store, StoreHealth } from './types';
 
 type Row = Record<string, unknown>;
 
@@ -20,7 +23,7 @@ export function openSqliteStore(dataDir: string): Store {
   db.exec('PRAGMA journal_mode = WAL');
   db.exec('PRAGMA synchronous = NORMAL');
   db.exec('PRAGMA busy_timeout = 5000');
-  for (const sql of SCHEMA) db.exec(sql);
+  migrate(db);
 
   const maxSeq = (sql: string) => Number((db.prepare(sql).get() as Row | undefined)?.m ?? 0);
   let seq = Math.max(maxSeq('SELECT MAX(seq) AS m FROM events'), maxSeq('SELECT MAX(version) AS m FROM operations'));
@@ -40,6 +43,34 @@ export function openSqliteStore(dataDir: string): Store {
     operationId: String(r.operation_id),
     at: String(r.at),
     entry: TimelineEntry.parse(JSON.parse(String(r.entry))),
+  });
+
+  let health: StoreHealth = { ok: true, lastError: null, failingSince: null };
+  const toRun = (r: Row) => JSON.parse(String(r.data)) as ActionRun;
+  const findByKey = db.prepare('SELECT data FROM action_runs WHERE operation_id = ? AND action = ? AND actor = ? AND idempotency_key = ?');
+  const findRunning = db.prepare("SELECT data FROM action_runs WHERE operation_id = ? AND status = 'running'");
+  const insertRun = db.prepare(
+    'INSERT INTO action_runs (id, operation_id, action, actor, idempotency_key, request_hash, status, requested_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  /** the earlier run with this key, else a new one, unless another runs: all in one transaction */
+  const createRunTx = db.transaction((run: ActionRun): { run: ActionRun; created: boolean } => {
+    if (run.idempotencyKey) {
+      const earlier = findByKey.get(run.operationId, run.action, run.actor, run.idempotencyKey) as Row | undefined;
+      if (earlier) {
+        const first = toRun(earlier);
+        if (first.requestHash !== run.requestHash) {
+          throw new AppError('unprocessable', `Idempotency-Key "${run.idempotencyKey}" was already used for a different ${run.action} request on this operation`, { field: 'Idempotency-Key' });
+        }
+        return { run: first, created: false };
+      }
+    }
+    const busy = findRunning.get(run.operationId) as Row | undefined;
+    if (busy) {
+      const other = toRun(busy);
+      throw new AppError('conflict', `another action is running on this operation: ${other.action} requested by ${other.actor} at ${other.requestedAt}; wait for it to end`);
+    }
+    insertRun.run(run.id, run.operationId, run.action, run.actor, run.idempotencyKey, run.requestHash, run.status, run.requestedAt, JSON.stringify(run));
+    return { run, created: true };
   });
 
   const commitTx = db.transaction((ops: Operation[], entries: Parameters<Store['commit']>[0]['entries']) => {
@@ -73,15 +104,23 @@ export function openSqliteStore(dataDir: string): Store {
   return {
     ...sqliteTriageStore(db),
     ...sqliteNotifyStore(db),
+    ...sqliteAuthStore(db),
 
     async commit({ operations, entries }) {
       const before = seq;
       try {
-        return commitTx(operations, entries);
+        const saved = commitTx(operations, entries);
+        health = { ok: true, lastError: null, failingSince: null };
+        return saved;
       } catch (e) {
         seq = before; // the transaction rolled back; so do the sequence numbers
+        health = { ok: false, lastError: String((e as Error).message ?? e), failingSince: health.failingSince ?? new Date().toISOString() };
         throw e;
       }
+    },
+
+    health() {
+      return health;
     },
 
     async getOperation(id) {
@@ -167,30 +206,33 @@ export function openSqliteStore(dataDir: string): Store {
     },
 
     async createActionRun(run: ActionRun) {
-      if (run.idempotencyKey) {
-        const existing = db.prepare('SELECT data FROM action_runs WHERE idempotency_key = ?').get(run.idempotencyKey) as Row | undefined;
-        if (existing) return { run: JSON.parse(String(existing.data)) as ActionRun, created: false };
+      try {
+        return createRunTx(run);
+      } catch (e) {
+        // Another process won the race between our look and our insert: look again.
+        if (isUniqueViolation(e)) return createRunTx(run);
+        throw e;
       }
-      db.prepare('INSERT INTO action_runs (id, operation_id, idempotency_key, requested_at, data) VALUES (?, ?, ?, ?, ?)').run(
-        run.id,
-        run.operationId,
-        run.idempotencyKey,
-        run.requestedAt,
-        JSON.stringify(run),
-      );
-      return { run, created: true };
     },
 
     async finishActionRun(id, status, message, at) {
       const r = db.prepare('SELECT data FROM action_runs WHERE id = ?').get(id) as Row | undefined;
       if (!r) return;
       const run = { ...(JSON.parse(String(r.data)) as ActionRun), status, message, finishedAt: at };
-      db.prepare('UPDATE action_runs SET data = ? WHERE id = ?').run(JSON.stringify(run), id);
+      db.prepare('UPDATE action_runs SET status = ?, data = ? WHERE id = ?').run(status, JSON.stringify(run), id);
+    },
+
+    async deleteActionRun(id) {
+      db.prepare('DELETE FROM action_runs WHERE id = ?').run(id);
+    },
+
+    async runningActionRuns() {
+      return (db.prepare("SELECT data FROM action_runs WHERE status = 'running' ORDER BY requested_at").all() as Row[]).map(toRun);
     },
 
     async listActionRuns(operationId) {
       const rows = db.prepare('SELECT data FROM action_runs WHERE operation_id = ? ORDER BY requested_at DESC').all(operationId) as Row[];
-      return rows.map((r) => JSON.parse(String(r.data)) as ActionRun);
+      return rows.map(toRun);
     },
 
     async recentActionRuns(connectionId, sinceIso) {
@@ -198,7 +240,7 @@ export function openSqliteStore(dataDir: string): Store {
       const rows = db
         .prepare("SELECT data FROM action_runs WHERE operation_id LIKE ? ESCAPE '\\' AND requested_at >= ? ORDER BY requested_at")
         .all(`${prefix}%`, sinceIso) as Row[];
-      return rows.map((r) => JSON.parse(String(r.data)) as ActionRun);
+      return rows.map(toRun);
     },
 
     async recentTimelines(kind, limitEvents) {
@@ -217,4 +259,16 @@ export function openSqliteStore(dataDir: string): Store {
       db.close();
     },
   };
+}
+
+/** Runs the migrations this file has not seen yet, each in its own transaction. */
+function migrate(db: Database.Database): void {
+  const done = Number((db.prepare('PRAGMA user_version').get() as Row).user_version ?? 0);
+  MIGRATIONS.forEach((statements, i) => {
+    if (i < done) return;
+    db.transaction(() => {
+      for (const sql of statements) db.exec(sql);
+      db.exec(`PRAGMA user_version = ${i + 1}`);
+    })();
+  });
 }

@@ -1,6 +1,8 @@
 import type Database from 'libsql';
 import { Finding, FindingNote, SEVERITY_RANK } from '@/lib/triage/finding';
 import { PlaybookRun } from '@/lib/triage/playbook';
+import { AppError } from '@/lib/errors/app-error';
+import { isUniqueViolation } from './sqlite-errors';
 import type { FindingFilter, TriageStore } from './types';
 
 type Row = Record<string, unknown>;
@@ -58,10 +60,19 @@ export function sqliteTriageStore(db: Database.Database): TriageStore {
     },
 
     async savePlaybookRun(run) {
-      db.prepare(
-        `INSERT INTO playbook_runs (id, finding_id, operation_id, started_at, data) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET data = excluded.data`,
-      ).run(run.id, run.findingId, run.operationId, run.startedAt, JSON.stringify(run));
+      try {
+        db.prepare(
+          `INSERT INTO playbook_runs (id, finding_id, operation_id, started_at, status, data) VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET status = excluded.status, data = excluded.data`,
+        ).run(run.id, run.findingId, run.operationId, run.startedAt, run.status, JSON.stringify(run));
+      } catch (e) {
+        if (isUniqueViolation(e)) throw new AppError('conflict', 'a playbook is already running for this finding');
+        throw e;
+      }
+    },
+
+    async runningPlaybookRuns() {
+      return (db.prepare("SELECT data FROM playbook_runs WHERE status = 'running'").all() as Row[]).map(toRun);
     },
 
     async getPlaybookRun(id) {

@@ -35,19 +35,31 @@ export interface AddedConnection {
   id: string;
   engine: 'libvirt';
   uri: string;
+  /** where block copies may write; absent: the source disk's directory */
+  storageDirs?: string[];
   addedBy: string;
   addedAt: string;
+}
+
+export interface StoreHealth {
+  ok: boolean;
+  /** the last commit's error, while commits fail */
+  lastError: string | null;
+  failingSince: string | null;
 }
 
 export interface ActionRun {
   id: string;
   operationId: string;
   action: ActionName;
-  /** a repeated submit with the same key returns this run instead of acting again */
+  /** a repeated submit with the same key (same operation, action and actor) returns this run instead of acting again */
   idempotencyKey: string | null;
+  /** what was asked (action and params), hashed: a key reused for another request is refused */
+  requestHash: string;
   actor: string;
   params: Record<string, unknown>;
-  status: 'running' | 'succeeded' | 'failed';
+  /** interrupted: phaseboard stopped while it ran; the engine was looked at again after the restart */
+  status: 'running' | 'succeeded' | 'failed' | 'interrupted';
   requestedAt: string;
   finishedAt: string | null;
   message: string | null;
@@ -71,7 +83,9 @@ export interface TriageStore {
   openFindings(connectionId: string): Promise<Finding[]>;
   addFindingNote(note: FindingNote): Promise<void>;
   findingNotes(findingId: string): Promise<FindingNote[]>;
+  /** throws conflict when another run of the same finding is running */
   savePlaybookRun(run: PlaybookRun): Promise<void>;
+  runningPlaybookRuns(): Promise<PlaybookRun[]>;
   getPlaybookRun(id: string): Promise<PlaybookRun | null>;
   listPlaybookRuns(by: { findingId?: string; operationId?: string }): Promise<PlaybookRun[]>;
 }
@@ -81,7 +95,7 @@ export interface TriageStore {
  * sequence: timeline events keep theirs, operations carry the last as
  * `version`, so "everything after N" is one query (SSE replay).
  */
-export interface Store extends TriageStore, NotifyStore {
+export interface Store extends TriageStore, NotifyStore, AuthStore {
   commit(changes: { operations: Operation[]; entries: NewTimelineEntry[] }): Promise<{ operations: Operation[]; events: TimelineEvent[] }>;
   getOperation(id: string): Promise<Operation | null>;
   listOperations(filter: OperationFilter): Promise<{ items: Operation[]; total: number }>;
@@ -101,13 +115,54 @@ export interface Store extends TriageStore, NotifyStore {
   listConnectionConfigs(): Promise<AddedConnection[]>;
   deleteConnectionConfig(id: string): Promise<void>;
   listConnectionStatus(): Promise<ConnectionStatus[]>;
-  /** inserts, or returns the existing run with the same idempotency key */
+  /**
+   * Inserts a running run, or returns the one with the same idempotency key
+   * (same operation, action, actor). Throws conflict when another run is
+   * still running on the operation, unprocessable when the key was used for
+   * a different request.
+   */
   createActionRun(run: ActionRun): Promise<{ run: ActionRun; created: boolean }>;
-  finishActionRun(id: string, status: 'succeeded' | 'failed', message: string, at: string): Promise<void>;
+  finishActionRun(id: string, status: 'succeeded' | 'failed' | 'interrupted', message: string, at: string): Promise<void>;
+  /** releases a claim that never reached the engine (its fresh check refused it) */
+  deleteActionRun(id: string): Promise<void>;
+  /** runs still marked running (after a crash: none of them is really running) */
+  runningActionRuns(): Promise<ActionRun[]>;
   listActionRuns(operationId: string): Promise<ActionRun[]>;
   /** action runs of a connection's operations requested at or after the given time */
   recentActionRuns(connectionId: string, sinceIso: string): Promise<ActionRun[]>;
   /** recent timelines of operations of one kind, grouped by operation (phase durations are learned from them) */
   recentTimelines(kind: Operation['kind'], limitEvents: number): Promise<TimelineEvent[][]>;
+  /** whether the last commit worked (health reports a store that cannot write) */
+  health(): StoreHealth;
   close(): Promise<void>;
+}
+
+/** An API token as stored: only the hash of its secret is kept. */
+export interface ApiToken {
+  id: string;
+  name: string;
+  role: 'viewer' | 'operator' | 'admin';
+  createdBy: string;
+  createdAt: string;
+  /** null: never expires */
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  /** made from PHASEBOARD_ADMIN_TOKEN at startup (not managed from the UI) */
+  provisioned: boolean;
+}
+
+/** Settings and API tokens. */
+export interface AuthStore {
+  /** the value under key, storing `value` first if there is none (first writer wins, across replicas) */
+  settingOrInit(key: string, value: string): Promise<string>;
+  /** throws conflict when a live token has the name */
+  createApiToken(token: ApiToken, tokenHash: string): Promise<void>;
+  findApiTokenByHash(tokenHash: string): Promise<ApiToken | null>;
+  listApiTokens(): Promise<ApiToken[]>;
+  /** marks it revoked; answers whether a live token was revoked */
+  revokeApiToken(id: string, at: string): Promise<boolean>;
+  touchApiToken(id: string, at: string): Promise<void>;
+  /** the database as better-auth takes it */
+  authDatabase(): import('better-auth').BetterAuthOptions['database'];
 }

@@ -45,6 +45,7 @@ describe('generic triage rules', () => {
       operationId: op.id,
       action: 'finalize' as const,
       idempotencyKey: null,
+      requestHash: '',
       actor: 'alice',
       params: {},
       status,

@@ -35,7 +35,10 @@ describe('finding marks', () => {
     expect(note).toMatchObject({ kind: 'claimed', by: 'alice', text: 'on it' });
     expect(() => applyMark(claimed, 'claim', { note: '' }, 'bob', T)).toThrow('already claimed by alice at 2026-01-01T00:00:00.000Z: on it');
     expect(applyMark(claimed, 'claim', { note: 'still me' }, 'alice', T).finding.claim?.note).toBe('still me');
-    const released = applyMark(claimed, 'release', { note: '' }, 'bob', T);
+    // Only alice, or an admin, lets go of alice's claim.
+    expect(() => applyMark(claimed, 'release', { note: '' }, 'bob', T)).toThrow('claimed by alice at 2026-01-01T00:00:00.000Z; only alice or an admin can release it');
+    expect(applyMark(claimed, 'release', { note: '' }, 'alice', T).finding.claim).toBeNull();
+    const released = applyMark(claimed, 'release', { note: '' }, 'root', T, true);
     expect(released.finding.claim).toBeNull();
     expect(released.note.text).toBe("released alice's claim");
   });

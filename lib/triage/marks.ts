@@ -16,8 +16,12 @@ export const MARK_VERBS = Object.keys(MarkBody) as MarkVerb[];
 
 type Bodies = { [V in MarkVerb]: z.infer<(typeof MarkBody)[V]> };
 
-/** Applies one mark; answers the finding as it is now and the journal line. Refuses what would step on someone. */
-export function applyMark<V extends MarkVerb>(f: Finding, verb: V, body: Bodies[V], actor: string, now: number): { finding: Finding; note: FindingNote } {
+/**
+ * Applies one mark; answers the finding as it is now and the journal line.
+ * Refuses what would step on someone: only the holder of a claim, or an
+ * admin (`mayOverride`), releases it.
+ */
+export function applyMark<V extends MarkVerb>(f: Finding, verb: V, body: Bodies[V], actor: string, now: number, mayOverride = false): { finding: Finding; note: FindingNote } {
   const at = new Date(now).toISOString();
   const text = (body as { note?: string }).note ?? '';
   const note = (kind: FindingNote['kind'], line: string): FindingNote => ({ findingId: f.id, at, by: actor, kind, text: line });
@@ -28,6 +32,7 @@ export function applyMark<V extends MarkVerb>(f: Finding, verb: V, body: Bodies[
       return { finding: { ...f, claim: { by: actor, at, note: text } }, note: note('claimed', text || 'claimed') };
     case 'release':
       if (!f.claim) throw new AppError('conflict', 'nobody has claimed this finding');
+      if (f.claim.by !== actor && !mayOverride) throw new AppError('conflict', `claimed by ${f.claim.by} at ${f.claim.at}; only ${f.claim.by} or an admin can release it`);
       return { finding: { ...f, claim: null }, note: note('released', text || `released ${f.claim.by}'s claim`) };
     case 'acknowledge':
       return { finding: { ...f, acknowledged: { by: actor, at, note: text } }, note: note('acknowledged', text || 'acknowledged') };

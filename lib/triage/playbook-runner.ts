@@ -29,8 +29,6 @@ export interface DryRun {
   steps: StepPlan[];
 }
 
-const running = new Set<string>();
-
 async function prepare(deps: RunnerDeps, findingId: string, playbookId: string) {
   const finding = await deps.store.getFinding(findingId);
   if (!finding) throw new AppError('not_found', `no finding "${findingId}"`);
@@ -60,8 +58,6 @@ export async function startPlaybook(deps: RunnerDeps, input: { findingId: string
   const now = () => new Date((deps.now ?? Date.now)()).toISOString();
   const { finding, playbook, operation, steps } = await prepare(deps, input.findingId, input.playbookId);
   if (finding.status !== 'open') throw new AppError('conflict', `the finding is already resolved: ${finding.resolution ?? ''}`.trim());
-  if (running.has(finding.id)) throw new AppError('conflict', 'a playbook is already running for this finding');
-  running.add(finding.id);
   const run: PlaybookRun = {
     id: randomUUID(),
     findingId: finding.id,
@@ -80,11 +76,13 @@ export async function startPlaybook(deps: RunnerDeps, input: { findingId: string
     await deps.store.savePlaybookRun(run);
     deps.bus.publish([{ type: 'playbook', run: structuredClone(run) }]);
   };
+  // The store refuses a second running run of the same finding (conflict), from any process.
   await save();
   await deps.store.addFindingNote({ findingId: finding.id, at: run.startedAt, by: input.actor, kind: 'playbook', text: `started "${playbook.title}"${input.note ? `: ${input.note}` : ''}` });
-  void execute(deps, run, steps, save, now, playbook.observesOnly ?? false)
-    .catch((e: unknown) => deps.log.error({ err: e, run: run.id }, 'playbook run crashed'))
-    .finally(() => running.delete(finding.id));
+  void execute(deps, run, steps, save, now, playbook.observesOnly ?? false).catch(async (e: unknown) => {
+    deps.log.error({ err: e, run: run.id }, 'playbook run crashed');
+    if (run.status === 'running') await finishRun(deps, run, 'failed', `crashed: ${publicMessage(e)}`, save, now).catch(() => undefined);
+  });
   return structuredClone(run);
 }
 
@@ -92,14 +90,7 @@ async function execute(deps: RunnerDeps, run: PlaybookRun, steps: PlannedStep<En
   const finding = (await deps.store.getFinding(run.findingId))!;
   const { adapter, poller } = deps.collector.connection(finding.connectionId);
   const actionDeps: ActionDeps = { store: deps.store, collector: deps.collector, log: deps.log };
-  const finish = async (status: 'succeeded' | 'failed', message: string) => {
-    for (const s of run.steps) if (s.state.status === 'pending') s.state.status = 'skipped';
-    run.status = status;
-    run.message = message;
-    run.finishedAt = now();
-    await save();
-    await deps.store.addFindingNote({ findingId: run.findingId, at: run.finishedAt, by: run.actor, kind: 'playbook', text: `"${run.title}" ${status}: ${message}` });
-  };
+  const finish = (status: 'succeeded' | 'failed', message: string) => finishRun(deps, run, status, message, save, now);
 
   for (const [i, step] of steps.entries()) {
     const state = run.steps[i]!.state;
@@ -157,6 +148,16 @@ async function execute(deps: RunnerDeps, run: PlaybookRun, steps: PlannedStep<En
   await finish('succeeded', `${steps.length} step(s) done`);
   await deps.evaluateNow(finding.connectionId).catch(() => undefined);
   if (!observesOnly) await creditFix(deps, run);
+}
+
+/** Ends a run: pending steps are skipped, the journal says how it went. */
+async function finishRun(deps: RunnerDeps, run: PlaybookRun, status: 'succeeded' | 'failed', message: string, save: () => Promise<void>, now: () => string) {
+  for (const s of run.steps) if (s.state.status === 'pending') s.state.status = 'skipped';
+  run.status = status;
+  run.message = message;
+  run.finishedAt = now();
+  await save();
+  await deps.store.addFindingNote({ findingId: run.findingId, at: run.finishedAt, by: run.actor, kind: 'playbook', text: `"${run.title}" ${status}: ${message}` });
 }
 
 /**

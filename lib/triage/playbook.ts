@@ -35,7 +35,8 @@ export const PlaybookRun = z.object({
   title: z.string(),
   actor: z.string(),
   params: z.record(z.string(), z.unknown()),
-  status: z.enum(['running', 'succeeded', 'failed']),
+  /** interrupted: phaseboard stopped while it ran */
+  status: z.enum(['running', 'succeeded', 'failed', 'interrupted']),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
   message: z.string().nullable(),

@@ -1,13 +1,9 @@
 import { engineAdd, engineList } from '@/lib/api/engines';
-import { actorOf, readJsonBody, respond } from '@/lib/api/respond';
+import { route } from '@/lib/http/route';
 
 export const dynamic = 'force-dynamic';
 
-export function GET() {
-  return respond(engineList);
-}
+export const GET = route({ role: 'viewer' }, () => engineList());
 
-/** body `{ "id": "kvm1", "engine": "libvirt", "uri": "qemu+ssh://root@kvm1/system" }`: tried first, then kept */
-export async function POST(req: Request) {
-  return respond(async () => engineAdd(await readJsonBody(req), actorOf(req)), 201);
-}
+/** body `{ "id": "kvm1", "engine": "libvirt", "uri": "qemu+ssh://root@kvm1/system" }`: checked, tried, then kept */
+export const POST = route({ role: 'admin', status: 201 }, ({ body, actor }) => engineAdd(body, actor));

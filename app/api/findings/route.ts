@@ -1,8 +1,6 @@
-import { respond } from '@/lib/api/respond';
 import { findingList } from '@/lib/api/triage';
+import { route } from '@/lib/http/route';
 
 export const dynamic = 'force-dynamic';
 
-export function GET(req: Request) {
-  return respond(() => findingList(new URL(req.url).searchParams));
-}
+export const GET = route({ role: 'viewer' }, ({ query }) => findingList(query));

@@ -1,8 +1,7 @@
 import { health } from '@/lib/api/engines';
-import { respond } from '@/lib/api/respond';
+import { publicRoute } from '@/lib/http/route';
 
 export const dynamic = 'force-dynamic';
 
-export function GET() {
-  return respond(health);
-}
+/** For load balancers without a login: the verdict only; logged-in callers get the details. */
+export const GET = publicRoute(({ principal }) => health({ detailed: principal !== null }));

@@ -1,8 +1,6 @@
 import { notificationsGet } from '@/lib/api/notify';
-import { respond } from '@/lib/api/respond';
+import { route } from '@/lib/http/route';
 
 export const dynamic = 'force-dynamic';
 
-export function GET() {
-  return respond(() => notificationsGet());
-}
+export const GET = route({ role: 'viewer' }, () => notificationsGet());

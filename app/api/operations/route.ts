@@ -1,8 +1,6 @@
 import { operationList } from '@/lib/api/operations';
-import { respond } from '@/lib/api/respond';
+import { route } from '@/lib/http/route';
 
 export const dynamic = 'force-dynamic';
 
-export function GET(req: Request) {
-  return respond(() => operationList(new URL(req.url).searchParams));
-}
+export const GET = route({ role: 'viewer' }, ({ query }) => operationList(query));

@@ -1,5 +1,6 @@
+import path from 'node:path';
 import { z } from 'zod';
-import { AppError } from '@/lib/errors/app-error';
+import { AppError, hasCode, isAppError } from '@/lib/errors/app-error';
 import { fromZodError } from '@/lib/errors/zod-error';
 import type { Logger } from '@/lib/log/logger';
 import type { Operation } from '@/lib/model/operation';
@@ -9,6 +10,8 @@ import { describeLibvirtActions, migrationSummary } from './actions';
 import { blockJobSnapshot, migrationId, migrationSnapshot } from './normalize';
 import { EventLineParser, parseBlockJobRaw, parseDomainDisks, parseDomainNames, parseDomBlkList, parseDomJobInfo, type VirshEvent } from './parse';
 import { BlockCopyParams, blockCopyArgs, copyWarnings, MigrationParams, migrationArgs, parseStart } from './start';
+import { checkCopyTarget } from './storage';
+import { DEFAULT_URI_POLICY, parseLibvirtUri, type LibvirtUriPolicy } from './uri';
 import { Virsh, type VirshTransport } from './virsh';
 
 export interface LibvirtAdapterOptions {
@@ -21,6 +24,12 @@ export interface LibvirtAdapterOptions {
   virshBin?: string;
   /** another way to reach libvirt (the embedded simulator); real virsh otherwise */
   transport?: VirshTransport;
+  /** the rules migration destination URIs are held to */
+  uriPolicy?: LibvirtUriPolicy;
+  /** where block copies may write; default: the directory of the disk being copied */
+  storageDirs?: string[];
+  /** libvirt runs on this machine, so copy destinations can be looked at (symlinks); false for remote hosts and the simulator */
+  checkLocalFiles?: boolean;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -100,6 +109,14 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
     return out;
   }
 
+  /** The domain's disks as libvirt has them now; the domain must be one libvirt lists (names are never passed on unchecked). */
+  async function domainDisks(domain: string) {
+    if (!parseDomainNames(await virsh.run(['list', '--name'])).includes(domain)) {
+      throw new AppError('invalid_input', `domain: no running domain "${domain}" on this connection`, { field: 'domain' });
+    }
+    return parseDomainDisks(await virsh.run(['dumpxml', domain]));
+  }
+
   const lastBlockEvent = (domain: string, disk: string) =>
     [...(events.get(domain) ?? [])].reverse().find((e): e is Extract<VirshEvent, { type: 'block-job-2' }> => e.type === 'block-job-2' && e.disk === disk && e.status !== 'ready');
 
@@ -107,7 +124,7 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
     try {
       return parseDomBlkList(await virsh.run(['domblklist', domain, '--details'])).find((d) => d.target === disk)?.source ?? null;
     } catch (e) {
-      if (e instanceof AppError && e.code === 'engine_refused') return undefined; // the domain is gone
+      if (hasCode(e, 'engine_refused')) return undefined; // the domain is gone
       throw e;
     }
   }
@@ -196,6 +213,10 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
       const poke = () => setTimeout(() => listeners.forEach((l) => l()), 300).unref();
       if (kind === 'block_copy') {
         const p = parseStart(BlockCopyParams, params, 'block copy');
+        const disk = (await domainDisks(p.domain)).find((d) => d.target === p.disk && d.device === 'disk');
+        if (!disk) throw new AppError('invalid_input', `disk: ${p.domain} has no disk "${p.disk}"`, { field: 'disk' });
+        const allowedDirs = options.storageDirs ?? (disk.source?.startsWith('/') ? [path.dirname(disk.source)] : []);
+        checkCopyTarget({ target: p.target, allowedDirs, reuseExternal: p.reuseExternal, local: options.checkLocalFiles ?? false });
         const args = blockCopyArgs(p);
         log(`virsh ${args.join(' ')}`);
         const out = await virsh.run(args);
@@ -203,12 +224,14 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
         return { message: out.trim() || 'Block Copy started', warnings: copyWarnings(p) };
       }
       const p = parseStart(MigrationParams, params, 'live migration');
+      parseLibvirtUri(p.destinationUri, options.uriPolicy ?? DEFAULT_URI_POLICY, 'destinationUri');
+      await domainDisks(p.domain);
       const args = migrationArgs(p);
       log(`virsh ${args.join(' ')}`);
       startErrors.delete(p.domain);
       const running = virsh.background(args);
       running.catch((e: unknown) => {
-        const message = e instanceof AppError ? (e.engineMessage ?? e.message) : String(e);
+        const message = isAppError(e) ? (e.engineMessage ?? e.message) : String(e);
         startErrors.set(p.domain, message);
         options.log.warn({ domain: p.domain, err: message }, 'migration failed');
         listeners.forEach((l) => l());

@@ -101,7 +101,13 @@ describe('libvirt flows on the simulator', () => {
     expect(copy).toEqual({ message: 'Block Copy started', warnings: [] });
     await run(8000);
     expect((await ops())[0]).toMatchObject({ kind: 'block_copy', state: 'ready', details: { destination: '/var/lib/libvirt/images/a-copy.qcow2' } });
-    await expect(adapter.start!('block_copy', { domain: 'sim-vm-a', disk: 'vda', target: '/x.qcow2' }, () => {})).rejects.toThrow(/already in active block job/);
+    await expect(adapter.start!('block_copy', { domain: 'sim-vm-a', disk: 'vda', target: '/var/lib/libvirt/images/x.qcow2' }, () => {})).rejects.toThrow(/already in active block job/);
+    // Outside the disk's directory nothing is sent: phaseboard refuses first.
+    await expect(adapter.start!('block_copy', { domain: 'sim-vm-a', disk: 'vda', target: '/etc/shadow', reuseExternal: true, raw: true }, () => {})).rejects.toThrow(
+      /^target: \/etc\/shadow is outside the storage directories \(\/var\/lib\/libvirt\/images\)/,
+    );
+    await expect(adapter.start!('live_migration', { domain: 'sim-vm-a', destinationUri: 'qemu+ext:///system?command=/tmp/x' }, () => {})).rejects.toThrow(/^destinationUri: transport "ext" is not allowed/);
+    await expect(adapter.start!('block_copy', { domain: '--help', disk: 'vda', target: '/var/lib/libvirt/images/y.qcow2' }, () => {})).rejects.toThrow(/^domain: no running domain "--help"/);
     await adapter.start!('live_migration', { domain: 'sim-vm-a', destinationUri: 'qemu+ssh://h2/system', bandwidthMiBs: 1000 }, () => {});
     await run(30_000);
     const migration = (await ops()).find((o) => o.kind === 'live_migration');

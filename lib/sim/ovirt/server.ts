@@ -43,6 +43,8 @@ export class OvirtSimServer {
   private mix = { active: 0, speed: 1, stop: () => {} };
   /** until then the engine answers 503, as one restarting would */
   private outageUntil = 0;
+  /** every API answer waits this long, as a loaded engine's does */
+  private latencyMs = 0;
 
   constructor(private readonly options: SimServerOptions) {
     this.engine = options.engine ?? new SimOvirtEngine();
@@ -81,6 +83,11 @@ export class OvirtSimServer {
     return new Date(this.outageUntil).toISOString();
   }
 
+  /** Every API answer waits this long from now on (0: none), as a loaded engine's does. */
+  setLatency(ms: number): void {
+    this.latencyMs = ms;
+  }
+
   /** Forgets every issued token, as an engine restart does. */
   revokeTokens(): void {
     this.tokens.clear();
@@ -97,6 +104,7 @@ export class OvirtSimServer {
     const body = await readBody(req);
 
     if (path.startsWith('/sim/')) return this.handleControl(req.method ?? 'GET', path, body, res);
+    if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
     if (Date.now() < this.outageUntil) {
       this.count('outage');
       return send(res, 503, fault('Service Unavailable: the engine is restarting (simulated outage)'));
@@ -216,6 +224,12 @@ export class OvirtSimServer {
       if (typeof parsed === 'string') return send(res, 400, { error: parsed });
       return send(res, 200, { until: this.startOutage(parsed.seconds) });
     }
+    if (method === 'POST' && path === '/sim/latency') {
+      const parsed = parseBody(LatencyBody, body);
+      if (typeof parsed === 'string') return send(res, 400, { error: parsed });
+      this.setLatency(parsed.ms);
+      return send(res, 200, { ms: this.latencyMs });
+    }
     if (method === 'POST' && path === '/sim/tokens/revoke') {
       this.revokeTokens();
       return send(res, 204, null);
@@ -226,6 +240,7 @@ export class OvirtSimServer {
 
 const MixBody = z.strictObject({ active: z.number().int().min(0).max(10_000), speed: z.number().gt(0).max(100).default(1) });
 const OutageBody = z.strictObject({ seconds: z.number().min(0).max(3600) });
+const LatencyBody = z.strictObject({ ms: z.number().int().min(0).max(60_000) });
 const StartBody = z.strictObject({ speed: z.number().gt(0).max(100).optional(), finalizeBy: z.enum(['client', 'operator']).optional() });
 
 /** Parses a control API body; a string is the error naming the bad field. */

@@ -1,9 +1,7 @@
 import { simulateOutage } from '@/lib/api/demo';
-import { readJsonBody, respond } from '@/lib/api/respond';
+import { route } from '@/lib/http/route';
 
 export const dynamic = 'force-dynamic';
 
 /** body `{ "seconds": n }`: the embedded engine is unreachable for that long */
-export async function POST(req: Request) {
-  return respond(async () => simulateOutage(await readJsonBody(req)));
-}
+export const POST = route({ role: 'admin' }, ({ body }) => simulateOutage(body));

@@ -1,8 +1,6 @@
 import { scenarioList } from '@/lib/api/demo';
-import { respond } from '@/lib/api/respond';
+import { route } from '@/lib/http/route';
 
 export const dynamic = 'force-dynamic';
 
-export function GET() {
-  return respond(async () => scenarioList());
-}
+export const GET = route({ role: 'viewer' }, async () => scenarioList());

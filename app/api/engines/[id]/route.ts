@@ -1,10 +1,7 @@
 import { engineRemove } from '@/lib/api/engines';
-import { actorOf, respond } from '@/lib/api/respond';
+import { route } from '@/lib/http/route';
 
 export const dynamic = 'force-dynamic';
 
 /** Removes a connection added from the UI (config-file ones are changed in the file). */
-export async function DELETE(req: Request, ctx: { params: Promise<{ id: string }> }) {
-  const { id } = await ctx.params;
-  return respond(() => engineRemove(id, actorOf(req)));
-}
+export const DELETE = route<{ id: string }>({ role: 'admin' }, ({ params, actor }) => engineRemove(params.id, actor));

@@ -1,9 +1,6 @@
 import { operationGet } from '@/lib/api/operations';
-import { respond } from '@/lib/api/respond';
+import { route } from '@/lib/http/route';
 
 export const dynamic = 'force-dynamic';
 
-export async function GET(_req: Request, ctx: { params: Promise<{ id: string }> }) {
-  const { id } = await ctx.params;
-  return respond(() => operationGet(decodeURIComponent(id)));
-}
+export const GET = route<{ id: string }>({ role: 'viewer' }, ({ params }) => operationGet(params.id));

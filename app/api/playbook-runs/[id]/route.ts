@@ -1,9 +1,6 @@
-import { respond } from '@/lib/api/respond';
 import { playbookRunGet } from '@/lib/api/triage';
+import { route } from '@/lib/http/route';
 
 export const dynamic = 'force-dynamic';
 
-export async function GET(_req: Request, ctx: { params: Promise<{ id: string }> }) {
-  const { id } = await ctx.params;
-  return respond(() => playbookRunGet(id));
-}
+export const GET = route<{ id: string }>({ role: 'viewer' }, ({ params }) => playbookRunGet(params.id));

@@ -1,9 +1,6 @@
 import { engineInventory } from '@/lib/api/engines';
-import { respond } from '@/lib/api/respond';
+import { route } from '@/lib/http/route';
 
 export const dynamic = 'force-dynamic';
 
-export async function GET(_req: Request, ctx: { params: Promise<{ id: string }> }) {
-  const { id } = await ctx.params;
-  return respond(() => engineInventory(id));
-}
+export const GET = route<{ id: string }>({ role: 'viewer' }, ({ params }) => engineInventory(params.id));

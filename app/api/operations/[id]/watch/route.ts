@@ -1,10 +1,7 @@
 import { operationWatch } from '@/lib/api/notify';
-import { actorOf, readJsonBody, respond } from '@/lib/api/respond';
+import { route } from '@/lib/http/route';
 
 export const dynamic = 'force-dynamic';
 
 /** body `{ "watched": true | false }`: be told (browser, webhook) if it fails */
-export async function POST(req: Request, ctx: { params: Promise<{ id: string }> }) {
-  const id = decodeURIComponent((await ctx.params).id);
-  return respond(async () => operationWatch(id, await readJsonBody(req), actorOf(req)));
-}
+export const POST = route<{ id: string }>({ role: 'operator' }, ({ params, body, actor }) => operationWatch(params.id, body, actor));

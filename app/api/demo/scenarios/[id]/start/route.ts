@@ -1,9 +1,6 @@
 import { scenarioStart } from '@/lib/api/demo';
-import { readJsonBody, respond } from '@/lib/api/respond';
+import { route } from '@/lib/http/route';
 
 export const dynamic = 'force-dynamic';
 
-export async function POST(req: Request, ctx: { params: Promise<{ id: string }> }) {
-  const { id } = await ctx.params;
-  return respond(async () => scenarioStart(id, await readJsonBody(req)), 201);
-}
+export const POST = route<{ id: string }>({ role: 'admin', status: 201 }, ({ params, body }) => scenarioStart(params.id, body));

@@ -1,10 +1,7 @@
 import { engineStart } from '@/lib/api/engines';
-import { actorOf, readJsonBody, respond } from '@/lib/api/respond';
+import { route } from '@/lib/http/route';
 
 export const dynamic = 'force-dynamic';
 
 /** block_copy or live_migration; 400 names the bad field, 502 carries libvirt's refusal */
-export async function POST(req: Request, ctx: { params: Promise<{ id: string; kind: string }> }) {
-  const { id, kind } = await ctx.params;
-  return respond(async () => engineStart(id, kind, await readJsonBody(req), actorOf(req)), 202);
-}
+export const POST = route<{ id: string; kind: string }>({ role: 'operator', status: 202 }, ({ params, body, actor }) => engineStart(params.id, params.kind, body, actor));

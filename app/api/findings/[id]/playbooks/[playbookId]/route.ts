@@ -1,18 +1,12 @@
-import { actorOf, readJsonBody, respond } from '@/lib/api/respond';
 import { findingDryRun, findingRunPlaybook } from '@/lib/api/triage';
+import { route } from '@/lib/http/route';
 
 export const dynamic = 'force-dynamic';
 
-type Ctx = { params: Promise<{ id: string; playbookId: string }> };
+type Params = { id: string; playbookId: string };
 
-/** The dry run: each request the playbook will send and each entity it will change. */
-export async function GET(_req: Request, ctx: Ctx) {
-  const { id, playbookId } = await ctx.params;
-  return respond(() => findingDryRun(id, playbookId));
-}
+/** The dry run: each request the playbook will send and each entity it will change. Sends nothing. */
+export const GET = route<Params>({ role: 'viewer' }, ({ params }) => findingDryRun(params.id, params.playbookId));
 
 /** Runs it (body `{ "confirm": true }`); answers the run, whose steps then go on live. */
-export async function POST(req: Request, ctx: Ctx) {
-  const { id, playbookId } = await ctx.params;
-  return respond(async () => findingRunPlaybook(id, playbookId, await readJsonBody(req), actorOf(req)), 202);
-}
+export const POST = route<Params>({ role: 'operator', status: 202 }, ({ params, body, actor }) => findingRunPlaybook(params.id, params.playbookId, body, actor));

@@ -1,21 +1,11 @@
-import { operationActionRequest } from '@/lib/api/operations';
-import { actorOf, errorResponse, readJsonBody } from '@/lib/api/respond';
 import { NextResponse } from 'next/server';
+import { operationActionRequest } from '@/lib/api/operations';
+import { route } from '@/lib/http/route';
 
 export const dynamic = 'force-dynamic';
 
-export async function POST(req: Request, ctx: { params: Promise<{ id: string; action: string }> }) {
-  const { id, action } = await ctx.params;
-  try {
-    const { run, created } = await operationActionRequest({
-      id: decodeURIComponent(id),
-      action,
-      body: await readJsonBody(req),
-      idempotencyKey: req.headers.get('idempotency-key'),
-      actor: actorOf(req),
-    });
-    return NextResponse.json({ run, replayed: !created }, { status: created ? 202 : 200 });
-  } catch (e) {
-    return errorResponse(e);
-  }
-}
+/** 202 with the new run; 200 with the first run for a repeated Idempotency-Key; 409 while another action runs */
+export const POST = route<{ id: string; action: string }>({ role: 'operator' }, async ({ req, params, body, actor }) => {
+  const { run, created } = await operationActionRequest({ id: params.id, action: params.action, body, idempotencyKey: req.headers.get('idempotency-key'), actor });
+  return NextResponse.json({ run, replayed: !created }, { status: created ? 202 : 200, headers: { 'Cache-Control': 'no-store' } });
+});

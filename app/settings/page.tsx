@@ -1,0 +1,7 @@
+import { SettingsPage } from '@/components/settings/settings-page';
+
+export const metadata = { title: 'Users & tokens · phaseboard' };
+
+export default function Settings() {
+  return <SettingsPage />;
+}

@@ -1,0 +1,197 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test, type APIRequestContext } from '@playwright/test';
+import { freePort, startProcess, stopProcess, treeRss, type Started } from '../lib/testing/processes';
+import { createDomain, realLibvirt } from '../lib/testing/real-libvirt';
+import { stateOf } from './auth';
+import { startScenario } from './helpers';
+import { startPhaseboard } from './spawn';
+import { openFinding } from './triage-helpers';
+
+// Every attack the access-control issue lists, replayed; each must get the safe answer.
+
+/** A script that leaves a mark if anything ever runs it. */
+function proofScript(): { script: string; ran: () => boolean } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phaseboard-proof-'));
+  const mark = path.join(dir, 'RAN');
+  const script = path.join(dir, 'proof.sh');
+  fs.writeFileSync(script, `#!/bin/sh\ntouch ${mark}\n`, { mode: 0o755 });
+  return { script, ran: () => fs.existsSync(mark) };
+}
+
+const errorOf = async (res: Awaited<ReturnType<APIRequestContext['post']>>) => ((await res.json()) as { error: { code: string; message: string } }).error;
+
+test('libvirt URIs that run programs are refused with 400 naming the part, and nothing runs', async ({ request }) => {
+  const proof = proofScript();
+  const attacks: [string, RegExp][] = [
+    [`qemu+ext:///system?command=${proof.script}`, /transport "ext" is not allowed/],
+    [`qemu+ssh://-c@localhost/system?command=/bin/bash&keyfile=${proof.script}`, /user "-c" is not allowed/],
+    [`qemu+ssh://root@localhost/system?keyfile=${proof.script}`, /parameter "keyfile" is refused: no key directory is configured/],
+    [`qemu+ssh://root@localhost/system?netcat=${proof.script}`, /parameter "netcat" is not allowed/],
+    [`qemu+ssh://root@-oProxyCommand=${proof.script}/system`, /host .* is not allowed/],
+    ['qemu+tcp://127.0.0.1:22/system', /transport "tcp" is not allowed/],
+  ];
+  for (const [uri, why] of attacks) {
+    const res = await request.post('/api/engines', { data: { id: 'attack', engine: 'libvirt', uri } });
+    expect(res.status(), uri).toBe(400);
+    expect((await errorOf(res)).message).toMatch(why);
+  }
+  expect(proof.ran()).toBe(false);
+});
+
+test('operator values for virsh: /etc/shadow as a copy target and an ext:// migration destination are refused', async ({ request }) => {
+  const env = realLibvirt();
+  const { domain } = createDomain(env, 'sec-copy');
+  const proof = proofScript();
+  const copy = await request.post('/api/engines/libvirt/start/block_copy', { data: { domain, disk: 'vda', target: '/etc/shadow', reuseExternal: true, raw: true } });
+  expect(copy.status()).toBe(400);
+  expect((await errorOf(copy)).message).toMatch(/^target: \/etc\/shadow is outside the storage directories/);
+  const dots = await request.post('/api/engines/libvirt/start/block_copy', { data: { domain, disk: 'vda', target: `${env.dir}/pbt-sec-copy/../../../etc/shadow`, reuseExternal: true } });
+  expect((await errorOf(dots)).message).toMatch(/"\." or "\.\." segments/);
+  const migrate = await request.post('/api/engines/libvirt/start/live_migration', { data: { domain, destinationUri: `qemu+ext:///system?command=${proof.script}` } });
+  expect(migrate.status()).toBe(400);
+  expect((await errorOf(migrate)).message).toMatch(/^destinationUri: transport "ext" is not allowed/);
+  expect(proof.ran()).toBe(false);
+});
+
+test('cross-site "simple requests" and foreign origins change nothing', async ({ request, playwright }) => {
+  const id = await startScenario('upload-awaits-finalize', 4);
+  const op = `/api/operations/${encodeURIComponent(id)}`;
+  await expect.poll(async () => (await (await request.get(op)).json()).operation.nativePhase, { timeout: 20_000 }).toBe('transferring');
+  // What a page on another site can send without a preflight: text/plain, with the victim's cookies.
+  const forged = [
+    `${op}/actions/cancel`,
+    '/api/demo/outage',
+    '/api/engines/libvirt/start/block_copy',
+    '/api/findings/any/resolve',
+    '/api/findings/any/playbooks/connection.check',
+    '/api/tokens',
+  ];
+  for (const url of forged) {
+    const plain = await request.post(url, { headers: { 'Content-Type': 'text/plain', Origin: 'http://evil.example' }, data: '{"seconds":30,"note":"x","confirm":true}' });
+    expect(plain.status(), url).toBe(403);
+    const json = await request.post(url, { headers: { Origin: 'http://evil.example' }, data: { seconds: 30 } });
+    expect(json.status(), url).toBe(403);
+    const fetchMeta = await request.post(url, { headers: { 'Sec-Fetch-Site': 'cross-site' }, data: { seconds: 30 } });
+    expect(fetchMeta.status(), url).toBe(403);
+    const noType = await request.post(url, { headers: { 'Content-Type': 'text/plain' }, data: '{}' });
+    expect(noType.status(), url).toBe(415);
+  }
+  expect((await (await request.get(op)).json()).operation.nativePhase).toBe('transferring');
+  const health = await (await request.get('/api/health')).json();
+  expect(health.status === 'ok' || !health.problems.some((p: string) => /sim-ovirt/.test(p))).toBe(true);
+  // Without a session nothing changes at all.
+  const anonymous = await playwright.request.newContext({ baseURL: test.info().project.use.baseURL, storageState: { cookies: [], origins: [] } });
+  expect((await anonymous.post(`${op}/actions/cancel`, { data: {} })).status()).toBe(401);
+  expect((await anonymous.post(`${op}/actions/cancel`, { data: {}, headers: { 'X-Remote-User': 'e2eadmin' } })).status()).toBe(401);
+  await anonymous.dispose();
+});
+
+test('a foreign Host is turned away (DNS rebinding), and pages carry anti-framing headers', async ({ request }) => {
+  const api = await request.get('/api/operations', { headers: { Host: 'evil.example:3217' } });
+  expect(api.status()).toBe(421);
+  const page = await request.get('/', { headers: { Host: 'evil.example' } });
+  expect(page.status()).toBe(421);
+  const ok = await request.get('/login');
+  expect(ok.headers()['x-frame-options']).toBe('DENY');
+  expect(ok.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
+  expect(ok.headers()['x-content-type-options']).toBe('nosniff');
+  expect(ok.headers()['referrer-policy']).toBe('same-origin');
+});
+
+test('the audit names the real user: a spoofed X-Remote-User neither names nor releases anything', async ({ request, playwright }) => {
+  const id = await startScenario('stuck-finalizing', 4);
+  await expect.poll(async () => (await request.post(`/api/operations/${encodeURIComponent(id)}/actions/finalize`, { data: {} })).status(), { timeout: 20_000 }).toBe(202);
+  const finding = await openFinding(request, id, 'ovirt.finalizing-stuck');
+  const claimed = await request.post(`/api/findings/${finding.id}/claim`, { data: { note: 'mine' }, headers: { 'X-Remote-User': 'mallory' } });
+  expect((await claimed.json()).finding.claim.by).toBe('e2eadmin');
+  const operator = await playwright.request.newContext({ baseURL: test.info().project.use.baseURL, storageState: stateOf('operator') });
+  const release = await operator.post(`/api/findings/${finding.id}/release`, { data: {}, headers: { 'X-Remote-User': 'e2eadmin' } });
+  expect(release.status()).toBe(409);
+  expect((await errorOf(release)).message).toMatch(/e2eadmin/);
+  await operator.dispose();
+});
+
+test('malformed path encoding is 400, not 500', async ({ request }) => {
+  for (const url of ['/api/operations/%ZZ', '/api/operations/%ZZ/actions/cancel', '/api/findings/%E0%A4%A', '/operations/%ZZ']) {
+    const res = url.includes('actions') ? await request.post(url, { data: {} }) : await request.get(url);
+    expect(res.status(), url).toBe(400);
+  }
+  // An id with a real % in it reaches the handler whole.
+  expect((await request.get('/api/operations/x%25y')).status()).toBe(404);
+});
+
+test.describe('against a phaseboard of its own', () => {
+  test.use({ storageState: { cookies: [], origins: [] } });
+
+  test('four concurrent 100 MB bodies are refused with 413 without the server growing', async () => {
+    test.setTimeout(90_000);
+    const pb = await startPhaseboard({ PHASEBOARD_SIM_MIX: '0' });
+    try {
+      const before = treeRss(pb.child.pid!);
+      const big = Buffer.alloc(100 * 1024 * 1024, 0x20);
+      const sent = await Promise.all(
+        [0, 1, 2, 3].map((i) =>
+          pb
+            .api('/api/demo/outage', { method: 'POST', body: i % 2 ? big : new Blob([big]).stream(), ...(i % 2 ? {} : { duplex: 'half' }) } as RequestInit)
+            .then((r) => r.status)
+            .catch(() => 413),
+        ),
+      );
+      expect(sent).toEqual([413, 413, 413, 413]);
+      const grown = treeRss(pb.child.pid!) - before;
+      expect(grown, `server grew by ${Math.round(grown / 2 ** 20)} MiB`).toBeLessThan(64 * 2 ** 20);
+    } finally {
+      await stopProcess(pb.child);
+    }
+  });
+
+  test('100 concurrent finalizes behind a 150 ms engine send one finalize; a reused key is scoped or 422', async () => {
+    test.setTimeout(120_000);
+    const simPort = await freePort();
+    const sim = `http://127.0.0.1:${simPort}`;
+    const started: Started[] = [];
+    try {
+      started.push(await startProcess('simulator', process.execPath, ['--import', 'tsx', 'lib/sim/cli.ts'], { SIM_PORT: String(simPort), SIM_MIX: '0', SIM_PASSWORD: 'race' }, async () => (await fetch(`${sim}/sim/stats`)).ok));
+      const pb = await startPhaseboard({
+        PHASEBOARD_SIMULATOR: 'off',
+        PHASEBOARD_OVIRT_ID: 'lab',
+        PHASEBOARD_OVIRT_URL: `${sim}/ovirt-engine`,
+        PHASEBOARD_OVIRT_INSECURE: 'true',
+        PHASEBOARD_OVIRT_USERNAME: 'admin@internal',
+        PHASEBOARD_OVIRT_PASSWORD: 'race',
+      });
+      started.push(pb);
+      const transfer = async () => {
+        const { transferId } = (await (await fetch(`${sim}/sim/scenarios/upload-awaits-finalize/start`, { method: 'POST', body: JSON.stringify({ speed: 20 }) })).json()) as { transferId: string };
+        const id = encodeURIComponent(`lab:${transferId}`);
+        await expect.poll(async () => ((await (await pb.api(`/api/operations/${id}`)).json()) as { operation?: { actions: { name: string; enabled: boolean }[] } }).operation?.actions.find((a) => a.name === 'finalize')?.enabled, { timeout: 30_000 }).toBe(true);
+        return id;
+      };
+      const finalizes = async () => ((await (await fetch(`${sim}/sim/stats`)).json()) as { byRoute: Record<string, number> }).byRoute['POST /imagetransfers/{id}/finalize'] ?? 0;
+      const [a, b, c] = [await transfer(), await transfer(), await transfer()];
+      await fetch(`${sim}/sim/latency`, { method: 'POST', body: JSON.stringify({ ms: 150 }) });
+      for (const [id, key] of [[a, () => undefined], [b, (i: number) => `k${i}`], [c, () => 'one-key']] as const) {
+        const before = await finalizes();
+        const statuses = await Promise.all(
+          Array.from({ length: 100 }, (_, i) => pb.api(`/api/operations/${id}/actions/finalize`, { method: 'POST', body: '{}', headers: key(i) ? { 'Idempotency-Key': key(i)! } : {} }).then((r) => r.status)),
+        );
+        expect(statuses.filter((s) => s === 202)).toHaveLength(1);
+        expect(statuses.every((s) => s === 202 || s === 409 || s === 200)).toBe(true);
+        await expect.poll(finalizes, { timeout: 20_000 }).toBe(before + 1);
+        await new Promise((r) => setTimeout(r, 1000));
+        expect(await finalizes()).toBe(before + 1);
+      }
+      // The key of c, on another operation: a request of its own there (not c's run, not nothing).
+      const d = await transfer();
+      const elsewhere = await pb.api(`/api/operations/${d}/actions/pause`, { method: 'POST', body: '{}', headers: { 'Idempotency-Key': 'one-key' } });
+      expect(elsewhere.status).toBe(202);
+      expect(((await elsewhere.json()) as { run: { operationId: string } }).run.operationId).toBe(decodeURIComponent(d));
+      const other = await pb.api(`/api/operations/${d}/actions/pause`, { method: 'POST', body: JSON.stringify({ reason: 'changed my mind' }), headers: { 'Idempotency-Key': 'one-key' } });
+      expect(other.status).toBe(422);
+    } finally {
+      for (const p of started.reverse()) await stopProcess(p.child);
+    }
+  });
+});

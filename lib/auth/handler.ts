@@ -1,0 +1,43 @@
+import 'server-only';
+import { readJsonText } from '@/lib/http/body';
+import { checkHost, checkJsonContentType, checkSameOrigin, clientAddress } from '@/lib/http/guards';
+import { errorResponse } from '@/lib/http/route';
+import { getRuntime } from '@/lib/runtime/get-runtime';
+import { CLIENT_ADDRESS_HEADER } from './better-auth';
+
+/**
+ * better-auth also answers the session token in the JSON body of a login;
+ * the browser needs only the HttpOnly cookie, so page scripts never see it.
+ */
+async function withoutSessionToken(res: Response): Promise<Response> {
+  if (!(res.headers.get('content-type') ?? '').includes('application/json')) return res;
+  const json = (await res.json().catch(() => null)) as Record<string, unknown> | null;
+  if (json && typeof json === 'object' && 'token' in json) delete json.token;
+  const headers = new Headers(res.headers);
+  headers.delete('content-length');
+  return new Response(JSON.stringify(json), { status: res.status, headers });
+}
+
+/**
+ * better-auth's endpoints (/api/auth/*: sign-in, sign-out, OpenID Connect,
+ * login links) behind the same guards as every other route, and with the
+ * client's address, as phaseboard knows it, for the login rate limit.
+ */
+export async function handleAuthRequest(req: Request): Promise<Response> {
+  try {
+    const rt = await getRuntime();
+    checkHost(req, rt.config.server.allowedHosts);
+    const headers = new Headers(req.headers);
+    headers.set(CLIENT_ADDRESS_HEADER, clientAddress(req, rt.auth.proxy?.trusted ?? null) ?? 'unknown');
+    let body: string | undefined;
+    if (req.method === 'POST') {
+      checkSameOrigin(req, rt.config.server.ownOrigins);
+      checkJsonContentType(req);
+      body = (await readJsonText(req)) || '{}';
+      headers.delete('content-length');
+    }
+    return withoutSessionToken(await rt.auth.better.handler(new Request(req.url, { method: req.method, headers, body })));
+  } catch (e) {
+    return errorResponse(e);
+  }
+}

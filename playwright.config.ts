@@ -10,6 +10,21 @@ const port = Number(process.env.E2E_PORT ?? 3217);
 // A fresh embedded store per run: tests see only what they and the mix made.
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'phaseboard-e2e-'));
 
+// The two real libvirtd of scripts/libvirt/up.sh (npm test starts them first), beside the embedded
+// simulators. If they are not up, the libvirt specs fail with up.sh's reason (lib/testing/real-libvirt.ts).
+const libvirtEnv = path.join(process.env.PHASEBOARD_LIBVIRT_STATE ?? '/tmp/phaseboard-libvirt', 'env');
+const dstUri = fs.existsSync(libvirtEnv) ? /^DST_URI=(.*)$/m.exec(fs.readFileSync(libvirtEnv, 'utf8'))?.[1] : undefined;
+const configFile = path.join(dataDir, 'phaseboard.config.json');
+fs.writeFileSync(
+  configFile,
+  JSON.stringify({
+    engines: [
+      { id: 'libvirt', engine: 'libvirt', uri: 'qemu:///system' },
+      ...(dstUri ? [{ id: 'libvirt-dst', engine: 'libvirt', uri: dstUri }] : []),
+    ],
+  }),
+);
+
 export default defineConfig({
   testDir: 'e2e',
   timeout: 60_000,
@@ -40,14 +55,15 @@ export default defineConfig({
       PHASEBOARD_SIM_MIX: '3',
       PHASEBOARD_LOG_LEVEL: 'warn',
       PHASEBOARD_TRIAGE_FINALIZING_S: '8',
-      // the real libvirtd that scripts/libvirt/up.sh started, beside the embedded oVirt simulator
-      PHASEBOARD_LIBVIRT_URI: 'qemu:///system',
+      PHASEBOARD_CONFIG: configFile,
       PHASEBOARD_SIMULATOR: 'on',
       // e2e/notifications.spec.ts listens here while it runs
       PHASEBOARD_WEBHOOK_URL: `http://127.0.0.1:${WEBHOOK_PORT}/hook`,
       PHASEBOARD_WEBHOOK_SECRET: WEBHOOK_SECRET,
       // lets e2e/global-setup.ts make the users the specs log in as
       PHASEBOARD_ADMIN_TOKEN: E2E_ADMIN_TOKEN,
+      // specs log people in often, all from 127.0.0.1; the limit itself is tested on a server of its own
+      PHASEBOARD_LOGIN_ATTEMPTS_PER_MIN: '100',
     },
   },
 });

@@ -54,6 +54,9 @@ test.describe('a viewer', () => {
     await page.goto('/engines');
     await expect(page.getByRole('form', { name: 'Add a libvirt connection' })).toHaveCount(0);
     await expect(page.getByText('Adding and removing connections needs the admin role; you are a viewer.')).toBeVisible();
+    // The embedded oVirt simulator speaks plain http on loopback: marked as such.
+    await expect(page.locator('[data-testid=engine]').filter({ hasText: 'sim-ovirt' })).toContainText('insecure: http');
+    await expect(page.locator('[data-testid=engine]').filter({ hasText: 'qemu:///system' })).not.toContainText('insecure');
   });
 });
 

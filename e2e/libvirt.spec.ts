@@ -66,7 +66,8 @@ test('start a block copy and a live migration from the UI on real libvirt', asyn
   virsh(env.srcUri, 'blockjob', domain, 'vda', '--abort');
 
   await row.getByRole('button', { name: `Migrate ${domain}` }).click();
-  await dialog.getByLabel('Destination libvirt URI').fill(env.dstUri);
+  // The destination is picked among the configured connections (URIs phaseboard already checked).
+  await dialog.getByRole('combobox', { name: /^Destination/ }).selectOption('libvirt-dst');
   await dialog.getByLabel('Migration data URI (optional)').fill('tcp://127.0.0.1:49230');
   await dialog.getByLabel('Bandwidth limit (MiB/s, empty: none)').fill('16');
   await dialog.getByLabel('unsafe (local disks)').check();
@@ -90,6 +91,11 @@ test('add a libvirt connection by URI from the UI: tried first, then kept; remov
   await form.getByLabel('libvirt URI').fill(env.dstUri);
   await form.getByRole('button', { name: 'Add libvirt connection' }).click();
   await expect(page.getByText(/^connection: id: use lowercase letters, digits and dashes/)).toBeVisible();
+
+  await form.getByLabel('Connection id').fill('lab-evil');
+  await form.getByLabel('libvirt URI').fill('qemu+ssh://root@localhost/system?command=/bin/sh');
+  await form.getByRole('button', { name: 'Add libvirt connection' }).click();
+  await expect(page.getByText('uri: parameter "command" is not allowed (it makes libvirt run or reach a program)', { exact: false })).toBeVisible();
 
   await form.getByLabel('Connection id').fill('lab-nowhere');
   await form.getByLabel('libvirt URI').fill('qemu+unix:///system?socket=/nonexistent/libvirt-sock');

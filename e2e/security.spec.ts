@@ -113,6 +113,27 @@ test('the audit names the real user: a spoofed X-Remote-User neither names nor r
   await operator.dispose();
 });
 
+test("better-auth's own admin, session and impersonation endpoints are closed: users change only through audited routes", async ({ request, playwright }) => {
+  for (const [method, url] of [
+    ['POST', '/api/auth/admin/impersonate-user'],
+    ['POST', '/api/auth/admin/set-role'],
+    ['POST', '/api/auth/admin/create-user'],
+    ['GET', '/api/auth/admin/list-users'],
+    ['GET', '/api/auth/get-session'],
+    ['GET', '/api/auth/list-sessions'],
+    ['POST', '/api/auth/sign-up/email'],
+  ] as const) {
+    const res = method === 'GET' ? await request.get(url) : await request.post(url, { data: { userId: 'x', role: 'admin' } });
+    expect(res.status(), url).toBe(404);
+  }
+  // The login answer carries no session token for page scripts (the cookie is HttpOnly).
+  const browser = await playwright.request.newContext({ baseURL: test.info().project.use.baseURL, storageState: { cookies: [], origins: [] } });
+  const login = await browser.post('/api/auth/sign-in/username', { data: { username: 'victor', password: 'e2e-password-0123456789' } });
+  expect(login.status()).toBe(200);
+  expect(JSON.stringify(await login.json())).not.toMatch(/"token"/);
+  await browser.dispose();
+});
+
 test('malformed path encoding is 400, not 500', async ({ request }) => {
   for (const url of ['/api/operations/%ZZ', '/api/operations/%ZZ/actions/cancel', '/api/findings/%E0%A4%A', '/operations/%ZZ']) {
     const res = url.includes('actions') ? await request.post(url, { data: {} }) : await request.get(url);
@@ -124,6 +145,54 @@ test('malformed path encoding is 400, not 500', async ({ request }) => {
 
 test.describe('against a phaseboard of its own', () => {
   test.use({ storageState: { cookies: [], origins: [] } });
+
+  test('a trusted proxy names the user; from anywhere else its header, and a forged peer header, name nobody', async () => {
+    test.setTimeout(90_000);
+    const viaProxy = await startPhaseboard({ PHASEBOARD_TRUSTED_PROXIES: '127.0.0.1', PHASEBOARD_PROXY_HEADER: 'X-Forwarded-User', PHASEBOARD_SIM_MIX: '0' });
+    try {
+      expect((await viaProxy.api('/api/users', { method: 'POST', body: JSON.stringify({ username: 'carol', role: 'operator' }) })).status).toBe(201);
+      const as = (user: string) => ({ 'X-Forwarded-User': user });
+      const session = async (headers: Record<string, string>) => ((await (await fetch(`${viaProxy.url}/api/session`, { headers })).json()) as { principal: unknown }).principal;
+      expect(await session(as('carol'))).toEqual({ kind: 'proxy', name: 'carol', role: 'operator' });
+      expect(await session(as('dave'))).toEqual({ kind: 'proxy', name: 'dave', role: 'viewer' });
+      // A proxied person's change is audited under their name, and still needs a same-origin request.
+      const cross = await fetch(`${viaProxy.url}/api/demo/outage`, { method: 'POST', headers: { ...as('carol'), 'Content-Type': 'application/json', Origin: 'http://evil.example' }, body: '{"seconds":1}' });
+      expect(cross.status).toBe(403);
+      const notAdmin = await fetch(`${viaProxy.url}/api/demo/outage`, { method: 'POST', headers: { ...as('carol'), 'Content-Type': 'application/json' }, body: '{"seconds":1}' });
+      expect(notAdmin.status).toBe(403);
+      expect(((await notAdmin.json()) as { error: { message: string } }).error.message).toBe('this needs the admin role; carol is an operator');
+    } finally {
+      await stopProcess(viaProxy.child);
+    }
+    const elsewhere = await startPhaseboard({ PHASEBOARD_TRUSTED_PROXIES: '10.9.9.9', PHASEBOARD_SIM_MIX: '0' });
+    try {
+      // We are 127.0.0.1, not the proxy; saying we are (the peer header) changes nothing: the server writes it.
+      const res = await fetch(`${elsewhere.url}/api/operations`, { headers: { 'X-Remote-User': 'admin', 'X-Phaseboard-Peer': '10.9.9.9', 'X-Forwarded-For': '10.9.9.9' } });
+      expect(res.status).toBe(401);
+    } finally {
+      await stopProcess(elsewhere.child);
+    }
+  });
+
+  test('login attempts are limited per address: the sixth in a minute is 429, even with the right password', async () => {
+    const pb = await startPhaseboard({ PHASEBOARD_SIM_MIX: '0' });
+    try {
+      expect((await pb.api('/api/users', { method: 'POST', body: JSON.stringify({ username: 'erin', role: 'viewer', password: 'erin-password-123' }) })).status).toBe(201);
+      const attempt = (password: string, forwardedFor?: string) =>
+        fetch(`${pb.url}/api/auth/sign-in/username`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', ...(forwardedFor ? { 'X-Forwarded-For': forwardedFor } : {}) },
+          body: JSON.stringify({ username: 'erin', password }),
+        }).then((r) => r.status);
+      const statuses = [];
+      // A client cannot pose as another address to get more tries: the server knows the socket's.
+      for (let i = 0; i < 5; i++) statuses.push(await attempt('wrong-password-x', `198.51.100.${i}`));
+      expect(statuses).toEqual([401, 401, 401, 401, 401]);
+      expect(await attempt('erin-password-123')).toBe(429);
+    } finally {
+      await stopProcess(pb.child);
+    }
+  });
 
   test('four concurrent 100 MB bodies are refused with 413 without the server growing', async () => {
     test.setTimeout(90_000);

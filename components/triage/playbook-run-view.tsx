@@ -7,6 +7,7 @@ const STEP_TONE: Record<string, string> = {
   succeeded: 'text-emerald-700 dark:text-emerald-300',
   failed: 'text-rose-700 dark:text-rose-300',
   skipped: 'text-slate-400',
+  interrupted: 'text-amber-800 dark:text-amber-300',
 };
 
 /** One run: who, when, and each step with its live state. */

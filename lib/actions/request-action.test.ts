@@ -102,7 +102,14 @@ describe('one engine action per operation, enforced in the store', () => {
     const id = await awaitingFinalize(sim, collector, store);
     await store.createActionRun({ id: 'r-crashed', operationId: id, action: 'finalize', idempotencyKey: null, requestHash: 'h', actor: 'alice', params: {}, status: 'running', requestedAt: new Date().toISOString(), finishedAt: null, message: null });
 
-    expect(await recoverInterruptedRuns({ store, collector, log: logger })).toEqual({ actions: 1, playbooks: 0 });
+    const step = (status: 'succeeded' | 'running' | 'pending') => ({ title: status, request: 'GET x', changes: [], precondition: '-', manual: false, state: { status, startedAt: null, finishedAt: null, message: null, log: [] } });
+    await store.savePlaybookRun({ id: 'p-crashed', findingId: 'f1', operationId: id, playbookId: 'ovirt.x', title: 'Fix it', actor: 'alice', params: {}, status: 'running', startedAt: new Date().toISOString(), finishedAt: null, message: null, steps: [step('succeeded'), step('running'), step('pending')] });
+
+    expect(await recoverInterruptedRuns({ store, collector, log: logger })).toEqual({ actions: 1, playbooks: 1 });
+    const playbook = await store.getPlaybookRun('p-crashed');
+    expect(playbook).toMatchObject({ status: 'interrupted', message: expect.stringMatching(/^interrupted: phaseboard stopped while it ran/) });
+    expect(playbook?.steps.map((s) => s.state.status)).toEqual(['succeeded', 'failed', 'skipped']);
+    expect((await store.findingNotes('f1')).at(-1)?.text).toMatch(/^"Fix it" interrupted/);
     const [run] = await store.listActionRuns(id);
     expect(run).toMatchObject({ id: 'r-crashed', status: 'interrupted', message: 'interrupted: phaseboard stopped while it ran; the engine shows transferring (running)' });
     const timeline = await store.timeline(id);

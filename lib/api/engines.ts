@@ -4,6 +4,7 @@ import { AppError } from '@/lib/errors/app-error';
 import { addConnection, removeConnection } from '@/lib/runtime/connections';
 import { getRuntime } from '@/lib/runtime/get-runtime';
 import type { Runtime } from '@/lib/runtime/runtime';
+import type { ConnectionStatus, StoreHealth } from '@/lib/store/types';
 
 /** Engine connections with their health; URLs and ids only, never credentials. */
 export async function engineList() {
@@ -14,19 +15,11 @@ export async function engineList() {
   };
 }
 
-/** An engine still "starting" this long after phaseboard started has not answered once. */
-const STARTING_TOO_LONG_MS = 60_000;
-
 export async function health({ detailed }: { detailed: boolean }) {
   const rt = await getRuntime();
   const statuses = rt.collector.statuses();
   const store = rt.store.health();
-  const stuck = Date.now() - Date.parse(rt.startedAt) > STARTING_TOO_LONG_MS;
-  const problems = [
-    ...(store.ok ? [] : [`the store cannot commit since ${store.failingSince}: ${store.lastError}`]),
-    ...statuses.filter((s) => s.status === 'degraded').map((s) => `engine ${s.id} is failing: ${s.lastError ?? 'unknown error'}`),
-    ...statuses.filter((s) => s.status === 'starting' && stuck).map((s) => `engine ${s.id} has not answered since phaseboard started`),
-  ];
+  const problems = healthProblems({ store, statuses, startedAt: rt.startedAt, now: Date.now() });
   const status = problems.length === 0 ? 'ok' : 'degraded';
   // Engine names and errors are for people who log in; a load balancer only needs the verdict.
   if (!detailed) return { status, version: process.env.npm_package_version ?? '0.1.0' };
@@ -66,6 +59,19 @@ export async function engineStart(id: string, kind: string, body: unknown, actor
 }
 
 const StartKindSchema = z.enum(['block_copy', 'live_migration']);
+
+/** An engine still "starting" this long after phaseboard started has not answered once. */
+const STARTING_TOO_LONG_MS = 60_000;
+
+/** What makes phaseboard degraded, in words: a store that cannot commit, failing engines, engines that never answered. */
+export function healthProblems(o: { store: StoreHealth; statuses: ConnectionStatus[]; startedAt: string; now: number }): string[] {
+  const stuck = o.now - Date.parse(o.startedAt) > STARTING_TOO_LONG_MS;
+  return [
+    ...(o.store.ok ? [] : [`the store cannot commit since ${o.store.failingSince}: ${o.store.lastError}`]),
+    ...o.statuses.filter((s) => s.status === 'degraded').map((s) => `engine ${s.id} is failing: ${s.lastError ?? 'unknown error'}`),
+    ...o.statuses.filter((s) => s.status === 'starting' && stuck).map((s) => `engine ${s.id} has not answered since phaseboard started`),
+  ];
+}
 
 /**
  * A migration names its destination by connection id (the safe way: a URI

@@ -97,7 +97,7 @@ export function createBetterAuth(o: AuthOptions) {
       window: 60,
       max: 100,
       customRules: {
-        '/sign-in/username': { window: 60, max: 5 },
+        '/sign-in/username': { window: 60, max: o.auth.loginAttemptsPerMinute },
         '/login-link/redeem': { window: 60, max: 10 },
       },
     },

@@ -1,4 +1,5 @@
 import 'server-only';
+import { AppError } from '@/lib/errors/app-error';
 import { readJsonText } from '@/lib/http/body';
 import { checkHost, checkJsonContentType, checkSameOrigin, clientAddress } from '@/lib/http/guards';
 import { errorResponse } from '@/lib/http/route';
@@ -19,6 +20,16 @@ async function withoutSessionToken(res: Response): Promise<Response> {
 }
 
 /**
+ * The better-auth endpoints a browser needs, and no others: its admin,
+ * session-listing and impersonation endpoints stay closed, so users, roles
+ * and sessions change only through phaseboard's own audited routes.
+ */
+const OPEN: Record<string, RegExp> = {
+  POST: /^\/(sign-in\/username|sign-in\/social|sign-in\/oauth2|sign-out|login-link\/redeem)$/,
+  GET: /^\/(callback|oauth2\/callback)\/[\w-]+$|^\/error$/,
+};
+
+/**
  * better-auth's endpoints (/api/auth/*: sign-in, sign-out, OpenID Connect,
  * login links) behind the same guards as every other route, and with the
  * client's address, as phaseboard knows it, for the login rate limit.
@@ -27,6 +38,8 @@ export async function handleAuthRequest(req: Request): Promise<Response> {
   try {
     const rt = await getRuntime();
     checkHost(req, rt.config.server.allowedHosts);
+    const endpoint = new URL(req.url).pathname.replace(/^\/api\/auth/, '');
+    if (!OPEN[req.method]?.test(endpoint)) throw new AppError('not_found', `no auth endpoint ${req.method} /api/auth${endpoint.slice(0, 100)}`);
     const headers = new Headers(req.headers);
     headers.set(CLIENT_ADDRESS_HEADER, clientAddress(req, rt.auth.proxy?.trusted ?? null) ?? 'unknown');
     let body: string | undefined;

@@ -41,6 +41,9 @@ const view = (u: AuthUser, logins: string[]): UserView => ({
   createdAt: u.createdAt.toISOString(),
 });
 
+/** How a user logs in, from their better-auth accounts. */
+const loginsOf = (accounts: { providerId: string }[]) => accounts.map((a) => (a.providerId === 'credential' ? 'password' : a.providerId));
+
 const email = (username: string) => `${username}@users.phaseboard.invalid`;
 export const randomPassword = () => randomBytes(18).toString('base64url');
 
@@ -55,7 +58,7 @@ export class Users {
   async list(): Promise<UserView[]> {
     const ctx = await this.ctx();
     const users = (await ctx.internalAdapter.listUsers(1000, 0, { field: 'createdAt', direction: 'asc' })) as AuthUser[];
-    return Promise.all(users.map(async (u) => view(u, (await ctx.internalAdapter.findAccounts(u.id)).map((a) => (a.providerId === 'credential' ? 'password' : a.providerId)))));
+    return Promise.all(users.map(async (u) => view(u, loginsOf(await ctx.internalAdapter.findAccounts(u.id)))));
   }
 
   async count(): Promise<number> {
@@ -66,11 +69,13 @@ export class Users {
     const ctx = await this.ctx();
     const u = (await ctx.internalAdapter.findUserById(id)) as AuthUser | null;
     if (!u) throw new AppError('not_found', `no user "${id}"`);
-    return view(u, (await ctx.internalAdapter.findAccounts(u.id)).map((a) => (a.providerId === 'credential' ? 'password' : a.providerId)));
+    return view(u, loginsOf(await ctx.internalAdapter.findAccounts(u.id)));
   }
 
   async byUsername(username: string): Promise<UserView | null> {
-    return (await this.list()).find((u) => u.username === username) ?? null;
+    const ctx = await this.ctx();
+    const [u] = (await ctx.internalAdapter.listUsers(1, 0, undefined, [{ field: 'username', value: username }])) as AuthUser[];
+    return u ? view(u, loginsOf(await ctx.internalAdapter.findAccounts(u.id))) : null;
   }
 
   /** Creates a local user; without a password, a random one is set (log in with a link, then change it). */

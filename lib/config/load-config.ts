@@ -12,6 +12,7 @@ export type ResolvedConnection =
 /** Login settings, secrets read. Server-side only. */
 export interface ResolvedAuth {
   sessionHours: number;
+  loginAttemptsPerMinute: number;
   oidc: (Omit<NonNullable<AuthConfig['oidc']>, 'clientSecretFile'> & { clientSecret: string }) | null;
   proxy: AuthConfig['proxy'] | null;
   /** an admin API token for provisioning tools (PHASEBOARD_ADMIN_TOKEN[_FILE]); never shown or logged */
@@ -91,6 +92,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Phasebo
     ...(env.PHASEBOARD_ALLOWED_HOSTS ? { allowedHosts: env.PHASEBOARD_ALLOWED_HOSTS.split(',').map((h) => h.trim()).filter(Boolean) } : {}),
   };
   if (Object.keys(serverEnv).length) raw = { ...raw, server: { ...((raw.server as object | undefined) ?? {}), ...serverEnv } };
+  const attempts = envNumber(env, 'PHASEBOARD_LOGIN_ATTEMPTS_PER_MIN');
+  if (attempts !== undefined) raw = { ...raw, auth: { ...((raw.auth as object | undefined) ?? {}), loginAttemptsPerMinute: attempts } };
   if (env.PHASEBOARD_TRUSTED_PROXIES) {
     const auth = (raw.auth as Record<string, unknown> | undefined) ?? {};
     const proxy = {
@@ -160,7 +163,7 @@ function resolveAuth(a: AuthConfig, env: Env, cwd: string): ResolvedAuth {
     const { clientSecretFile, ...rest } = a.oidc;
     oidc = { ...rest, clientSecret: a.oidc.clientSecret ?? readFor('auth.oidc.clientSecretFile', clientSecretFile ?? '', cwd).trim() };
   }
-  return { sessionHours: a.sessionHours, oidc, proxy: a.proxy ?? null, adminToken };
+  return { sessionHours: a.sessionHours, loginAttemptsPerMinute: a.loginAttemptsPerMinute, oidc, proxy: a.proxy ?? null, adminToken };
 }
 
 function resolveWebhook(w: WebhookConfig, i: number, cwd: string): ResolvedWebhook {

@@ -127,6 +127,8 @@ export const AuthConfig = z
   .object({
     /** how long a login lasts */
     sessionHours: z.number().int().min(1).max(720).default(12),
+    /** password logins one address may try per minute (then 429) */
+    loginAttemptsPerMinute: z.number().int().min(1).max(1000).default(5),
     oidc: OidcConfig.optional(),
     proxy: ProxyAuthConfig.optional(),
   })
@@ -187,7 +189,7 @@ export const ConfigFile = z
     engines: z.array(ConnectionConfig).default([]),
     libvirt: LibvirtSettings.default({ allowTcp: false }),
     server: ServerConfig.default({ allowedHosts: [] }),
-    auth: AuthConfig.default({ sessionHours: 12 }),
+    auth: AuthConfig.default({ sessionHours: 12, loginAttemptsPerMinute: 5 }),
     simulator: SimulatorConfig.default({ mix: 6, speed: 1 }),
     triage: TriageConfig.default({ stallAfterS: 60, expectedPhaseS: { pending: 120, finalizing: 120, running: 1800 } }),
     notifications: z.object({ webhooks: z.array(WebhookConfig).default([]) }).strict().default({ webhooks: [] }),

@@ -73,4 +73,18 @@ describe('sqlite store', () => {
     expect((await store.listOperations({ text: '_01%', limit: 10, offset: 0 })).items.map((o) => o.nativeId)).toEqual(['a']);
     expect((await store.listOperations({ states: ['succeeded'], limit: 10, offset: 0 })).total).toBe(2);
   });
+
+  it('reports a commit that fails, until one works again', async () => {
+    store = openSqliteStore(tempDir());
+    const op = reduceOperation(undefined, { type: 'observed', at: '2026-01-01T00:00:00Z', connectionId: 'c', engine: 'ovirt', snapshot: snapshot('initializing', 0) });
+    await store.commit({ operations: [op], entries: [] });
+    expect(store.health()).toEqual({ ok: true, lastError: null, failingSince: null });
+    // An entry the store cannot write (a BigInt does not serialize): the transaction rolls back.
+    const bad = { operationId: op.id, at: op.startedAt, entry: { type: 'vanished', lastPhase: 10n } as never };
+    await expect(store.commit({ operations: [], entries: [bad] })).rejects.toThrow();
+    expect(store.health()).toMatchObject({ ok: false, lastError: expect.stringMatching(/BigInt/) });
+    expect(await store.lastSeq()).toBe(1);
+    await store.commit({ operations: [op], entries: [] });
+    expect(store.health().ok).toBe(true);
+  });
 });

@@ -7,6 +7,20 @@ import { openOperation, runAction, startScenario } from './helpers';
 test.describe('logging in and out', () => {
   test.use({ storageState: { cookies: [], origins: [] } });
 
+  test('a login never sends anyone to another site', async ({ page }) => {
+    for (const next of ['/%09/evil.example', '//evil.example', 'https://evil.example/', '/\\evil.example']) {
+      await page.goto(`/login?next=${next}`);
+      await page.getByLabel('Username').fill(PEOPLE.viewer.username);
+      await page.getByLabel('Password', { exact: true }).fill(E2E_PASSWORD);
+      await page.getByRole('button', { name: 'Log in', exact: true }).click();
+      await expect(page.getByTestId('whoami')).toHaveText(PEOPLE.viewer.username);
+      expect(new URL(page.url()).host).toBe(new URL(test.info().project.use.baseURL!).host);
+      // Leave first, so the logged-out page does not race the next visit to /login.
+      await page.goto('about:blank');
+      await page.context().clearCookies();
+    }
+  });
+
   test('a page without a login goes to the login page and back after it; log out ends the session', async ({ page }) => {
     await page.goto('/triage');
     await expect(page).toHaveURL(/\/login\?next=%2Ftriage$/);
@@ -54,6 +68,9 @@ test.describe('a viewer', () => {
     await page.goto('/engines');
     await expect(page.getByRole('form', { name: 'Add a libvirt connection' })).toHaveCount(0);
     await expect(page.getByText('Adding and removing connections needs the admin role; you are a viewer.')).toBeVisible();
+    // Webhook URLs can be secrets themselves: a viewer sees only where they go.
+    const hooks = (await (await page.request.get('/api/notifications')).json()).webhooks as { url: string }[];
+    expect(hooks.map((h) => h.url)).toEqual(['http://127.0.0.1:3219/…']);
     // The embedded oVirt simulator speaks plain http on loopback: marked as such.
     await expect(page.locator('[data-testid=engine]').filter({ hasText: 'sim-ovirt' })).toContainText('insecure: http');
     await expect(page.locator('[data-testid=engine]').filter({ hasText: 'qemu:///system' })).not.toContainText('insecure');

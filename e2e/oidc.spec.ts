@@ -27,6 +27,8 @@ test('single sign-on against a real OpenID Connect provider maps groups to roles
           roleClaim: 'groups',
           roles: { admin: ['pb-admins'], operator: ['pb-operators'] },
           label: 'Company SSO',
+          // the test provider speaks plain http on loopback
+          insecure: true,
         },
       },
     }),
@@ -63,7 +65,12 @@ test('single sign-on against a real OpenID Connect provider maps groups to roles
     await expect(page).toHaveURL(/\/login/);
     await ssoAs('nobody');
     await expect(page).toHaveURL(/\/login\?/);
-    await expect(page.getByTestId('login-error')).toHaveText('Single sign-on did not log you in: nobody has no phaseboard role: the role claim lists none of the configured values');
+    await expect(page.getByTestId('login-error')).toHaveText(
+      'Single sign-on did not log you in: your account has no phaseboard role: the provider lists none of the groups phaseboard maps to a role. Ask an admin.',
+    );
+    // Text in the URL is never shown as phaseboard's words.
+    await page.goto(`${pb.url}/login?sso=failed&error=x&error_description=Call%20555-0100%20to%20unlock`);
+    await expect(page.getByTestId('login-error')).toHaveText('Single sign-on did not log you in: the provider or phaseboard refused the login (x).');
     expect(((await (await fetch(`${pb.url}/api/session`, { headers: { cookie: (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ') } })).json()) as { principal: unknown }).principal).toBeNull();
   } finally {
     await stopProcess(pb.child);

@@ -49,9 +49,16 @@ test('operator values for virsh: /etc/shadow as a copy target and an ext:// migr
   expect((await errorOf(copy)).message).toMatch(/^target: \/etc\/shadow is outside the storage directories/);
   const dots = await request.post('/api/engines/libvirt/start/block_copy', { data: { domain, disk: 'vda', target: `${env.dir}/pbt-sec-copy/../../../etc/shadow`, reuseExternal: true } });
   expect((await errorOf(dots)).message).toMatch(/"\." or "\.\." segments/);
+  // Migrations go only to configured connections, and the memory only to the destination host.
   const migrate = await request.post('/api/engines/libvirt/start/live_migration', { data: { domain, destinationUri: `qemu+ext:///system?command=${proof.script}` } });
   expect(migrate.status()).toBe(400);
-  expect((await errorOf(migrate)).message).toMatch(/^destinationUri: transport "ext" is not allowed/);
+  expect((await errorOf(migrate)).message).toMatch(/^destinationUri: name the destination by its connection id/);
+  const nowhere = await request.post('/api/engines/libvirt/start/live_migration', { data: { domain, destination: 'attacker' } });
+  expect((await errorOf(nowhere)).message).toMatch(/^destination: no other libvirt connection "attacker"; one of: libvirt-dst/);
+  const leak = await request.post('/api/engines/libvirt/start/live_migration', { data: { domain, destination: 'libvirt-dst', migrationUri: 'tcp://attacker.example:4444' } });
+  expect((await errorOf(leak)).message).toMatch(/^migrationUri: attacker.example is not the destination host/);
+  const weird = await request.post('/api/engines/libvirt/start/live_migration', { data: { domain, destination: { toString: 1 } } });
+  expect(weird.status()).toBe(400);
   expect(proof.ran()).toBe(false);
 });
 

@@ -14,6 +14,8 @@ if (!existsSync('.next/BUILD_ID')) {
   process.exit(1);
 }
 process.env.NEXT_TELEMETRY_DISABLED = '1';
+// Tells the app that x-phaseboard-peer below is this server's (lib/http/guards.ts).
+process.env.PHASEBOARD_SERVER = 'start.mjs';
 const host = process.env.HOST ?? '127.0.0.1';
 const port = Number(process.env.PORT ?? '3000');
 const SHUTDOWN_MS = 5000;
@@ -38,7 +40,8 @@ const server = http.createServer((req, res) => {
   }
   handle(req, res);
 });
-server.requestTimeout = 0; // event streams stay open; idle sockets still time out
+// A request (headers and body) must arrive within 60 s; a response, such as the event stream, may last.
+server.requestTimeout = 60_000;
 server.on('clientError', (_err, socket) => socket.destroy());
 server.listen(port, host, () => {
   console.log(`phaseboard: listening on http://${host.includes(':') ? `[${host}]` : host}:${port}`);

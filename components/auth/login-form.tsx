@@ -8,9 +8,26 @@ import { useSession } from './use-session';
 const field = 'mt-1 block w-full rounded border border-slate-300 bg-white px-2 py-1.5 dark:border-slate-600 dark:bg-slate-900';
 const primary = 'w-full rounded bg-sky-700 px-3 py-2 text-sm font-medium text-white hover:bg-sky-800 disabled:opacity-50';
 
-/** Only paths of this site: a login never sends anyone elsewhere. */
+/** Only pages of this site: a login never sends anyone elsewhere (the URL parser decides, not a prefix test). */
 function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') && !next.startsWith('/login') ? next : '/';
+  if (!next || typeof window === 'undefined') return '/';
+  try {
+    const url = new URL(next, window.location.origin);
+    if (url.origin !== window.location.origin || url.pathname.startsWith('/login')) return '/';
+    return url.pathname + url.search + url.hash;
+  } catch {
+    return '/';
+  }
+}
+
+/** What a failed single sign-on says: phaseboard's own words per known code, never text from the URL. */
+const SSO_ERRORS: Record<string, string> = {
+  NO_PHASEBOARD_ROLE: 'your account has no phaseboard role: the provider lists none of the groups phaseboard maps to a role. Ask an admin.',
+  USERNAME_IS_ALREADY_TAKEN: 'a local phaseboard user already has your login name. Ask an admin.',
+};
+function ssoMessage(code: string | null): string {
+  const known = code && /^[A-Za-z_]{1,64}$/.test(code) ? SSO_ERRORS[code] : undefined;
+  return `Single sign-on did not log you in: ${known ?? `the provider or phaseboard refused the login${code && /^[A-Za-z_]{1,64}$/.test(code) ? ` (${code})` : ''}.`}`;
 }
 
 async function post(path: string, body: unknown): Promise<{ ok: boolean; status: number; message: string; json: Record<string, unknown> }> {
@@ -31,8 +48,8 @@ export function LoginForm() {
   const session = useSession();
   const params = useSearchParams();
   const next = safeNext(params.get('next'));
-  // Single sign-on comes back here with the provider's or phaseboard's reason.
-  const ssoError = params.get('sso') === 'failed' ? `Single sign-on did not log you in: ${params.get('error_description') ?? params.get('error') ?? 'no reason given'}` : null;
+  // Single sign-on comes back here with a code saying why.
+  const ssoError = params.get('sso') === 'failed' ? ssoMessage(params.get('error')) : null;
   const [link, setLink] = useState<string | null>(null);
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');

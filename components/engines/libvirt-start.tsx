@@ -21,14 +21,13 @@ const Started = z.object({ message: z.string(), warnings: z.array(z.string()), c
 
 type Form =
   | { kind: 'block_copy'; domain: string; disk: string; target: string; format: '' | 'qcow2' | 'raw'; shallow: boolean; reuseExternal: boolean; raw: boolean; bandwidth: string }
-  | { kind: 'live_migration'; domain: string; destination: string; destinationUri: string; migrationUri: string; bandwidth: string; postcopy: boolean; autoConverge: boolean; unsafe: boolean };
+  | { kind: 'live_migration'; domain: string; destination: string; migrationUri: string; bandwidth: string; postcopy: boolean; autoConverge: boolean; unsafe: boolean };
 
 const input = 'mt-1 block w-full rounded border border-slate-300 bg-white px-2 py-1 dark:border-slate-600 dark:bg-slate-900';
 
 /**
  * Domains of a libvirt connection, with "copy disk" and "migrate" forms.
- * Migrations go to another configured connection (checked URIs), or to a
- * URI the server holds to the same rules.
+ * Migrations go to another configured connection, never to a typed URI.
  */
 export function LibvirtStart({ connectionId, canStart, destinations, simulated }: { connectionId: string; canStart: { allowed: boolean; reason?: string }; destinations: string[]; simulated: boolean }) {
   const choices = simulated ? [] : destinations;
@@ -42,7 +41,7 @@ export function LibvirtStart({ connectionId, canStart, destinations, simulated }
           ? { domain: f.domain, disk: f.disk, target: f.target, format: f.format || undefined, shallow: f.shallow, reuseExternal: f.reuseExternal, raw: f.raw, bandwidthMiBs }
           : {
               domain: f.domain,
-              ...(f.destination ? { destination: f.destination } : { destinationUri: f.destinationUri }),
+              destination: f.destination,
               migrationUri: f.migrationUri || undefined,
               bandwidthMiBs,
               postcopy: f.postcopy,
@@ -101,11 +100,11 @@ export function LibvirtStart({ connectionId, canStart, destinations, simulated }
               <td className="py-1 text-right">
                 <button
                   type="button"
-                  disabled={d.migrating || !canStart.allowed}
-                  title={canStart.reason}
+                  disabled={d.migrating || !canStart.allowed || choices.length === 0}
+                  title={canStart.reason ?? (choices.length === 0 ? 'no other libvirt connection to migrate to: an admin adds one first' : undefined)}
                   className="rounded border border-slate-300 px-2 py-0.5 text-xs disabled:opacity-40 dark:border-slate-600"
                   aria-label={`Migrate ${d.name}`}
-                  onClick={() => setForm({ kind: 'live_migration', domain: d.name, destination: choices[0] ?? '', destinationUri: '', migrationUri: '', bandwidth: '', postcopy: false, autoConverge: false, unsafe: false })}
+                  onClick={() => setForm({ kind: 'live_migration', domain: d.name, destination: choices[0] ?? '', migrationUri: '', bandwidth: '', postcopy: false, autoConverge: false, unsafe: false })}
                 >
                   {d.migrating ? 'migrating' : 'Migrate…'}
                 </button>
@@ -157,27 +156,18 @@ export function LibvirtStart({ connectionId, canStart, destinations, simulated }
               ) : (
                 <div className="space-y-2">
                   <p>The domain keeps running here until the last pass; the migration shows its iterations, remaining data and rates.</p>
-                  {choices.length > 0 && (
-                    <label className="block">
-                      Destination
-                      <select className={input} value={form.destination} onChange={(e) => set({ destination: e.target.value })}>
-                        {choices.map((c) => (
-                          <option key={c} value={c}>
-                            {c}
-                          </option>
-                        ))}
-                        <option value="">another libvirt URI…</option>
-                      </select>
-                    </label>
-                  )}
-                  {!form.destination && (
-                    <label className="block">
-                      Destination libvirt URI
-                      <input className={input} required placeholder="qemu+ssh://host2/system" value={form.destinationUri} onChange={(e) => set({ destinationUri: e.target.value })} />
-                    </label>
-                  )}
                   <label className="block">
-                    Migration data URI (optional)
+                    Destination
+                    <select className={input} value={form.destination} onChange={(e) => set({ destination: e.target.value })}>
+                      {choices.map((c) => (
+                        <option key={c} value={c}>
+                          {c}
+                        </option>
+                      ))}
+                    </select>
+                  </label>
+                  <label className="block">
+                    Migration data URI (optional; the destination host's own address)
                     <input className={input} placeholder="tcp://10.0.0.2:49152" value={form.migrationUri} onChange={(e) => set({ migrationUri: e.target.value })} />
                   </label>
                   <label className="block">

@@ -39,7 +39,8 @@ export function requestAction(deps: ActionDeps, input: ActionRequestInput): Prom
   if (input.idempotencyKey === null) return claimAndRun(deps, input);
   // A double click sends the same key twice at once: the second waits for
   // the first here, so it gets the first's run even if the first is refused.
-  const key = JSON.stringify([input.operationId, input.action, input.actor, input.idempotencyKey]);
+  // The request itself is part of the key: a key reused for another request must reach the store's 422.
+  const key = JSON.stringify([input.operationId, input.action, input.actor, input.idempotencyKey, requestHash(input.action, input.params)]);
   const earlier = inFlight.get(key);
   if (earlier) return earlier.then((r) => ({ ...r, created: false }));
   const p = claimAndRun(deps, input).finally(() => inFlight.delete(key));

@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { AppError } from '@/lib/errors/app-error';
+import { parseInput } from '@/lib/errors/zod-error';
 import { addConnection, removeConnection } from '@/lib/runtime/connections';
 import { getRuntime } from '@/lib/runtime/get-runtime';
 import type { Runtime } from '@/lib/runtime/runtime';
@@ -73,18 +74,21 @@ export function healthProblems(o: { store: StoreHealth; statuses: ConnectionStat
   ];
 }
 
+const Destination = z.object({ destination: z.string().max(64) }).loose();
+
 /**
- * A migration names its destination by connection id (the safe way: a URI
- * phaseboard already checked), or by a URI that the adapter checks itself.
+ * A migration goes to one of the configured libvirt connections, named by
+ * id: a guest's memory is only ever sent to a host an admin added (its URI
+ * already checked), never to a URI typed with the request.
  */
 function withDestination(connections: Runtime['connections'], from: string, body: unknown): unknown {
-  if (typeof body !== 'object' || body === null || !('destination' in body)) return body;
-  const { destination, ...rest } = body as Record<string, unknown>;
-  const target = connections.find((c) => c.id === destination && c.engine === 'libvirt' && c.id !== from && !c.simulated);
-  if (!target) {
-    const names = connections.filter((c) => c.engine === 'libvirt' && c.id !== from && !c.simulated).map((c) => c.id);
-    throw new AppError('invalid_input', `destination: no other libvirt connection "${String(destination).slice(0, 64)}"; one of: ${names.join(', ') || 'none'}`, { field: 'destination' });
+  if (typeof body === 'object' && body !== null && 'destinationUri' in body) {
+    throw new AppError('invalid_input', 'destinationUri: name the destination by its connection id (destination); phaseboard migrates only to configured connections', { field: 'destinationUri' });
   }
+  const { destination, ...rest } = parseInput(Destination, body, 'live migration');
+  const choices = connections.filter((c) => c.engine === 'libvirt' && c.id !== from && !c.simulated);
+  const target = choices.find((c) => c.id === destination);
+  if (!target) throw new AppError('invalid_input', `destination: no other libvirt connection "${destination}"; one of: ${choices.map((c) => c.id).join(', ') || 'none'}`, { field: 'destination' });
   return { ...rest, destinationUri: target.url };
 }
 

@@ -1,15 +1,21 @@
 import 'server-only';
 import { z } from 'zod';
+import type { Principal } from '@/lib/auth/roles';
 import { AppError } from '@/lib/errors/app-error';
 import { fromZodError } from '@/lib/errors/zod-error';
 import { getRuntime } from '@/lib/runtime/get-runtime';
 
-/** Webhooks (never their secrets), recent deliveries with every attempt, and watched operations. */
-export async function notificationsGet() {
+/**
+ * Webhooks (never their secrets), recent deliveries with every attempt, and
+ * watched operations. Many webhook URLs are themselves secrets (chat hooks
+ * carry a key in the path): only admins see them whole.
+ */
+export async function notificationsGet(principal: Principal) {
   const { config, store } = await getRuntime();
   const [deliveries, watches] = await Promise.all([store.listDeliveries(100), store.listWatches()]);
+  const shown = (url: string) => (principal.role === 'admin' ? url : `${new URL(url).origin}/…`);
   return {
-    webhooks: config.webhooks.map((w) => ({ id: w.id, url: w.url, events: w.events, maxAttempts: w.maxAttempts })),
+    webhooks: config.webhooks.map((w) => ({ id: w.id, url: shown(w.url), events: w.events, maxAttempts: w.maxAttempts })),
     deliveries,
     watches,
   };

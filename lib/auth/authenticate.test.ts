@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { addressList } from '@/lib/http/guards';
 import { openSqliteStore } from '@/lib/store/sqlite-store';
 import type { Store } from '@/lib/store/types';
@@ -23,6 +23,9 @@ function auth(users: UserView[]): AuthRuntime {
 const req = (headers: Record<string, string>) => new Request('http://127.0.0.1/api/x', { headers });
 
 describe('who sent the request', () => {
+  // As under scripts/start.mjs, which writes x-phaseboard-peer from the socket.
+  beforeAll(() => void (process.env.PHASEBOARD_SERVER = 'start.mjs'));
+  afterAll(() => void delete process.env.PHASEBOARD_SERVER);
   let store: Store;
   afterEach(() => store?.close());
 

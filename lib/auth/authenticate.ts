@@ -20,9 +20,11 @@ export async function authenticate(rt: Pick<Runtime, 'store' | 'auth'>, req: Req
   const proxied = proxy ? req.headers.get(proxy.header) : null;
   if (proxy && proxied !== null && inList(proxy.trusted, peerAddress(req))) {
     if (!PROXY_USER.test(proxied)) throw new AppError('unauthenticated', `the proxy's ${proxy.header} header is not a user name phaseboard accepts`);
-    const local = await rt.auth.users.byUsername(proxied.toLowerCase());
-    if (local?.disabled) throw new AppError('forbidden', `${proxied} is disabled in phaseboard`);
-    return { kind: 'proxy', name: proxied, role: local?.role ?? proxy.defaultRole };
+    // One spelling per person, in audit records and claims alike.
+    const name = proxied.toLowerCase();
+    const local = await rt.auth.users.byUsername(name);
+    if (local?.disabled) throw new AppError('forbidden', `${name} is disabled in phaseboard`);
+    return { kind: 'proxy', name, role: local?.role ?? proxy.defaultRole };
   }
 
   const session = await rt.auth.better.api.getSession({ headers: req.headers });

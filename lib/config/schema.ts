@@ -108,9 +108,12 @@ export const OidcConfig = z
     defaultRole: RoleName.optional(),
     /** the login button's label */
     label: z.string().min(1).max(60).default('Single sign-on'),
+    /** allow a plain http issuer: tokens and the client secret then cross the network in clear */
+    insecure: z.boolean().default(false),
   })
   .strict()
-  .refine((o) => o.clientSecret !== undefined || o.clientSecretFile !== undefined, { message: 'clientSecret or clientSecretFile is required', path: ['clientSecret'] });
+  .refine((o) => o.clientSecret !== undefined || o.clientSecretFile !== undefined, { message: 'clientSecret or clientSecretFile is required', path: ['clientSecret'] })
+  .refine((o) => o.insecure || o.issuer.startsWith('https:'), { message: 'must be https (set "insecure": true to allow http)', path: ['issuer'] });
 
 export const ProxyAuthConfig = z
   .object({

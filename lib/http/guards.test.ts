@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BODY_LIMIT_BYTES, readJsonBody } from './body';
 import { addressList, checkHost, checkJsonContentType, checkSameOrigin, clientAddress } from './guards';
 
@@ -6,6 +6,9 @@ const req = (headers: Record<string, string>, init: RequestInit = {}) => new Req
 const hosts = ['localhost', '127.0.0.1', '[::1]'];
 
 describe('request guards', () => {
+  beforeAll(() => void (process.env.PHASEBOARD_SERVER = 'start.mjs'));
+  afterAll(() => void delete process.env.PHASEBOARD_SERVER);
+
   it('serves only allowed Host names, whatever the port (DNS rebinding)', () => {
     expect(() => checkHost(req({ host: '127.0.0.1:3000' }), hosts)).not.toThrow();
     expect(() => checkHost(req({ host: '[::1]:3000' }), hosts)).not.toThrow();
@@ -31,7 +34,14 @@ describe('request guards', () => {
     expect(() => checkJsonContentType(req({}))).toThrow(/Content-Type must be application\/json/);
   });
 
-  it('trusts X-Forwarded-For only from trusted proxies, and never the client-sent peer header', () => {
+  it('believes the peer header only under its own server, which writes it', () => {
+    const saved = process.env.PHASEBOARD_SERVER;
+    delete process.env.PHASEBOARD_SERVER;
+    expect(clientAddress(req({ 'x-phaseboard-peer': '10.1.1.1' }), addressList(['10.0.0.0/8']))).toBeNull();
+    process.env.PHASEBOARD_SERVER = saved;
+  });
+
+  it('trusts X-Forwarded-For only from trusted proxies', () => {
     const trusted = addressList(['10.0.0.0/8']);
     expect(clientAddress(req({ 'x-phaseboard-peer': '192.0.2.7', 'x-forwarded-for': '1.2.3.4' }), trusted)).toBe('192.0.2.7');
     expect(clientAddress(req({ 'x-phaseboard-peer': '10.1.1.1', 'x-forwarded-for': '1.2.3.4, 198.51.100.9, 10.2.2.2' }), trusted)).toBe('198.51.100.9');

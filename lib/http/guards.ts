@@ -55,8 +55,13 @@ export function checkJsonContentType(req: Request): void {
   }
 }
 
-/** The address the server saw the request come from (stamped by scripts/start.mjs; absent means unknown). */
+/**
+ * The address the server saw the request come from, as scripts/start.mjs
+ * stamps it over whatever the client sent. Under another server (next dev,
+ * next start) nobody overwrites the header, so it is not believed at all.
+ */
 export function peerAddress(req: Request): string | null {
+  if (process.env.PHASEBOARD_SERVER !== 'start.mjs') return null;
   const raw = req.headers.get('x-phaseboard-peer');
   if (!raw) return null;
   return raw.startsWith('::ffff:') && isIP(raw.slice(7)) === 4 ? raw.slice(7) : raw;

@@ -8,11 +8,18 @@ import type { OperationSnapshot, Resolution } from '@/lib/model/snapshot';
 import type { ActionRequest, ActionResult, EngineAdapter } from '../types';
 import { describeLibvirtActions, migrationSummary } from './actions';
 import { blockJobSnapshot, migrationId, migrationSnapshot } from './normalize';
-import { EventLineParser, parseBlockJobRaw, parseDomainDisks, parseDomainNames, parseDomBlkList, parseDomJobInfo, type VirshEvent } from './parse';
-import { BlockCopyParams, blockCopyArgs, copyWarnings, MigrationParams, migrationArgs, parseStart } from './start';
+import { EventLineParser, parseBlockJobRaw, parseDomainDisks, parseDomainNames, parseDomBlkList, parseDomJobInfo, storagePathsInXml, type VirshEvent } from './parse';
+import { BlockCopyParams, blockCopyArgs, checkMigrationUri, copyWarnings, MigrationParams, migrationArgs, parseStart } from './start';
 import { checkCopyTarget } from './storage';
 import { DEFAULT_URI_POLICY, parseLibvirtUri, type LibvirtUriPolicy } from './uri';
 import { Virsh, type VirshTransport } from './virsh';
+import { opt } from './virsh-args';
+
+/** A domain's live XML and its job, as one pair of commands in a batch. */
+const domainInfoCommands = (domain: string) => [
+  ['dumpxml', opt('domain', domain)],
+  ['domjobinfo', opt('domain', domain)],
+];
 
 export interface LibvirtAdapterOptions {
   /** qemu:///system, qemu+ssh://host/system, qemu+tls://host/system … */
@@ -83,12 +90,12 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
 
   async function snapshotsOf(domains: string[]): Promise<OperationSnapshot[]> {
     if (domains.length === 0) return [];
-    const info = await virsh.batch(domains.flatMap((d) => [['dumpxml', d], ['domjobinfo', d]]));
+    const info = await virsh.batch(domains.flatMap(domainInfoCommands));
     const disksOf = new Map(domains.map((d, i) => [d, info[2 * i] ? parseDomainDisks(info[2 * i]!) : []]));
-    const jobCmds = domains.flatMap((d) => (disksOf.get(d) ?? []).filter((k) => k.device === 'disk').map((k) => ['blockjob', d, k.target, '--raw']));
-    const jobs = await virsh.batch(jobCmds);
+    const jobOf = domains.flatMap((d) => (disksOf.get(d) ?? []).filter((k) => k.device === 'disk').map((k) => ({ domain: d, target: k.target })));
+    const jobs = await virsh.batch(jobOf.map(({ domain, target }) => ['blockjob', opt('domain', domain), opt('path', target), '--raw']));
     const out: OperationSnapshot[] = [];
-    jobCmds.forEach(([, domain = '', target = ''], i) => {
+    jobOf.forEach(({ domain, target }, i) => {
       const job = parseBlockJobRaw(jobs[i] ?? '');
       const disk = disksOf.get(domain)?.find((k) => k.target === target);
       if (job && disk) out.push(blockJobSnapshot(domain, disk, job));
@@ -114,7 +121,15 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
     if (!parseDomainNames(await virsh.run(['list', '--name'])).includes(domain)) {
       throw new AppError('invalid_input', `domain: no running domain "${domain}" on this connection`, { field: 'domain' });
     }
-    return parseDomainDisks(await virsh.run(['dumpxml', domain]));
+    return parseDomainDisks(await virsh.run(['dumpxml', opt('domain', domain)]));
+  }
+
+  /** Which domain (running or only defined) names the path as storage, if any. */
+  async function storageOwner(target: string): Promise<string | null> {
+    const domains = parseDomainNames(await virsh.run(['list', '--all', '--name']));
+    const xmls = await virsh.batch(domains.map((d) => ['dumpxml', opt('domain', d)]));
+    const i = xmls.findIndex((x) => storagePathsInXml(x).includes(target));
+    return i >= 0 ? domains[i]! : null;
   }
 
   const lastBlockEvent = (domain: string, disk: string) =>
@@ -122,7 +137,7 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
 
   async function diskSource(domain: string, disk: string): Promise<string | null | undefined> {
     try {
-      return parseDomBlkList(await virsh.run(['domblklist', domain, '--details'])).find((d) => d.target === disk)?.source ?? null;
+      return parseDomBlkList(await virsh.run(['domblklist', opt('domain', domain), '--details'])).find((d) => d.target === disk)?.source ?? null;
     } catch (e) {
       if (hasCode(e, 'engine_refused')) return undefined; // the domain is gone
       throw e;
@@ -197,7 +212,7 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
 
     async inventory() {
       const domains = parseDomainNames(await virsh.run(['list', '--name']));
-      const info = await virsh.batch(domains.flatMap((d) => [['dumpxml', d], ['domjobinfo', d]]));
+      const info = await virsh.batch(domains.flatMap(domainInfoCommands));
       return {
         domains: domains.map((name, i) => ({
           name,
@@ -215,8 +230,11 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
         const p = parseStart(BlockCopyParams, params, 'block copy');
         const disk = (await domainDisks(p.domain)).find((d) => d.target === p.disk && d.device === 'disk');
         if (!disk) throw new AppError('invalid_input', `disk: ${p.domain} has no disk "${p.disk}"`, { field: 'disk' });
-        const allowedDirs = options.storageDirs ?? (disk.source?.startsWith('/') ? [path.dirname(disk.source)] : []);
-        checkCopyTarget({ target: p.target, allowedDirs, reuseExternal: p.reuseExternal, local: options.checkLocalFiles ?? false });
+        // A file disk's own directory by default; a block device's (/dev/…) never.
+        const ownDir = disk.source?.startsWith('/') && !disk.source.startsWith('/dev/') ? [path.dirname(disk.source)] : [];
+        checkCopyTarget({ target: p.target, allowedDirs: options.storageDirs ?? ownDir, reuseExternal: p.reuseExternal, local: options.checkLocalFiles ?? false });
+        const owner = await storageOwner(p.target);
+        if (owner) throw new AppError('invalid_input', `target: ${p.target} is storage of domain ${owner}; a copy must not be written over it`, { field: 'target' });
         const args = blockCopyArgs(p);
         log(`virsh ${args.join(' ')}`);
         const out = await virsh.run(args);
@@ -224,7 +242,8 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
         return { message: out.trim() || 'Block Copy started', warnings: copyWarnings(p) };
       }
       const p = parseStart(MigrationParams, params, 'live migration');
-      parseLibvirtUri(p.destinationUri, options.uriPolicy ?? DEFAULT_URI_POLICY, 'destinationUri');
+      const destination = parseLibvirtUri(p.destinationUri, options.uriPolicy ?? DEFAULT_URI_POLICY, 'destinationUri');
+      checkMigrationUri(p.migrationUri, destination.host);
       await domainDisks(p.domain);
       const args = migrationArgs(p);
       log(`virsh ${args.join(' ')}`);
@@ -244,7 +263,7 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
         () => (settled = true),
       );
       for (let waited = 0; waited < START_GRACE_MS && !settled; waited += 250) {
-        const job = parseDomJobInfo(await virsh.run(['domjobinfo', p.domain]).catch(() => ''));
+        const job = parseDomJobInfo(await virsh.run(['domjobinfo', opt('domain', p.domain)]).catch(() => ''));
         // a job shows up while libvirt still negotiates with the destination: wait for data to flow
         if (job && /migration/i.test(job.operation) && (job.dataProcessed ?? 0) > 0) break;
         await sleep(250);
@@ -272,24 +291,24 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
       if (op.kind === 'live_migration' && req.action === 'set_bandwidth') {
         const mibs = Number(req.params.bandwidthMiBs);
         req.log(`virsh migrate-setspeed ${domain} ${mibs}`);
-        await virsh.run(['migrate-setspeed', domain, String(mibs)]);
+        await virsh.run(['migrate-setspeed', opt('domain', domain), opt('bandwidth', mibs)]);
         return { ok: true, message: `maximum bandwidth set to ${mibs} MiB/s` };
       }
       if (op.kind === 'live_migration' && req.action === 'postcopy') {
         req.log(`virsh migrate-postcopy ${domain}`);
-        await virsh.run(['migrate-postcopy', domain]);
+        await virsh.run(['migrate-postcopy', opt('domain', domain)]);
         return { ok: true, message: 'switched to post-copy' };
       }
       if (op.kind === 'live_migration' && req.action === 'cancel') {
         req.log(`virsh domjobabort ${domain}`);
         aborted.add(op.nativeId);
-        await virsh.run(['domjobabort', domain]);
+        await virsh.run(['domjobabort', opt('domain', domain)]);
         return { ok: true, message: 'migration abort requested' };
       }
       if (req.action === 'pivot' || req.action === 'cancel') {
         const flag = req.action === 'pivot' ? '--pivot' : '--abort';
         req.log(`virsh blockjob ${domain} ${disk} ${flag}`);
-        await virsh.run(['blockjob', domain, disk, flag]);
+        await virsh.run(['blockjob', opt('domain', domain), opt('path', disk), flag]);
         await settle(op, req.log);
         const resolution = await resolveBlockJob({ ...op, nativePhase: op.state === 'ready' ? 'ready' : op.nativePhase });
         const ok = req.action === 'pivot' ? resolution.state === 'succeeded' : resolution.state === 'cancelled';

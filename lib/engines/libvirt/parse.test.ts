@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EventLineParser, parseBlockJobRaw, parseDomainDisks, parseDomainNames, parseDomBlkList, parseDomJobInfo, virshError, type VirshEvent } from './parse';
+import { EventLineParser, parseBlockJobRaw, parseDomainDisks, parseDomainNames, parseDomBlkList, parseDomJobInfo, storagePathsInXml, virshError, type VirshEvent } from './parse';
 
 const fixture = (name: string) => fs.readFileSync(path.join(__dirname, 'fixtures', name), 'utf8');
 
@@ -11,6 +11,12 @@ describe('virsh output parsing (real outputs, libvirt 9.0)', () => {
     expect(parseBlockJobRaw(fixture('virsh-blockjob_raw_ready.txt'))).toEqual({ type: 'Block Copy', bandwidthMiBs: 0, cur: 67108864, end: 67108864 });
     expect(parseBlockJobRaw(fixture('virsh-blockjob_raw_none.txt'))).toBeNull();
     expect(() => parseBlockJobRaw(' type=Block Copy\n bandwidth=x\n cur=1\n end=2\n')).toThrow('unexpected virsh blockjob --raw output: bandwidth=x');
+  });
+
+  it('lists every storage path a domain XML names: sources, backing files, mirrors', () => {
+    expect(storagePathsInXml(fixture('virsh-dumpxml_ready.xml'))).toEqual(expect.arrayContaining(['/tmp/phaseboard-libvirt/src.qcow2', '/tmp/phaseboard-libvirt/c3.qcow2']));
+    const chain = `<disk type='block'><source dev="/dev/vg/vm1"/><backingStore type='file'><source file='/img/base.qcow2'/></backingStore></disk>`;
+    expect(storagePathsInXml(chain)).toEqual(['/dev/vg/vm1', '/img/base.qcow2']);
   });
 
   it('reads disks and a running copy\'s mirror from the live XML; ready only when libvirt says so', () => {

@@ -75,6 +75,14 @@ export function parseDomainDisks(text: string): DomainDisk[] {
   });
 }
 
+/**
+ * Every file or device a domain's XML names as storage: disk sources, their
+ * backing chains and copy mirrors (a copy must never be written over one).
+ */
+export function storagePathsInXml(text: string): string[] {
+  return [...text.matchAll(/<source\b[^>]*?\b(?:file|dev)=(['"])([^'"]+)\1/g)].map((m) => m[2]!).concat([...text.matchAll(/<mirror\b[^>]*?\bfile=(['"])([^'"]+)\1/g)].map((m) => m[2]!));
+}
+
 /** `virsh domblklist DOM --details`: Type Device Target Source. */
 export function parseDomBlkList(text: string): { type: string; device: string; target: string; source: string | null }[] {
   return text

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { AppError } from '@/lib/errors/app-error';
 import { fromZodError } from '@/lib/errors/zod-error';
+import { opt } from './virsh-args';
 
 /** A block copy as seed 004 describes it: destination, format, the three flags, bandwidth. */
 export const BlockCopyParams = z.strictObject({
@@ -23,7 +25,10 @@ export const MigrationParams = z.strictObject({
   /** the destination libvirt, e.g. qemu+ssh://host2/system */
   destinationUri: z.string().regex(/^[a-z]+(\+[a-z]+)?:\/\/\S*\/(system|session)(\?\S*)?$/, 'a libvirt URI such as qemu+ssh://host2/system'),
   /** where QEMU sends the data, e.g. tcp://10.0.0.2:49152; default: libvirt picks */
-  migrationUri: z.string().regex(/^tcp:\/\/\S+$/, 'a tcp://host:port URI').optional(),
+  migrationUri: z
+    .string()
+    .regex(/^tcp:\/\/(?:[A-Za-z0-9][A-Za-z0-9.-]{0,252}|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?$/, 'a tcp://host:port URI')
+    .optional(),
   bandwidthMiBs: z.number().int().min(1).max(1_000_000).optional(),
   /** allow switching to post-copy later */
   postcopy: z.boolean().default(false),
@@ -52,19 +57,36 @@ export function copyWarnings(p: BlockCopyParams): string[] {
   return [];
 }
 
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * Where QEMU may send the guest's memory: the destination host itself (on
+ * another of its addresses, a migration network, that would be a config
+ * setting), or loopback when the destination is local. Anything else would
+ * hand the memory to whoever listens there.
+ */
+export function checkMigrationUri(migrationUri: string | undefined, destinationHost: string | null): void {
+  if (!migrationUri) return;
+  const host = /^tcp:\/\/(\[[^\]]+\]|[^:/]+)/.exec(migrationUri)?.[1]?.toLowerCase() ?? '';
+  const ok = destinationHost === null ? LOOPBACK.has(host) : host === destinationHost.toLowerCase();
+  if (!ok) {
+    throw new AppError('invalid_input', `migrationUri: ${host} is not the destination host (${destinationHost ?? 'this machine'}); QEMU sends the guest's memory there`, { field: 'migrationUri' });
+  }
+}
+
 /** virsh arguments for the copy. */
 export function blockCopyArgs(p: BlockCopyParams): string[] {
   return [
     'blockcopy',
-    p.domain,
-    p.disk,
-    p.target,
+    opt('domain', p.domain),
+    opt('path', p.disk),
+    opt('dest', p.target),
     '--transient-job',
-    ...(p.format && !p.raw ? ['--format', p.format] : []),
+    ...(p.format && !p.raw ? [opt('format', p.format)] : []),
     ...(p.shallow ? ['--shallow'] : []),
     ...(p.reuseExternal ? ['--reuse-external'] : []),
     ...(p.raw ? ['--raw'] : []),
-    ...(p.bandwidthMiBs ? ['--bandwidth', String(p.bandwidthMiBs)] : []),
+    ...(p.bandwidthMiBs ? [opt('bandwidth', p.bandwidthMiBs)] : []),
   ];
 }
 
@@ -77,9 +99,9 @@ export function migrationArgs(p: MigrationParams): string[] {
     ...(p.postcopy ? ['--postcopy'] : []),
     ...(p.autoConverge ? ['--auto-converge'] : []),
     ...(p.unsafe ? ['--unsafe'] : []),
-    ...(p.bandwidthMiBs ? ['--bandwidth', String(p.bandwidthMiBs)] : []),
-    p.domain,
-    p.destinationUri,
-    ...(p.migrationUri ? [p.migrationUri] : []),
+    ...(p.bandwidthMiBs ? [opt('bandwidth', p.bandwidthMiBs)] : []),
+    opt('domain', p.domain),
+    opt('desturi', p.destinationUri),
+    ...(p.migrationUri ? [opt('migrateuri', p.migrationUri)] : []),
   ];
 }

@@ -35,6 +35,7 @@ describe('libvirt URI rules', () => {
 
   it('keeps verification on and tcp off unless the config allows it', () => {
     expect(problem('qemu+tls://host/system?no_verify=1')).toMatch(/no_verify" must be 0/);
+    expect(problem('qemu+libssh://host/system?known_hosts_verify=auto')).toMatch(/known_hosts_verify" must be normal/);
     expect(problem('qemu+tcp://10.0.0.1:16509/system')).toMatch(/transport "tcp" is not allowed: it is unencrypted/);
     expect(problem('qemu+tcp://10.0.0.1:16509/system', { allowTcp: true, keyDir: null })).toBeNull();
   });

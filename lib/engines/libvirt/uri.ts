@@ -57,7 +57,8 @@ const PARAMS: Record<string, ParamRule> = {
   keyfile: inKeyDir,
   known_hosts: inKeyDir,
   pkipath: inKeyDir,
-  known_hosts_verify: oneOf('normal', 'auto'),
+  // `auto` would accept a host key never seen before: verification stays on.
+  known_hosts_verify: oneOf('normal'),
   sshauth: (v) => (v.split(',').every((m) => ['agent', 'privkey', 'password', 'keyboard-interactive'].includes(m)) ? null : 'must list agent, privkey, password or keyboard-interactive'),
   mode: oneOf('auto', 'legacy', 'direct'),
   // On a local unix transport the socket is only connected to; over ssh it would enter a remote shell.

@@ -19,6 +19,7 @@ export interface VirshTransport {
 
 const SEPARATOR = '@@phaseboard@@';
 
+
 export interface VirshOptions {
   uri: string;
   timeoutMs: number;

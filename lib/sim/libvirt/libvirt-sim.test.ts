@@ -102,6 +102,11 @@ describe('libvirt flows on the simulator', () => {
     await run(8000);
     expect((await ops())[0]).toMatchObject({ kind: 'block_copy', state: 'ready', details: { destination: '/var/lib/libvirt/images/a-copy.qcow2' } });
     await expect(adapter.start!('block_copy', { domain: 'sim-vm-a', disk: 'vda', target: '/var/lib/libvirt/images/x.qcow2' }, () => {})).rejects.toThrow(/already in active block job/);
+    // Another domain's disk, in the same directory, is not a copy destination.
+    host.addIdleDomain('sim-vm-b');
+    await expect(adapter.start!('block_copy', { domain: 'sim-vm-a', disk: 'vda', target: '/var/lib/libvirt/images/sim-vm-b.qcow2', reuseExternal: true }, () => {})).rejects.toThrow(
+      /^target: \/var\/lib\/libvirt\/images\/sim-vm-b.qcow2 is storage of domain sim-vm-b/,
+    );
     // Outside the disk's directory nothing is sent: phaseboard refuses first.
     await expect(adapter.start!('block_copy', { domain: 'sim-vm-a', disk: 'vda', target: '/etc/shadow', reuseExternal: true, raw: true }, () => {})).rejects.toThrow(
       /^target: \/etc\/shadow is outside the storage directories \(\/var\/lib\/libvirt\/images\)/,

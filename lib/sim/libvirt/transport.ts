@@ -1,5 +1,6 @@
 import { AppError } from '@/lib/errors/app-error';
 import type { VirshTransport } from '@/lib/engines/libvirt/virsh';
+import { readOptions } from '@/lib/engines/libvirt/virsh-args';
 import type { SimDomain, SimLibvirtHost } from './host';
 
 const MiB = 1024 * 1024;
@@ -18,7 +19,9 @@ export class SimVirshTransport implements VirshTransport {
 
   async run(args: string[]): Promise<string> {
     this.host.advance();
-    const [cmd = '', name = '', ...rest] = args;
+    const [cmd = ''] = args;
+    const { options, flags } = readOptions(args);
+    const name = options.domain ?? '';
     const refuse = (message: string) => new AppError('engine_refused', `libvirt ${this.uri}: ${message}`, { engineMessage: message });
     if (cmd === 'list') return [...this.host.domains.keys()].map((n) => `${n}\n`).join('');
     const d = this.host.domains.get(name);
@@ -35,19 +38,17 @@ export class SimVirshTransport implements VirshTransport {
       case 'domblklist':
         return ` Type   Device   Target   Source\n------------------------------------\n file   disk     vda      ${d.disk.source}\n\n`;
       case 'blockjob':
-        if (rest.includes('--pivot')) return act(this.host.pivot(d));
-        if (rest.includes('--abort')) return act(this.host.abortJob(d));
+        if (flags.has('pivot')) return act(this.host.pivot(d));
+        if (flags.has('abort')) return act(this.host.abortJob(d));
         return d.job ? ` type=${d.job.type}\n bandwidth=${Math.round(d.job.bandwidth / MiB)}\n cur=${d.job.cur}\n end=${d.job.size}\n\n` : '';
       case 'domjobabort':
         return act(this.host.abortMigration(d));
       case 'migrate-setspeed':
-        return act(this.host.setSpeed(d, Number(rest[0])));
+        return act(this.host.setSpeed(d, Number(options.bandwidth)));
       case 'migrate-postcopy':
         return act(this.host.postcopy(d));
-      case 'blockcopy': {
-        const bw = rest.indexOf('--bandwidth');
-        return act(this.host.startCopy(d, rest[1] ?? '', bw >= 0 ? Number(rest[bw + 1]) : null), 'Block Copy started\n');
-      }
+      case 'blockcopy':
+        return act(this.host.startCopy(d, options.dest ?? '', options.bandwidth ? Number(options.bandwidth) : null), 'Block Copy started\n');
     }
     throw refuse(`unknown command: '${cmd}'`);
   }
@@ -55,11 +56,10 @@ export class SimVirshTransport implements VirshTransport {
   /** virsh migrate: the simulated migration starts and is polled like a real one. */
   async background(args: string[]): Promise<void> {
     this.host.advance();
-    const bw = args.indexOf('--bandwidth');
-    const domain = args.find((a, i) => i > 0 && !a.startsWith('--') && args[i - 1] !== '--bandwidth' && this.host.domains.has(a));
-    const d = domain ? this.host.domains.get(domain) : undefined;
-    if (!d) throw new AppError('engine_refused', `libvirt ${this.uri}: failed to get domain '${args.at(-2) ?? ''}'`);
-    const error = this.host.startMigration(d, bw >= 0 ? Number(args[bw + 1]) : null);
+    const { options } = readOptions(args);
+    const d = this.host.domains.get(options.domain ?? '');
+    if (!d) throw new AppError('engine_refused', `libvirt ${this.uri}: failed to get domain '${options.domain ?? ''}'`);
+    const error = this.host.startMigration(d, options.bandwidth ? Number(options.bandwidth) : null);
     if (error) throw new AppError('engine_refused', `libvirt ${this.uri}: ${error}`, { engineMessage: error });
   }
 

@@ -5,9 +5,10 @@ import { useState } from 'react';
 import { toast } from 'sonner';
 import { z } from 'zod';
 import { InlineForm } from '@/components/common/inline-form';
+import { Role } from '@/lib/auth/roles';
 import { apiFetch } from '@/lib/client/api';
+import { RoleSelect } from './role-select';
 
-const Role = z.enum(['viewer', 'operator', 'admin']);
 const Token = z.object({
   id: z.string(),
   name: z.string(),
@@ -25,7 +26,7 @@ const input = 'mt-1 block rounded border border-slate-300 bg-white px-2 py-1 tex
 export function TokenList() {
   const qc = useQueryClient();
   const tokens = useQuery({ queryKey: ['tokens'], queryFn: () => apiFetch(z.object({ tokens: z.array(Token) }), '/api/tokens') });
-  const [form, setForm] = useState({ name: '', role: 'viewer' as z.infer<typeof Role>, days: '90' });
+  const [form, setForm] = useState({ name: '', role: 'viewer' as Role, days: '90' });
   const [secret, setSecret] = useState<{ name: string; secret: string } | null>(null);
   const create = useMutation({
     mutationFn: () =>
@@ -99,11 +100,7 @@ export function TokenList() {
         </label>
         <label className="text-sm">
           Role
-          <select className={input} value={form.role} onChange={(e) => setForm({ ...form, role: Role.parse(e.target.value) })}>
-            {Role.options.map((r) => (
-              <option key={r}>{r}</option>
-            ))}
-          </select>
+          <RoleSelect className={input} value={form.role} onChange={(role) => setForm({ ...form, role })} />
         </label>
         <label className="text-sm">
           Expires after (days, empty: never)

@@ -5,10 +5,11 @@ import { useState } from 'react';
 import { toast } from 'sonner';
 import { z } from 'zod';
 import { InlineForm } from '@/components/common/inline-form';
+import { Role } from '@/lib/auth/roles';
 import { apiFetch } from '@/lib/client/api';
+import { RoleSelect } from './role-select';
 import { LoginLinkBox } from './login-link-box';
 
-const Role = z.enum(['viewer', 'operator', 'admin']);
 const User = z.object({ id: z.string(), username: z.string(), name: z.string(), role: Role, disabled: z.boolean(), logins: z.array(z.string()), createdAt: z.string() });
 const Link = z.object({ path: z.string(), expiresAt: z.string() });
 const input = 'mt-1 block rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-900';
@@ -18,7 +19,7 @@ export function UserList() {
   const qc = useQueryClient();
   const users = useQuery({ queryKey: ['users'], queryFn: () => apiFetch(z.object({ users: z.array(User) }), '/api/users') });
   const refresh = () => void qc.invalidateQueries({ queryKey: ['users'] });
-  const [form, setForm] = useState({ username: '', role: 'viewer' as z.infer<typeof Role>, password: '' });
+  const [form, setForm] = useState({ username: '', role: 'viewer' as Role, password: '' });
   const [link, setLink] = useState<{ path: string; expiresAt: string; who: string } | null>(null);
   const create = useMutation({
     mutationFn: () =>
@@ -74,11 +75,12 @@ export function UserList() {
                 {u.username} {u.disabled && <span className="rounded bg-rose-100 px-1 text-xs text-rose-900">disabled</span>}
               </td>
               <td>
-                <select aria-label={`Role of ${u.username}`} className="rounded border border-slate-300 bg-white px-1 dark:border-slate-600 dark:bg-slate-900" value={u.role} onChange={(e) => update.mutate({ id: u.id, patch: { role: e.target.value } })}>
-                  {Role.options.map((r) => (
-                    <option key={r}>{r}</option>
-                  ))}
-                </select>
+                <RoleSelect
+                  label={`Role of ${u.username}`}
+                  className="rounded border border-slate-300 bg-white px-1 dark:border-slate-600 dark:bg-slate-900"
+                  value={u.role}
+                  onChange={(role) => update.mutate({ id: u.id, patch: { role } })}
+                />
               </td>
               <td className="text-xs">{u.logins.join(', ') || '—'}</td>
               <td className="space-x-3 text-right text-xs">
@@ -104,11 +106,7 @@ export function UserList() {
         </label>
         <label className="text-sm">
           Role
-          <select className={input} value={form.role} onChange={(e) => setForm({ ...form, role: Role.parse(e.target.value) })}>
-            {Role.options.map((r) => (
-              <option key={r}>{r}</option>
-            ))}
-          </select>
+          <RoleSelect className={input} value={form.role} onChange={(role) => setForm({ ...form, role })} />
         </label>
         <label className="text-sm">
           Password (optional, 12+ characters)

@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { measureIngestion } from './ingest';
-import { freePort, sleep, startProcess, treeRss } from '@/lib/testing/processes';
+import { freePort, sleep, startOvirtSimulator, startProcess, treeRss } from '@/lib/testing/processes';
 import { readEventStream, type ReceivedEvent } from './sse-reader';
 
 const env = process.env;
@@ -76,13 +76,7 @@ async function main() {
   process.on('exit', stopAll);
 
   try {
-    const sim = await startProcess(
-        'simulator',
-        process.execPath,
-        ['--import', 'tsx', 'lib/sim/cli.ts'],
-        { SIM_PORT: String(simPort), SIM_MIX: '0', SIM_PASSWORD: 'bench-password' },
-        async () => (await fetch(`${simBase}/sim/stats`)).ok,
-    );
+    const sim = await startOvirtSimulator(simPort, 'bench-password');
     children.push(sim.child);
     const server = await startProcess(
       'phaseboard',

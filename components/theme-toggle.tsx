@@ -1,11 +1,18 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import { useSyncExternalStore } from 'react';
+
+// The theme is a class on <html> (set before paint by the layout's script): read it as an external store.
+const listeners = new Set<() => void>();
+const subscribe = (l: () => void) => {
+  listeners.add(l);
+  return () => void listeners.delete(l);
+};
+const isDark = () => document.documentElement.classList.contains('dark');
 
 /** Follows the system until the user picks; the choice is kept in localStorage. */
 export function ThemeToggle() {
-  const [dark, setDark] = useState<boolean | null>(null);
-  useEffect(() => setDark(document.documentElement.classList.contains('dark')), []);
+  const dark = useSyncExternalStore(subscribe, isDark, () => null);
   if (dark === null) return null;
   return (
     <button
@@ -16,7 +23,7 @@ export function ThemeToggle() {
         const next = !dark;
         document.documentElement.classList.toggle('dark', next);
         localStorage.setItem('phaseboard-theme', next ? 'dark' : 'light');
-        setDark(next);
+        listeners.forEach((l) => l());
       }}
     >
       {dark ? 'Light mode' : 'Dark mode'}

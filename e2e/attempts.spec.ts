@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { openOperation, startScenario } from './helpers';
 
-test('a transfer the client retries on the same disk is attempt 2 of the same operation, each with its own timeline', async ({ page, request }) => {
+test('a transfer the client retries on the same disk is attempt 2 of the same operation, each with its own timeline', async ({ page }) => {
   test.setTimeout(90_000);
   const first = await startScenario('upload-retried', 2);
   await openOperation(page, first);

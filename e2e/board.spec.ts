@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { startScenario } from './helpers';
 
-test('the board shows a transfer progress rising live, with rate and ETA', async ({ page, request }) => {
+test('the board shows a transfer progress rising live, with rate and ETA', async ({ page }) => {
   const id = await startScenario('upload-success', 1);
   await page.goto('/?q=upload-success');
   await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'live');
@@ -15,7 +15,7 @@ test('the board shows a transfer progress rising live, with rate and ETA', async
   await expect(row.getByTestId('progress-text')).toContainText(/ETA \d/);
 });
 
-test('filters live in the URL and a deep link opens the operation', async ({ page, request }) => {
+test('filters live in the URL and a deep link opens the operation', async ({ page }) => {
   const id = await startScenario('download-success', 1);
   await page.goto('/');
   await page.getByLabel('Search operations').fill('download-success');

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { openOperation, runAction, startScenario } from './helpers';
 
-test('finalize from the UI ends in finished_success with the duration shown', async ({ page, request }) => {
+test('finalize from the UI ends in finished_success with the duration shown', async ({ page }) => {
   const id = await startScenario('upload-awaits-finalize', 4);
   await openOperation(page, id);
   const finalize = page.getByRole('group', { name: 'Actions' }).getByRole('button', { name: 'Finalize', exact: true });
@@ -19,7 +19,7 @@ test('finalize from the UI ends in finished_success with the duration shown', as
   await expect(page.getByTestId('action-runs')).toContainText('succeeded');
 });
 
-test('a transfer removed by a pre-4.4.7 engine ends as succeeded, with the disk check in the timeline', async ({ page, request }) => {
+test('a transfer removed by a pre-4.4.7 engine ends as succeeded, with the disk check in the timeline', async ({ page }) => {
   const id = await startScenario('legacy-finalize-removed', 4);
   await openOperation(page, id);
   await expect(page.getByTestId('state').first()).toHaveText('succeeded', { timeout: 30_000 });
@@ -29,7 +29,7 @@ test('a transfer removed by a pre-4.4.7 engine ends as succeeded, with the disk 
   await expect(timeline).toContainText(/outcome: succeeded — transfer removed by the engine; disk .* is OK/);
 });
 
-test('a failing finalize shows failed with the reason', async ({ page, request }) => {
+test('a failing finalize shows failed with the reason', async ({ page }) => {
   const id = await startScenario('finalize-failure', 4);
   await openOperation(page, id);
   await expect(page.getByRole('group', { name: 'Actions' }).getByRole('button', { name: 'Finalize', exact: true })).toBeEnabled({ timeout: 20_000 });

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { openOperation, startScenario } from './helpers';
 
-test('the board and an action are operable with the keyboard alone', async ({ page, request }) => {
+test('the board and an action are operable with the keyboard alone', async ({ page }) => {
   const id = await startScenario('upload-awaits-finalize', 4);
   await page.goto('/');
   await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'live');

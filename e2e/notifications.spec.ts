@@ -32,7 +32,7 @@ test('a critical finding reaches the webhook signed, a failing receiver is retri
   await expect(row).toContainText('delivered (HTTP 200)');
 });
 
-test('a watched operation that fails is told in the browser and to the webhook', async ({ page, request }) => {
+test('a watched operation that fails is told in the browser and to the webhook', async ({ page }) => {
   test.setTimeout(90_000);
   // The desktop notification itself is the OS's; the page's calls to the Notification API are what we can see.
   await page.addInitScript(() => {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type APIRequestContext } from '@playwright/test';
-import { freePort, startProcess, stopProcess, treeRss, type Started } from '../lib/testing/processes';
+import { freePort, startOvirtSimulator, stopProcess, treeRss, type Started } from '../lib/testing/processes';
 import { createDomain, realLibvirt } from '../lib/testing/real-libvirt';
 import { stateOf } from './auth';
 import { startScenario } from './helpers';
@@ -229,7 +229,7 @@ test.describe('against a phaseboard of its own', () => {
     const sim = `http://127.0.0.1:${simPort}`;
     const started: Started[] = [];
     try {
-      started.push(await startProcess('simulator', process.execPath, ['--import', 'tsx', 'lib/sim/cli.ts'], { SIM_PORT: String(simPort), SIM_MIX: '0', SIM_PASSWORD: 'race' }, async () => (await fetch(`${sim}/sim/stats`)).ok));
+      started.push(await startOvirtSimulator(simPort, 'race'));
       const pb = await startPhaseboard({
         PHASEBOARD_SIMULATOR: 'off',
         PHASEBOARD_OVIRT_ID: 'lab',

@@ -2,17 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { freePort, runToCompletion, startProcess, stopProcess, type Started } from '../lib/testing/processes';
+import { freePort, runToCompletion, startOvirtSimulator, stopProcess, type Started } from '../lib/testing/processes';
 import { startPhaseboard } from './spawn';
 
 // These tests start their own servers (a standalone simulator, phaseboard
 // pointed at it by URL) so they can stop, kill and restart them.
 test.use({ storageState: { cookies: [], origins: [] } });
-
-async function startSimulator(port: number, password: string): Promise<Started> {
-  const sim = `http://127.0.0.1:${port}`;
-  return startProcess('simulator', process.execPath, ['--import', 'tsx', 'lib/sim/cli.ts'], { SIM_PORT: String(port), SIM_MIX: '0', SIM_PASSWORD: password }, async () => (await fetch(`${sim}/sim/stats`)).ok);
-}
 
 const ovirtEnv = (simPort: number, password: string) => ({
   PHASEBOARD_SIMULATOR: 'off',
@@ -54,7 +49,7 @@ test('restarting phaseboard mid-transfer keeps the timeline and continues it wit
   const sim = `http://127.0.0.1:${simPort}`;
   const started: Started[] = [];
   try {
-    started.push(await startSimulator(simPort, 'restart-test'));
+    started.push(await startOvirtSimulator(simPort, 'restart-test'));
     const first = await startPhaseboard(ovirtEnv(simPort, 'restart-test'), { dataDir, port: webPort });
     started.push(first);
     const res = await fetch(`${sim}/sim/scenarios/upload-success/start`, { method: 'POST', body: JSON.stringify({ speed: 1 }) });
@@ -96,7 +91,7 @@ test('kill -9 during a finalize: after the restart the run is interrupted, re-ch
   const sim = `http://127.0.0.1:${simPort}`;
   const started: Started[] = [];
   try {
-    started.push(await startSimulator(simPort, 'kill-test'));
+    started.push(await startOvirtSimulator(simPort, 'kill-test'));
     const first = await startPhaseboard(ovirtEnv(simPort, 'kill-test'), { dataDir, port: webPort });
     const { transferId } = (await (await fetch(`${sim}/sim/scenarios/upload-awaits-finalize/start`, { method: 'POST', body: JSON.stringify({ speed: 20 }) })).json()) as { transferId: string };
     const id = encodeURIComponent(`lab:${transferId}`);

@@ -2,7 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { apiFetch, SessionView } from '@/lib/client/api';
-import { hasRole, withArticle, type Role } from '@/lib/auth/roles';
+import { hasRole, withArticle, type Role } from '@/lib/model/actor';
 
 /** Who is logged in; null while loading or when nobody is. */
 export function useSession() {

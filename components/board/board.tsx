@@ -9,7 +9,7 @@ import { PhaseBadge } from '@/components/common/state-badge';
 import { ProgressBar } from '@/components/common/progress-bar';
 import { apiFetch, OperationPage } from '@/lib/client/api';
 import { boardQueryString, parseBoardFilters, type BoardFilters } from '@/lib/client/board-params';
-import { formatDuration, formatTime } from '@/lib/client/format';
+import { formatDuration, formatTime } from '@/lib/format/durations';
 import { BoardFiltersBar } from './board-filters';
 
 const PAGE = 50;

@@ -1,4 +1,5 @@
-import { formatBytes, formatDuration, formatRate, percent } from '@/lib/client/format';
+import { formatBytes, formatRate, percent } from '@/lib/format/bytes';
+import { formatDuration } from '@/lib/format/durations';
 import type { Progress } from '@/lib/model/operation';
 
 /** Bar + bytes + rate + ETA. The figures sit in a polite live region for screen readers. */

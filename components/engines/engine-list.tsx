@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { z } from 'zod';
 import { useNow } from '@/components/common/use-now';
 import { apiFetch, EngineView } from '@/lib/client/api';
-import { formatDuration } from '@/lib/client/format';
+import { formatDuration } from '@/lib/format/durations';
 import { useCan } from '@/components/auth/use-session';
 import { AddConnection, RemoveConnection } from './add-connection';
 import { LibvirtStart } from './libvirt-start';

@@ -6,7 +6,7 @@ import { toast } from 'sonner';
 import { z } from 'zod';
 import { ConfirmDialog } from '@/components/common/confirm-dialog';
 import { apiFetch } from '@/lib/client/api';
-import { copyWarnings } from '@/lib/engines/libvirt/start';
+import { copyWarnings } from '@/lib/engines/libvirt/forms';
 
 const Inventory = z.object({
   domains: z.array(

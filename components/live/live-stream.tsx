@@ -6,8 +6,8 @@ import { z } from 'zod';
 import type { FindingDetail, OperationDetail, OperationPage } from '@/lib/client/api';
 import { Operation } from '@/lib/model/operation';
 import { TimelineEvent } from '@/lib/model/timeline';
-import { Finding } from '@/lib/triage/finding';
-import { PlaybookRun } from '@/lib/triage/playbook';
+import { Finding } from '@/lib/model/finding';
+import { PlaybookRun } from '@/lib/model/playbook-run';
 
 export type LiveState = 'connecting' | 'live' | 'reconnecting';
 

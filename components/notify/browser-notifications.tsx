@@ -1,11 +1,39 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useSyncExternalStore } from 'react';
 import { useLive } from '@/components/live/live-stream';
 import { apiFetch, NotificationsView } from '@/lib/client/api';
 
 export const BROWSER_NOTIFY_KEY = 'phaseboard-browser-notifications';
+
+export type BrowserNotify = 'on' | 'off' | 'denied' | 'unsupported';
+
+// The setting lives in the browser (localStorage, the permission): read as an external store.
+const settingListeners = new Set<() => void>();
+const subscribeSetting = (l: () => void) => {
+  settingListeners.add(l);
+  window.addEventListener('storage', l);
+  return () => {
+    settingListeners.delete(l);
+    window.removeEventListener('storage', l);
+  };
+};
+function readSetting(): BrowserNotify {
+  if (typeof Notification === 'undefined') return 'unsupported';
+  if (Notification.permission === 'denied') return 'denied';
+  return browserNotificationsOn() ? 'on' : 'off';
+}
+
+/** This tab's notification setting; 'off' until the page is in the browser. */
+export function useBrowserNotify(): BrowserNotify {
+  return useSyncExternalStore(subscribeSetting, readSetting, () => 'off');
+}
+
+export function setBrowserNotify(on: boolean): void {
+  localStorage.setItem(BROWSER_NOTIFY_KEY, on ? 'on' : 'off');
+  settingListeners.forEach((l) => l());
+}
 
 export function browserNotificationsOn(): boolean {
   try {
@@ -23,7 +51,9 @@ export function BrowserNotifications() {
   const { subscribe } = useLive();
   const watches = useQuery({ queryKey: ['notifications'], queryFn: () => apiFetch(NotificationsView, '/api/notifications') });
   const watched = useRef(new Set<string>());
-  watched.current = new Set(watches.data?.watches.map((w) => w.operationId) ?? []);
+  useEffect(() => {
+    watched.current = new Set(watches.data?.watches.map((w) => w.operationId) ?? []);
+  }, [watches.data]);
   const told = useRef(new Set<string>());
 
   useEffect(

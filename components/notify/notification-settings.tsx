@@ -2,29 +2,19 @@
 
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useEffect, useState } from 'react';
 import { apiFetch, NotificationsView } from '@/lib/client/api';
-import { formatTime } from '@/lib/client/format';
-import { BROWSER_NOTIFY_KEY } from './browser-notifications';
+import { formatTime } from '@/lib/format/durations';
+import { setBrowserNotify, useBrowserNotify } from './browser-notifications';
 
 /** Browser notifications for this tab, the webhooks and every delivery with its attempts, and what is watched. */
 export function NotificationSettings() {
   const q = useQuery({ queryKey: ['notifications'], queryFn: () => apiFetch(NotificationsView, '/api/notifications'), refetchInterval: 2000 });
-  const [browser, setBrowser] = useState<'on' | 'off' | 'denied' | 'unsupported'>('off');
-  useEffect(() => {
-    if (typeof Notification === 'undefined') return setBrowser('unsupported');
-    if (Notification.permission === 'denied') return setBrowser('denied');
-    setBrowser(localStorage.getItem(BROWSER_NOTIFY_KEY) === 'on' && Notification.permission === 'granted' ? 'on' : 'off');
-  }, []);
+  const browser = useBrowserNotify();
   const toggle = async () => {
-    if (browser === 'on') {
-      localStorage.setItem(BROWSER_NOTIFY_KEY, 'off');
-      return setBrowser('off');
-    }
+    if (browser === 'on') return setBrowserNotify(false);
+    // Asking is the browser's: the setting follows what the person answered.
     const permission = await Notification.requestPermission();
-    if (permission !== 'granted') return setBrowser(permission === 'denied' ? 'denied' : 'off');
-    localStorage.setItem(BROWSER_NOTIFY_KEY, 'on');
-    setBrowser('on');
+    setBrowserNotify(permission === 'granted');
   };
   const data = q.data;
   return (

@@ -6,7 +6,7 @@ import { useNow } from '@/components/common/use-now';
 import { PhaseBadge } from '@/components/common/state-badge';
 import { ProgressBar } from '@/components/common/progress-bar';
 import { apiFetch, OperationDetail as DetailSchema } from '@/lib/client/api';
-import { formatDuration, formatTime } from '@/lib/client/format';
+import { formatDuration, formatTime } from '@/lib/format/durations';
 import { WatchButton } from '@/components/notify/watch-button';
 import { OperationFindings } from '@/components/triage/operation-findings';
 import { ActionBar } from './action-bar';

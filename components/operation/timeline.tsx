@@ -1,6 +1,6 @@
 'use client';
 
-import { formatDuration, formatTime } from '@/lib/client/format';
+import { formatDuration, formatTime } from '@/lib/format/durations';
 import { phaseSpans, type TimelineEvent } from '@/lib/model/timeline';
 import { PhaseBadge } from '@/components/common/state-badge';
 

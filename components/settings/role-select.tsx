@@ -1,4 +1,4 @@
-import { Role } from '@/lib/auth/roles';
+import { Role } from '@/lib/model/actor';
 
 /** A role picker: viewer, operator, admin. */
 export function RoleSelect({ value, onChange, label, className }: { value: Role; onChange: (role: Role) => void; label?: string; className: string }) {

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { toast } from 'sonner';
 import { z } from 'zod';
 import { InlineForm } from '@/components/common/inline-form';
-import { Role } from '@/lib/auth/roles';
+import { Role } from '@/lib/model/actor';
 import { apiFetch } from '@/lib/client/api';
 import { RoleSelect } from './role-select';
 

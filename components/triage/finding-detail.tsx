@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { PhaseBadge } from '@/components/common/state-badge';
 import { apiFetch, FindingDetail as DetailSchema } from '@/lib/client/api';
-import { formatDuration, formatTime } from '@/lib/client/format';
+import { formatDuration, formatTime } from '@/lib/format/durations';
 import { useNow } from '@/components/common/use-now';
 import { FindingMarks } from './finding-marks';
 import { PlaybookRunView } from './playbook-run-view';
@@ -46,7 +46,7 @@ export function FindingDetail({ id }: { id: string }) {
             </>
           )}
           {f.acknowledged && <> · acknowledged by {f.acknowledged.by}</>}
-          {f.snoozedUntil && Date.parse(f.snoozedUntil) > Date.now() && <> · snoozed until {formatTime(f.snoozedUntil)}</>}
+          {f.snoozedUntil && Date.parse(f.snoozedUntil) > now && <> · snoozed until {formatTime(f.snoozedUntil)}</>}
         </p>
         {operation && (
           <p className="flex flex-wrap items-center gap-2 text-sm">

@@ -6,7 +6,7 @@ import { toast } from 'sonner';
 import { z } from 'zod';
 import { useCan } from '@/components/auth/use-session';
 import { apiFetch } from '@/lib/client/api';
-import type { Finding } from '@/lib/triage/finding';
+import type { Finding } from '@/lib/model/finding';
 
 const Marked = z.object({ finding: z.object({ id: z.string() }) });
 const SNOOZE = [

@@ -1,4 +1,4 @@
-import type { StepPlan } from '@/lib/triage/playbook';
+import type { StepPlan } from '@/lib/model/playbook-run';
 
 /** The dry run: each request it will send and each entity it will change. Sends nothing. */
 export function PlaybookPlan({ steps }: { steps: readonly StepPlan[] }) {

@@ -1,5 +1,5 @@
-import { formatTime } from '@/lib/client/format';
-import type { PlaybookRun } from '@/lib/triage/playbook';
+import { formatTime } from '@/lib/format/durations';
+import type { PlaybookRun } from '@/lib/model/playbook-run';
 
 const STEP_TONE: Record<string, string> = {
   pending: 'text-slate-500',

@@ -1,4 +1,4 @@
-import type { Severity } from '@/lib/triage/finding';
+import type { Severity } from '@/lib/model/finding';
 
 const TONE: Record<Severity, string> = {
   critical: 'bg-rose-600 text-white',

@@ -5,7 +5,7 @@ import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useNow } from '@/components/common/use-now';
 import { apiFetch, FindingPage } from '@/lib/client/api';
-import { formatDuration, formatTime } from '@/lib/client/format';
+import { formatDuration, formatTime } from '@/lib/format/durations';
 import { SeverityBadge } from './severity-badge';
 
 const VIEWS = [

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { EngineAdapter } from '@/lib/engines/types';
 import type { ActionAvailability, ActionName, Operation } from '@/lib/model/operation';
 

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Collector } from '@/lib/collector/collector';
 import { publicMessage } from '@/lib/errors/app-error';
 import type { Logger } from '@/lib/log/logger';

@@ -1,9 +1,11 @@
+import 'server-only';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Collector } from '@/lib/collector/collector';
 import { AppError, isAppError, publicMessage } from '@/lib/errors/app-error';
 import type { Logger } from '@/lib/log/logger';
 import type { ActionName } from '@/lib/model/operation';
-import type { ActionRun, Store } from '@/lib/store/types';
+import type { Store } from '@/lib/store/types';
+import type { ActionRun } from '@/lib/model/action-run';
 import { freshAvailability } from './availability';
 
 export interface ActionRequestInput {

@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import { actorName, type Principal } from '@/lib/auth/roles';
+import { actorName, type Principal } from '@/lib/model/actor';
 import { createApiToken } from '@/lib/auth/tokens';
 import { AppError } from '@/lib/errors/app-error';
 import { parseInput } from '@/lib/errors/zod-error';

@@ -1,5 +1,6 @@
 import 'server-only';
 import type { Bus, BusMessage } from '@/lib/bus/types';
+import { getRuntime } from '@/lib/runtime/get-runtime';
 import type { Store } from '@/lib/store/types';
 
 const HEARTBEAT_MS = 15_000;
@@ -100,4 +101,18 @@ export function resumePoint(req: Request): number | null {
   const raw = req.headers.get('last-event-id') ?? new URL(req.url).searchParams.get('since');
   if (raw === null || !/^\d+$/.test(raw)) return null;
   return Number(raw);
+}
+
+/** The one event stream of a browser or script: ends when it goes, or when phaseboard stops (SIGTERM must not wait for browsers). */
+export async function openEventStream(req: Request): Promise<Response> {
+  const { store, bus, stopping } = await getRuntime();
+  const stream = createEventStream({ store, bus, since: resumePoint(req), signal: AbortSignal.any([req.signal, stopping]) });
+  return new Response(stream, {
+    headers: {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    },
+  });
 }

@@ -5,6 +5,7 @@ import { AppError } from '@/lib/errors/app-error';
 import { fromZodError } from '@/lib/errors/zod-error';
 import { ActionName, EngineKind, OperationKind, OperationState } from '@/lib/model/operation';
 import { getRuntime } from '@/lib/runtime/get-runtime';
+import { buildSupportBundle } from '@/lib/support/bundle';
 
 export const OperationListQuery = z
   .object({
@@ -83,3 +84,12 @@ export async function operationActionRequest(input: { id: string; action: string
 }
 
 /** Reads a JSON body; an unparsable one is invalid input, an empty one is {}. */
+
+/** The support bundle of one operation, as a file download. */
+export async function operationBundle(id: string): Promise<Response> {
+  const bundle = await buildSupportBundle(await getRuntime(), id);
+  const name = `phaseboard-${id.replace(/[^A-Za-z0-9._-]+/g, '_')}.json`;
+  return new Response(JSON.stringify(bundle, null, 2), {
+    headers: { 'Content-Type': 'application/json', 'Content-Disposition': `attachment; filename="${name}"`, 'Cache-Control': 'no-store' },
+  });
+}

@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import { actorName, type Principal } from '@/lib/auth/roles';
+import { actorName, type Principal } from '@/lib/model/actor';
 import { AppError } from '@/lib/errors/app-error';
 import { fromZodError } from '@/lib/errors/zod-error';
 import { getRuntime } from '@/lib/runtime/get-runtime';

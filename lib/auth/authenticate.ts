@@ -1,7 +1,9 @@
+import 'server-only';
 import { AppError } from '@/lib/errors/app-error';
 import { inList, peerAddress } from '@/lib/http/guards';
-import type { Runtime } from '@/lib/runtime/runtime';
-import { Role, type Principal } from './roles';
+import type { Store } from '@/lib/store/types';
+import type { AuthRuntime } from './setup';
+import { Role, type Principal } from '@/lib/model/actor';
 import { tokenPrincipal } from './tokens';
 
 /** A name a fronting proxy may give: plain characters only, so it reads the same in every audit record. */
@@ -12,7 +14,7 @@ const PROXY_USER = /^[A-Za-z0-9._@-]{1,64}$/;
  * named by a trusted proxy (only from its addresses; anyone else's header
  * is ignored), else the session cookie. Null when none says who.
  */
-export async function authenticate(rt: Pick<Runtime, 'store' | 'auth'>, req: Request): Promise<Principal | null> {
+export async function authenticate(rt: { store: Store; auth: AuthRuntime }, req: Request): Promise<Principal | null> {
   const authorization = req.headers.get('authorization');
   if (authorization && /^bearer\s/i.test(authorization)) return tokenPrincipal(rt.store, authorization.replace(/^bearer\s+/i, '').trim());
 

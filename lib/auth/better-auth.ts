@@ -1,3 +1,4 @@
+import 'server-only';
 import { defineRequestState, hasRequestState } from '@better-auth/core/context';
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 import { betterAuth, type BetterAuthOptions } from 'better-auth';
@@ -8,7 +9,7 @@ import { adminAc, defaultStatements } from 'better-auth/plugins/admin/access';
 import type { ResolvedAuth, ServerSettings } from '@/lib/config/load-config';
 import { loginLinks } from './login-link';
 import { roleFromClaims } from './oidc-roles';
-import type { Role } from './roles';
+import type { Role } from '@/lib/model/actor';
 
 /** The OpenID Connect provider's id in its callback URL: /api/auth/callback/oidc. */
 export const OIDC_PROVIDER_ID = 'oidc';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { createHash } from 'node:crypto';
 import { createAuthEndpoint } from '@better-auth/core/api';
 import type { BetterAuthPlugin } from 'better-auth';

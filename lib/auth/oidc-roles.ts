@@ -1,4 +1,5 @@
-import type { Role } from './roles';
+import 'server-only';
+import type { Role } from '@/lib/model/actor';
 
 const ORDER: Role[] = ['admin', 'operator', 'viewer'];
 

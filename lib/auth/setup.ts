@@ -1,3 +1,4 @@
+import 'server-only';
 import { randomBytes } from 'node:crypto';
 import type { BlockList } from 'node:net';
 import { getMigrations } from 'better-auth/db/migration';
@@ -6,7 +7,7 @@ import { addressList } from '@/lib/http/guards';
 import type { Logger } from '@/lib/log/logger';
 import type { Store } from '@/lib/store/types';
 import { createBetterAuth, type BetterAuth } from './better-auth';
-import type { Role } from './roles';
+import type { Role } from '@/lib/model/actor';
 import { provisionAdminToken } from './tokens';
 import { randomPassword, Users } from './users';
 

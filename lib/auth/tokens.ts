@@ -1,9 +1,10 @@
+import 'server-only';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { AppError } from '@/lib/errors/app-error';
 import { parseInput } from '@/lib/errors/zod-error';
 import type { ApiToken, Store } from '@/lib/store/types';
-import { Role, type Principal } from './roles';
+import { Role, type Principal } from '@/lib/model/actor';
 
 /** Tokens start with this, so a leaked one is easy to recognise (and to scan for). */
 const PREFIX = 'pbt_';

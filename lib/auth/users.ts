@@ -1,10 +1,11 @@
+import 'server-only';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { AppError } from '@/lib/errors/app-error';
 import { parseInput } from '@/lib/errors/zod-error';
 import type { BetterAuth } from './better-auth';
 import { loginLinkIdentifier } from './login-link';
-import { Role } from './roles';
+import { Role } from '@/lib/model/actor';
 
 /** better-auth's username rule (3–30 of [a-z0-9_.]), lower case so names cannot be look-alikes. */
 export const Username = z.string().regex(/^[a-z0-9_.]{3,30}$/, 'use 3–30 lowercase letters, digits, dots or underscores');

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Bus, BusMessage } from './types';
 
 /** In-process fan-out: the default for one phaseboard process. */

@@ -1,8 +1,9 @@
+import 'server-only';
 import type { Operation } from '@/lib/model/operation';
 import type { TimelineEvent } from '@/lib/model/timeline';
 import type { ConnectionStatus } from '@/lib/store/types';
-import type { Finding } from '@/lib/triage/finding';
-import type { PlaybookRun } from '@/lib/triage/playbook';
+import type { Finding } from '@/lib/model/finding';
+import type { PlaybookRun } from '@/lib/model/playbook-run';
 
 /** What the bus carries to live streams; every change has its store sequence. */
 export type BusMessage =

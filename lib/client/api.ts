@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { Operation, OperationState } from '@/lib/model/operation';
 import { TimelineEvent } from '@/lib/model/timeline';
-import { Delivery, Watch } from '@/lib/notify/types';
-import { Finding, FindingNote, Remedy } from '@/lib/triage/finding';
-import { PlaybookRun, StepPlan } from '@/lib/triage/playbook';
+import { Delivery, Watch } from '@/lib/model/delivery';
+import { Finding, FindingNote, Remedy } from '@/lib/model/finding';
+import { PlaybookRun, StepPlan } from '@/lib/model/playbook-run';
 
 export const OperationPage = z.object({ items: z.array(Operation), total: z.number(), limit: z.number(), offset: z.number(), seq: z.number() });
 export type OperationPage = z.infer<typeof OperationPage>;

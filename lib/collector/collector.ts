@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Bus } from '@/lib/bus/types';
 import type { EngineAdapter } from '@/lib/engines/types';
 import { AppError } from '@/lib/errors/app-error';

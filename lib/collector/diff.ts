@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Operation } from '@/lib/model/operation';
 import { isTerminal } from '@/lib/model/operation';
 import { reduceOperation } from '@/lib/model/reduce';

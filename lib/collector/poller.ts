@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Bus, BusMessage } from '@/lib/bus/types';
 import type { EngineAdapter } from '@/lib/engines/types';
 import { publicMessage } from '@/lib/errors/app-error';

@@ -1,6 +1,8 @@
+import 'server-only';
 import { z } from 'zod';
 import { isPlainAbsolutePath } from '@/lib/engines/libvirt/paths';
 import { libvirtUriProblem } from '@/lib/engines/libvirt/uri';
+import { NotifyEvent } from '@/lib/model/delivery';
 
 const ConnectionId = z
   .string()
@@ -166,8 +168,6 @@ export const TriageConfig = z
   .strict();
 export type TriageConfig = z.infer<typeof TriageConfig>;
 
-export const NotifyEvent = z.enum(['finding.critical', 'operation.failed']);
-export type NotifyEvent = z.infer<typeof NotifyEvent>;
 
 export const WebhookConfig = z
   .object({

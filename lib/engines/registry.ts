@@ -1,3 +1,4 @@
+import 'server-only';
 import type { ResolvedConnection } from '@/lib/config/load-config';
 import type { Logger } from '@/lib/log/logger';
 import type { EngineKind } from '@/lib/model/operation';

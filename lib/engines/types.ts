@@ -1,3 +1,4 @@
+import 'server-only';
 import type { ActionAvailability, ActionName, EngineKind, Operation } from '@/lib/model/operation';
 import type { OperationSnapshot, Resolution } from '@/lib/model/snapshot';
 

@@ -1,3 +1,4 @@
+import 'server-only';
 /** Error codes phaseboard reports; one table maps them to HTTP statuses. */
 export type ErrorCode =
   | 'not_found'

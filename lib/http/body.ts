@@ -1,3 +1,4 @@
+import 'server-only';
 import { AppError } from '@/lib/errors/app-error';
 
 /** No request phaseboard takes needs more: a bigger body is refused before it is read whole. */

@@ -1,7 +1,7 @@
 import 'server-only';
 import { NextResponse } from 'next/server';
 import { authenticate } from '@/lib/auth/authenticate';
-import { actorName, hasRole, withArticle, type Principal, type Role } from '@/lib/auth/roles';
+import { actorName, hasRole, withArticle, type Principal, type Role } from '@/lib/model/actor';
 import { AppError, HTTP_STATUS, isAppError } from '@/lib/errors/app-error';
 import { logger } from '@/lib/log/logger';
 import { getRuntime } from '@/lib/runtime/get-runtime';

@@ -1,8 +1,9 @@
+import 'server-only';
 import type { Bus } from '@/lib/bus/types';
 import type { Logger } from '@/lib/log/logger';
 import type { Operation } from '@/lib/model/operation';
-import type { Finding } from '@/lib/triage/finding';
-import type { NotifyStore } from './types';
+import type { Finding } from '@/lib/model/finding';
+import type { NotifyStore } from '@/lib/store/types';
 import type { WebhookDispatcher } from './webhook';
 
 /**

@@ -1,9 +1,11 @@
+import 'server-only';
 import { createHmac, randomUUID } from 'node:crypto';
 import type { ResolvedWebhook } from '@/lib/config/load-config';
 import { publicMessage } from '@/lib/errors/app-error';
 import { sendRequest } from '@/lib/http/json-request';
 import type { Logger } from '@/lib/log/logger';
-import type { Delivery, NotifyEvent, NotifyStore } from './types';
+import type { NotifyStore } from '@/lib/store/types';
+import type { Delivery, NotifyEvent } from '@/lib/model/delivery';
 
 const TICK_MS = 500;
 const TIMEOUT_MS = 10_000;

@@ -1,3 +1,4 @@
+import 'server-only';
 import { z } from 'zod';
 import { LibvirtConnectionConfig } from '@/lib/config/schema';
 import { createAdapter } from '@/lib/engines/registry';

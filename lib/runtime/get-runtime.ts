@@ -1,3 +1,4 @@
+import 'server-only';
 import { startRuntime, type Runtime } from './runtime';
 
 // Route bundles and instrumentation do not share module state; the process

@@ -1,3 +1,4 @@
+import 'server-only';
 import { randomBytes } from 'node:crypto';
 import { createMemoryBus } from '@/lib/bus/memory-bus';
 import type { Bus } from '@/lib/bus/types';
@@ -14,6 +15,8 @@ import { SimVirshTransport } from '@/lib/sim/libvirt/transport';
 import { logger, type Logger } from '@/lib/log/logger';
 import { OvirtSimServer } from '@/lib/sim/ovirt/server';
 import { recoverInterruptedRuns } from '@/lib/actions/recover';
+import { requestAction } from '@/lib/actions/request-action';
+import type { ConnectionFacts } from '@/lib/model/connection';
 import { startAuth, type AuthRuntime } from '@/lib/auth/setup';
 import { lockDataDir } from '@/lib/store/data-dir-lock';
 import { openSqliteStore } from '@/lib/store/sqlite-store';
@@ -40,7 +43,7 @@ export interface Runtime {
   sim: OvirtSimServer | null;
   simLibvirt: SimLibvirtHost | null;
   /** public facts about each connection: never credentials */
-  connections: { id: string; engine: string; url: string; simulated: boolean; added: boolean; insecure: boolean }[];
+  connections: ConnectionFacts[];
   /** which engine each connection id speaks (connections added at run time included) */
   engineOf: Map<string, EngineKind>;
   startedAt: string;
@@ -147,6 +150,7 @@ export async function startRuntime(config: PhaseboardConfig = loadConfig()): Pro
       await collector.connection(id).poller.pollOnce();
       await evaluator.idle();
     },
+    requestAction: (input) => requestAction({ store, collector, log }, input),
   };
   notifier.start();
   dispatcher.start();

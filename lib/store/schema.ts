@@ -1,3 +1,4 @@
+import 'server-only';
 /**
  * Portable SQL (SQLite now, PostgreSQL later): no engine-specific types,
  * JSON kept as text, times as ISO-8601 text. Migrations run in order, each

@@ -1,3 +1,4 @@
+import 'server-only';
 import { SqliteDialect } from 'kysely';
 import type Database from 'libsql';
 import { AppError } from '@/lib/errors/app-error';

@@ -1,3 +1,4 @@
+import 'server-only';
 /** SQLite's answer to an insert that a UNIQUE index or key refuses. */
 export function isUniqueViolation(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;

@@ -1,5 +1,7 @@
+import 'server-only';
 import type Database from 'libsql';
-import { Delivery, Watch, type NotifyStore } from '@/lib/notify/types';
+import type { NotifyStore } from './types';
+import { Delivery, Watch } from '@/lib/model/delivery';
 
 type Row = Record<string, unknown>;
 

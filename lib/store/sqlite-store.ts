@@ -1,3 +1,4 @@
+import 'server-only';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'libsql';
@@ -5,11 +6,13 @@ import { Operation } from '@/lib/model/operation';
 import { TimelineEntry, type TimelineEvent } from '@/lib/model/timeline';
 import { AppError } from '@/lib/errors/app-error';
 import { MIGRATIONS } from './schema';
+import { Where } from './sql-where';
 import { isUniqueViolation } from './sqlite-errors';
 import { sqliteAuthStore } from './sqlite-auth';
 import { sqliteNotifyStore } from './sqlite-notify';
 import { sqliteTriageStore } from './sqlite-triage';
-import type { ActionRun, AddedConnection, ConnectionStatus, OperationFilter, Store, StoreHealth } from './types';
+import type { AddedConnection, ConnectionStatus, OperationFilter, Store, StoreHealth } from './types';
+import type { ActionRun } from '@/lib/model/action-run';
 
 type Row = Record<string, unknown>;
 
@@ -129,20 +132,15 @@ export function openSqliteStore(dataDir: string): Store {
     },
 
     async listOperations(f: OperationFilter) {
-      const where: string[] = [];
-      const args: unknown[] = [];
-      if (f.engine) (where.push('engine = ?'), args.push(f.engine));
-      if (f.kind) (where.push('kind = ?'), args.push(f.kind));
-      if (f.states && f.states.length > 0) {
-        where.push(`state IN (${f.states.map(() => '?').join(', ')})`);
-        args.push(...f.states);
-      }
+      const where = new Where();
+      if (f.engine) where.add('engine = ?', f.engine);
+      if (f.kind) where.add('kind = ?', f.kind);
+      if (f.states && f.states.length > 0) where.add(`state IN (${f.states.map(() => '?').join(', ')})`, ...f.states);
       if (f.text) {
-        where.push("(LOWER(subject_name) LIKE ? ESCAPE '\\' OR LOWER(native_id) LIKE ? ESCAPE '\\' OR LOWER(native_phase) LIKE ? ESCAPE '\\')");
         const like = `%${f.text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-        args.push(like, like, like);
+        where.add("(LOWER(subject_name) LIKE ? ESCAPE '\\' OR LOWER(native_id) LIKE ? ESCAPE '\\' OR LOWER(native_phase) LIKE ? ESCAPE '\\')", like, like, like);
       }
-      const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+      const { sql: clause, args } = where;
       const total = Number((db.prepare(`SELECT COUNT(*) AS n FROM operations ${clause}`).get(...args) as Row).n);
       // Live operations first, then the most recently changed.
       const rows = db

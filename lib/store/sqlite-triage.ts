@@ -1,7 +1,9 @@
+import 'server-only';
 import type Database from 'libsql';
-import { Finding, FindingNote, SEVERITY_RANK } from '@/lib/triage/finding';
-import { PlaybookRun } from '@/lib/triage/playbook';
+import { Finding, FindingNote, SEVERITY_RANK } from '@/lib/model/finding';
+import { PlaybookRun } from '@/lib/model/playbook-run';
 import { AppError } from '@/lib/errors/app-error';
+import { Where } from './sql-where';
 import { isUniqueViolation } from './sqlite-errors';
 import type { FindingFilter, TriageStore } from './types';
 
@@ -34,11 +36,10 @@ export function sqliteTriageStore(db: Database.Database): TriageStore {
     },
 
     async listFindings(f: FindingFilter) {
-      const where: string[] = [];
-      const args: unknown[] = [];
-      if (f.status) (where.push('status = ?'), args.push(f.status));
-      if (f.operationId) (where.push('operation_id = ?'), args.push(f.operationId));
-      const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+      const where = new Where();
+      if (f.status) where.add('status = ?', f.status);
+      if (f.operationId) where.add('operation_id = ?', f.operationId);
+      const { sql: clause, args } = where;
       const order = f.status === 'resolved' ? 'resolved_at DESC' : "(status = 'open') DESC, severity_rank, since";
       const total = Number((db.prepare(`SELECT COUNT(*) AS n FROM findings ${clause}`).get(...args) as Row).n);
       const rows = db.prepare(`SELECT data FROM findings ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...args, f.limit, f.offset) as Row[];

@@ -1,8 +1,10 @@
-import type { ActionName, EngineKind, Operation, OperationKind, OperationState } from '@/lib/model/operation';
+import 'server-only';
+import type { ActionRun } from '@/lib/model/action-run';
+import type { EngineKind, Operation, OperationKind, OperationState } from '@/lib/model/operation';
 import type { TimelineEntry, TimelineEvent } from '@/lib/model/timeline';
-import type { NotifyStore } from '@/lib/notify/types';
-import type { Finding, FindingNote } from '@/lib/triage/finding';
-import type { PlaybookRun } from '@/lib/triage/playbook';
+import type { Delivery, Watch } from '@/lib/model/delivery';
+import type { Finding, FindingNote } from '@/lib/model/finding';
+import type { PlaybookRun } from '@/lib/model/playbook-run';
 
 export interface NewTimelineEntry {
   operationId: string;
@@ -48,28 +50,24 @@ export interface StoreHealth {
   failingSince: string | null;
 }
 
-export interface ActionRun {
-  id: string;
-  operationId: string;
-  action: ActionName;
-  /** a repeated submit with the same key (same operation, action and actor) returns this run instead of acting again */
-  idempotencyKey: string | null;
-  /** what was asked (action and params), hashed: a key reused for another request is refused */
-  requestHash: string;
-  actor: string;
-  params: Record<string, unknown>;
-  /** interrupted: phaseboard stopped while it ran; the engine was looked at again after the restart */
-  status: 'running' | 'succeeded' | 'failed' | 'interrupted';
-  requestedAt: string;
-  finishedAt: string | null;
-  message: string | null;
-}
 
 export interface FindingFilter {
   status?: Finding['status'];
   operationId?: string;
   limit: number;
   offset: number;
+}
+
+/** What the notifications store keeps. */
+export interface NotifyStore {
+  setWatch(operationId: string, by: string, watched: boolean, at: string): Promise<void>;
+  listWatches(): Promise<Watch[]>;
+  getWatch(operationId: string): Promise<Watch | null>;
+  /** inserts unless this webhook already has the event; answers whether it did */
+  addDelivery(d: Delivery): Promise<boolean>;
+  saveDelivery(d: Delivery): Promise<void>;
+  dueDeliveries(nowIso: string, limit: number): Promise<Delivery[]>;
+  listDeliveries(limit: number): Promise<Delivery[]>;
 }
 
 /** Triage's records: findings, their journal, playbook runs. */

@@ -1,14 +1,26 @@
+import 'server-only';
 import pkg from '@/package.json';
 import { redactConfig } from '@/lib/config/redact';
 import { AppError, publicMessage } from '@/lib/errors/app-error';
-import type { Runtime } from '@/lib/runtime/runtime';
+import type { Collector } from '@/lib/collector/collector';
+import type { PhaseboardConfig } from '@/lib/config/load-config';
+import type { ConnectionFacts } from '@/lib/model/connection';
+import type { Store } from '@/lib/store/types';
+
+export interface BundleSources {
+  store: Store;
+  collector: Collector;
+  connections: readonly ConnectionFacts[];
+  config: PhaseboardConfig;
+  startedAt: string;
+}
 
 /**
  * Everything support needs about one operation, in one JSON file: the
  * operation, its timeline, findings with their journals, action and playbook
  * runs, the engine and phaseboard versions, and the config without secrets.
  */
-export async function buildSupportBundle(rt: Runtime, operationId: string) {
+export async function buildSupportBundle(rt: BundleSources, operationId: string) {
   const { store } = rt;
   const operation = await store.getOperation(operationId);
   if (!operation) throw new AppError('not_found', `no operation "${operationId}"`);

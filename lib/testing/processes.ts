@@ -99,3 +99,20 @@ export function treeRss(rootPid: number): number {
   }
   return total;
 }
+
+/**
+ * The standalone oVirt simulator (`npm run sim`) as a child process on a
+ * port, for tests and the bench that point a phaseboard at it by URL.
+ * Server modules import `server-only`, which loads under the react-server
+ * condition only: the simulator runs with it, as Next.js runs them.
+ */
+export function startOvirtSimulator(port: number, password: string, env: Record<string, string> = {}): Promise<Started> {
+  const base = `http://127.0.0.1:${port}`;
+  return startProcess(
+    'simulator',
+    process.execPath,
+    ['--conditions=react-server', '--import', 'tsx', 'lib/sim/cli.ts'],
+    { SIM_PORT: String(port), SIM_MIX: '0', SIM_PASSWORD: password, ...env },
+    async () => (await fetch(`${base}/sim/stats`)).ok,
+  );
+}

@@ -1,3 +1,4 @@
+import 'server-only';
 import { randomUUID } from 'node:crypto';
 import type { Bus } from '@/lib/bus/types';
 import type { CycleView } from '@/lib/collector/poller';
@@ -5,7 +6,7 @@ import type { Logger } from '@/lib/log/logger';
 import type { OperationKind } from '@/lib/model/operation';
 import type { Store } from '@/lib/store/types';
 import { PhaseExpectations, type PhaseDefaults } from './expectations';
-import { FindingDraft, type Finding, type FindingNote, type ParsedFindingDraft } from './finding';
+import { FindingDraft, type Finding, type FindingNote, type ParsedFindingDraft } from '@/lib/model/finding';
 import { GENERIC_RULES } from './generic-rules';
 import type { RuleContext, TriageRule } from './rule';
 

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { OperationKind, OperationState } from '@/lib/model/operation';
 import { phaseSpans, type TimelineEvent } from '@/lib/model/timeline';
 

@@ -1,6 +1,8 @@
-import { formatDuration } from '@/lib/client/format';
+import 'server-only';
+import { formatDuration } from '@/lib/format/durations';
 import type { Operation } from '@/lib/model/operation';
-import { isoAt, type FindingDraft } from './finding';
+import type { FindingDraft } from '@/lib/model/finding';
+import { isoAt } from '@/lib/triage/draft';
 import type { RuleContext, TriageRule } from './rule';
 
 const noun = (op: Operation) => op.kind.replace(/_/g, ' ');

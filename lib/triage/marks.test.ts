@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Finding } from './finding';
+import type { Finding } from '@/lib/model/finding';
 import { applyMark, isSnoozed } from './marks';
 
 const T = Date.parse('2026-01-01T00:00:00Z');

@@ -1,6 +1,7 @@
+import 'server-only';
 import { z } from 'zod';
 import { AppError } from '@/lib/errors/app-error';
-import type { Finding, FindingNote } from './finding';
+import type { Finding, FindingNote } from '@/lib/model/finding';
 
 /** What people do to a finding so two of them don't work the same task. */
 export const MarkBody = {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { requestAction } from '@/lib/actions/request-action';
 import { createMemoryBus } from '@/lib/bus/memory-bus';
 import { Collector } from '@/lib/collector/collector';
 import { createOvirtAdapter } from '@/lib/engines/ovirt';
@@ -8,7 +9,7 @@ import { openSqliteStore } from '@/lib/store/sqlite-store';
 import { tempDir } from '@/lib/testing/temp-dir';
 import { TriageEvaluator } from './evaluator';
 import { GENERIC_PLAYBOOKS } from './generic-playbooks';
-import type { PlaybookRun } from './playbook';
+import type { PlaybookRun } from '@/lib/model/playbook-run';
 import { playbookDryRun, startPlaybook, type RunnerDeps } from './playbook-runner';
 
 describe('playbook runner, on an engine outage', () => {
@@ -30,7 +31,15 @@ describe('playbook runner, on an engine outage', () => {
       await collector.connection('lab').poller.pollOnce();
       await evaluator.idle();
     };
-    const deps: RunnerDeps = { store, bus, collector, log: logger, playbooksFor: () => GENERIC_PLAYBOOKS, evaluateNow: poll };
+    const deps: RunnerDeps = {
+      store,
+      bus,
+      collector,
+      log: logger,
+      playbooksFor: () => GENERIC_PLAYBOOKS,
+      evaluateNow: poll,
+      requestAction: (input) => requestAction({ store, collector, log: logger }, input),
+    };
     const finished = async (id: string): Promise<PlaybookRun> => {
       for (let i = 0; i < 100; i++) {
         const run = await store.getPlaybookRun(id);

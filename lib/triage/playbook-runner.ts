@@ -1,5 +1,6 @@
+import 'server-only';
 import { randomUUID } from 'node:crypto';
-import { requestAction, type ActionDeps } from '@/lib/actions/request-action';
+import type { ActionRequestInput, Requested } from '@/lib/actions/request-action';
 import type { Bus } from '@/lib/bus/types';
 import type { Collector } from '@/lib/collector/collector';
 import type { EngineAdapter } from '@/lib/engines/types';
@@ -7,8 +8,9 @@ import { AppError, publicMessage } from '@/lib/errors/app-error';
 import type { Logger } from '@/lib/log/logger';
 import type { Operation } from '@/lib/model/operation';
 import type { Store } from '@/lib/store/types';
-import type { Finding } from './finding';
-import type { Playbook, PlaybookRun, PlannedStep, StepPlan, StepTools } from './playbook';
+import type { Finding } from '@/lib/model/finding';
+import type { Playbook, PlannedStep, StepTools } from './playbook';
+import type { PlaybookRun, StepPlan } from '@/lib/model/playbook-run';
 
 export interface RunnerDeps {
   store: Store;
@@ -19,6 +21,8 @@ export interface RunnerDeps {
   playbooksFor(connectionId: string): readonly Playbook<EngineAdapter>[];
   /** polls the connection and re-evaluates its findings now */
   evaluateNow(connectionId: string): Promise<void>;
+  /** runs an operation action through the audited action path (one running per operation) */
+  requestAction(input: ActionRequestInput): Promise<Requested>;
   now?: () => number;
 }
 
@@ -56,7 +60,7 @@ export async function playbookDryRun(deps: RunnerDeps, findingId: string, playbo
  */
 export async function startPlaybook(deps: RunnerDeps, input: { findingId: string; playbookId: string; actor: string; note?: string }): Promise<PlaybookRun> {
   const now = () => new Date((deps.now ?? Date.now)()).toISOString();
-  const { finding, playbook, operation, steps } = await prepare(deps, input.findingId, input.playbookId);
+  const { finding, playbook, steps } = await prepare(deps, input.findingId, input.playbookId);
   if (finding.status !== 'open') throw new AppError('conflict', `the finding is already resolved: ${finding.resolution ?? ''}`.trim());
   const run: PlaybookRun = {
     id: randomUUID(),
@@ -89,7 +93,6 @@ export async function startPlaybook(deps: RunnerDeps, input: { findingId: string
 async function execute(deps: RunnerDeps, run: PlaybookRun, steps: PlannedStep<EngineAdapter>[], save: () => Promise<void>, now: () => string, observesOnly: boolean) {
   const finding = (await deps.store.getFinding(run.findingId))!;
   const { adapter, poller } = deps.collector.connection(finding.connectionId);
-  const actionDeps: ActionDeps = { store: deps.store, collector: deps.collector, log: deps.log };
   const finish = (status: 'succeeded' | 'failed', message: string) => finishRun(deps, run, status, message, save, now);
 
   for (const [i, step] of steps.entries()) {
@@ -103,7 +106,7 @@ async function execute(deps: RunnerDeps, run: PlaybookRun, steps: PlannedStep<En
       operation,
       action: async (name, params = {}) => {
         if (!run.operationId) throw new AppError('conflict', 'this finding has no operation to act on');
-        const r = await requestAction(actionDeps, {
+        const r = await deps.requestAction({
           operationId: run.operationId,
           action: name,
           params,

@@ -1,7 +1,9 @@
+import 'server-only';
 import type { EngineAdapter } from '@/lib/engines/types';
 import type { EngineKind, Operation } from '@/lib/model/operation';
-import type { ActionRun, ConnectionStatus } from '@/lib/store/types';
-import type { FindingDraft } from './finding';
+import type { ConnectionStatus } from '@/lib/store/types';
+import type { ActionRun } from '@/lib/model/action-run';
+import type { FindingDraft } from '@/lib/model/finding';
 import type { Playbook } from './playbook';
 
 /** What a rule sees of one engine connection after a collector cycle. */

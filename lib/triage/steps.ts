@@ -1,3 +1,4 @@
+import 'server-only';
 import { AppError } from '@/lib/errors/app-error';
 import type { EngineAdapter } from '@/lib/engines/types';
 import { freshAvailability } from '@/lib/actions/availability';

@@ -1,4 +1,5 @@
-import { formatBytes } from '@/lib/client/format';
+import 'server-only';
+import { formatBytes } from '@/lib/format/bytes';
 import type { ActionAvailability, Operation } from '@/lib/model/operation';
 import { isTerminal } from '@/lib/model/operation';
 

@@ -1,3 +1,4 @@
+import 'server-only';
 import { spawn, type ChildProcess } from 'node:child_process';
 import readline from 'node:readline';
 import type { Logger } from '@/lib/log/logger';

@@ -1,7 +1,8 @@
+import 'server-only';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError, hasCode, isAppError } from '@/lib/errors/app-error';
-import { fromZodError } from '@/lib/errors/zod-error';
+import { fromZodError, parseInput } from '@/lib/errors/zod-error';
 import type { Logger } from '@/lib/log/logger';
 import type { Operation } from '@/lib/model/operation';
 import type { OperationSnapshot, Resolution } from '@/lib/model/snapshot';
@@ -9,7 +10,8 @@ import type { ActionRequest, ActionResult, EngineAdapter } from '../types';
 import { describeLibvirtActions, migrationSummary } from './actions';
 import { blockJobSnapshot, migrationId, migrationSnapshot } from './normalize';
 import { EventLineParser, parseBlockJobRaw, parseDomainDisks, parseDomainNames, parseDomBlkList, parseDomJobInfo, storagePathsInXml, type VirshEvent } from './parse';
-import { BlockCopyParams, blockCopyArgs, checkMigrationUri, copyWarnings, MigrationParams, migrationArgs, parseStart } from './start';
+import { BlockCopyParams, copyWarnings, MigrationParams } from './forms';
+import { blockCopyArgs, checkMigrationUri, migrationArgs } from './start';
 import { checkCopyTarget } from './storage';
 import { DEFAULT_URI_POLICY, parseLibvirtUri, type LibvirtUriPolicy } from './uri';
 import { Virsh, type VirshTransport } from './virsh';
@@ -227,7 +229,7 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
     async start(kind, params, log) {
       const poke = () => setTimeout(() => listeners.forEach((l) => l()), 300).unref();
       if (kind === 'block_copy') {
-        const p = parseStart(BlockCopyParams, params, 'block copy');
+        const p = parseInput(BlockCopyParams, params, 'block copy');
         const disk = (await domainDisks(p.domain)).find((d) => d.target === p.disk && d.device === 'disk');
         if (!disk) throw new AppError('invalid_input', `disk: ${p.domain} has no disk "${p.disk}"`, { field: 'disk' });
         // A file disk's own directory by default; a block device's (/dev/…) never.
@@ -241,7 +243,7 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
         poke();
         return { message: out.trim() || 'Block Copy started', warnings: copyWarnings(p) };
       }
-      const p = parseStart(MigrationParams, params, 'live migration');
+      const p = parseInput(MigrationParams, params, 'live migration');
       const destination = parseLibvirtUri(p.destinationUri, options.uriPolicy ?? DEFAULT_URI_POLICY, 'destinationUri');
       checkMigrationUri(p.migrationUri, destination.host);
       await domainDisks(p.domain);

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { OperationKind, OperationState } from '@/lib/model/operation';
 import type { OperationSnapshot } from '@/lib/model/snapshot';
 import type { BlockJobInfo, DomainDisk, DomJobInfo } from './parse';

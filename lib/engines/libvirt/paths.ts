@@ -1,3 +1,4 @@
+import 'server-only';
 import path from 'node:path';
 
 /** An absolute path of plain characters (no spaces, quotes or shell syntax) with no `.` or `..` segment. */

@@ -1,6 +1,9 @@
-import { formatBytes, formatDuration } from '@/lib/client/format';
+import 'server-only';
+import { formatBytes } from '@/lib/format/bytes';
+import { formatDuration } from '@/lib/format/durations';
 import type { Operation } from '@/lib/model/operation';
-import { aboutOperation, evidence, type FindingDraft } from '@/lib/triage/finding';
+import type { FindingDraft } from '@/lib/model/finding';
+import { aboutOperation, evidence } from '@/lib/triage/draft';
 import type { Playbook } from '@/lib/triage/playbook';
 import type { EngineTriage, TriageRule } from '@/lib/triage/rule';
 import { actionStep, manualStep } from '@/lib/triage/steps';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { AppError } from '@/lib/errors/app-error';
 import { isInside, isPlainAbsolutePath } from './paths';
 

@@ -1,3 +1,4 @@
+import 'server-only';
 import { execFile } from 'node:child_process';
 import { AppError } from '@/lib/errors/app-error';
 import type { Logger } from '@/lib/log/logger';

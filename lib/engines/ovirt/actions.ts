@@ -1,3 +1,4 @@
+import 'server-only';
 import type { ActionAvailability, Operation } from '@/lib/model/operation';
 import { isTerminal } from '@/lib/model/operation';
 import type { ActionRequest, ActionResult } from '../types';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { AppError } from '@/lib/errors/app-error';
 import { sendRequest, type RawResponse } from '@/lib/http/json-request';
 import type { Logger } from '@/lib/log/logger';

@@ -1,3 +1,4 @@
+import 'server-only';
 /**
  * oVirt engine enums used by image transfers.
  * ImageTransferPhase: https://ovirt.github.io/ovirt-engine-api-model/4.5/#types/image_transfer_phase

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Resolution } from '@/lib/model/snapshot';
 import { FINALIZE_POLL_MS, FINALIZE_TIMEOUT_MS } from './constants';
 import type { OvirtDisk, OvirtImageTransfer } from './parse';

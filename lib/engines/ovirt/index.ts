@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Logger } from '@/lib/log/logger';
 import type { Operation } from '@/lib/model/operation';
 import type { Resolution } from '@/lib/model/snapshot';

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { OperationState } from '@/lib/model/operation';
 import type { OperationSnapshot } from '@/lib/model/snapshot';
 import type { TransferPhase } from './constants';

@@ -1,7 +1,9 @@
+import 'server-only';
 import { AppError } from '@/lib/errors/app-error';
-import { formatDuration } from '@/lib/client/format';
+import { formatDuration } from '@/lib/format/durations';
 import type { Operation } from '@/lib/model/operation';
-import { aboutOperation, evidence, isoAt, type FindingDraft } from '@/lib/triage/finding';
+import type { FindingDraft } from '@/lib/model/finding';
+import { aboutOperation, evidence, isoAt } from '@/lib/triage/draft';
 import type { Playbook, PlannedStep } from '@/lib/triage/playbook';
 import type { EngineTriage, RuleContext, TriageRule } from '@/lib/triage/rule';
 import { actionStep, manualStep } from '@/lib/triage/steps';

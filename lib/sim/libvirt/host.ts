@@ -1,3 +1,4 @@
+import 'server-only';
 import { findLibvirtScenario, LIBVIRT_SCENARIOS, type LibvirtScenario } from './scenarios';
 
 type BlockScenario = Extract<LibvirtScenario, { job: 'copy' | 'pull' | 'active-commit' }>;

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { SimLibvirtHost } from './host';
 
 /** What the embedded default keeps going on the simulated libvirt host. */

@@ -1,3 +1,4 @@
+import 'server-only';
 /**
  * libvirt scenarios for the embedded simulator. Durations are at speed 1;
  * sizes and rates are bytes and bytes per second.

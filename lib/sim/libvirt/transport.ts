@@ -1,3 +1,4 @@
+import 'server-only';
 import { AppError } from '@/lib/errors/app-error';
 import type { VirshTransport } from '@/lib/engines/libvirt/virsh';
 import { readOptions } from '@/lib/engines/libvirt/virsh-args';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { randomUUID } from 'node:crypto';
 import type { DiskStatus } from '@/lib/engines/ovirt/constants';
 import { SCENARIOS, findScenario } from './scenarios';

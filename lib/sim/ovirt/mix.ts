@@ -1,3 +1,4 @@
+import 'server-only';
 import type { SimOvirtEngine } from './engine';
 
 export interface MixOptions {

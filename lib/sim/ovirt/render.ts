@@ -1,3 +1,4 @@
+import 'server-only';
 import type { SimDisk } from './engine';
 import type { SimTransfer } from './transfer-machine';
 

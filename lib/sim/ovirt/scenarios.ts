@@ -1,3 +1,4 @@
+import 'server-only';
 import type { DiskStatus, TransferPhase } from '@/lib/engines/ovirt/constants';
 
 /**

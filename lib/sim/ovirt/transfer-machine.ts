@@ -1,3 +1,4 @@
+import 'server-only';
 import type { DiskStatus, TransferPhase } from '@/lib/engines/ovirt/constants';
 import { CANCEL_STEPS, SYSTEM_CANCEL_STEPS, finalizeSteps, scenarioProgram, type Scenario, type Step } from './scenarios';
 

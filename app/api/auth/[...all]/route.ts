@@ -1,4 +1,4 @@
-import { handleAuthRequest } from '@/lib/auth/handler';
+import { handleAuthRequest } from '@/lib/http/auth-route';
 
 export const dynamic = 'force-dynamic';
 

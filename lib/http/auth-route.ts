@@ -1,10 +1,10 @@
 import 'server-only';
 import { AppError } from '@/lib/errors/app-error';
-import { readJsonText } from '@/lib/http/body';
-import { checkHost, checkJsonContentType, checkSameOrigin, clientAddress } from '@/lib/http/guards';
-import { errorResponse } from '@/lib/http/route';
+import { readJsonText } from './body';
+import { CLIENT_ADDRESS_HEADER } from '@/lib/auth/better-auth';
+import { checkHost, checkJsonContentType, checkSameOrigin, clientAddress } from './guards';
+import { errorResponse } from './route';
 import { getRuntime } from '@/lib/runtime/get-runtime';
-import { CLIENT_ADDRESS_HEADER } from './better-auth';
 
 /**
  * better-auth also answers the session token in the JSON body of a login;

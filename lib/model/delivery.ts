@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import type { NotifyEvent } from '@/lib/config/schema';
+
+/** What webhooks can be told. */
+export const NotifyEvent = z.enum(['finding.critical', 'operation.failed']);
+export type NotifyEvent = z.infer<typeof NotifyEvent>;
 
 /** Someone wants to hear when this operation fails. */
 export const Watch = z.object({ operationId: z.string(), by: z.string(), at: z.string() });
@@ -9,7 +12,7 @@ export type Watch = z.infer<typeof Watch>;
 export const Delivery = z.object({
   id: z.string(),
   webhookId: z.string(),
-  event: z.enum(['finding.critical', 'operation.failed']),
+  event: NotifyEvent,
   /** the same event is delivered once per webhook, even across restarts */
   eventKey: z.string(),
   body: z.string(),
@@ -20,17 +23,3 @@ export const Delivery = z.object({
   attempts: z.array(z.object({ at: z.string(), ok: z.boolean(), status: z.number().nullable(), error: z.string().nullable() })),
 });
 export type Delivery = z.infer<typeof Delivery>;
-
-export type { NotifyEvent };
-
-/** What the notifications store keeps. */
-export interface NotifyStore {
-  setWatch(operationId: string, by: string, watched: boolean, at: string): Promise<void>;
-  listWatches(): Promise<Watch[]>;
-  getWatch(operationId: string): Promise<Watch | null>;
-  /** inserts unless this webhook already has the event; answers whether it did */
-  addDelivery(d: Delivery): Promise<boolean>;
-  saveDelivery(d: Delivery): Promise<void>;
-  dueDeliveries(nowIso: string, limit: number): Promise<Delivery[]>;
-  listDeliveries(limit: number): Promise<Delivery[]>;
-}

@@ -81,15 +81,3 @@ export type FindingNote = z.infer<typeof FindingNote>;
 export function compareFindings(a: Pick<Finding, 'severity' | 'since'>, b: Pick<Finding, 'severity' | 'since'>): number {
   return SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.since.localeCompare(b.since);
 }
-
-/** The fields a finding about one operation takes from it. */
-export function aboutOperation(op: { connectionId: string; id: string; subject: { name: string } }) {
-  return { connectionId: op.connectionId, operationId: op.id, subjectName: op.subject.name };
-}
-
-/** One piece of evidence from an engine field or a timeline point. */
-export function evidence(label: string, value: unknown, at: string | null = null): Evidence {
-  return { label, value: String(value ?? '—'), at, seq: null };
-}
-
-export const isoAt = (ms: number) => new Date(ms).toISOString();

@@ -18,10 +18,7 @@ const configFile = path.join(dataDir, 'phaseboard.config.json');
 fs.writeFileSync(
   configFile,
   JSON.stringify({
-    engines: [
-      { id: 'libvirt', engine: 'libvirt', uri: 'qemu:///system' },
-      ...(dstUri ? [{ id: 'libvirt-dst', engine: 'libvirt', uri: dstUri }] : []),
-    ],
+    engines: [{ id: 'libvirt', engine: 'libvirt', uri: 'qemu:///system' }, ...(dstUri ? [{ id: 'libvirt-dst', engine: 'libvirt', uri: dstUri }] : [])],
   }),
 );
 
@@ -40,7 +37,15 @@ export default defineConfig({
     trace: 'retain-on-failure',
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
     },
   },
   webServer: {

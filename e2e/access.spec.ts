@@ -90,7 +90,10 @@ test.describe('an operator', () => {
     await expect(page.getByTestId('timeline')).toContainText(`${PEOPLE.operator.username} requested finalize`);
 
     // A spoofed proxy header changes nothing: phaseboard trusts no proxy here.
-    const spoofed = await page.request.post('/api/engines', { data: { id: 'x', engine: 'libvirt', uri: 'qemu:///system' }, headers: { 'X-Remote-User': PEOPLE.admin.username } });
+    const spoofed = await page.request.post('/api/engines', {
+      data: { id: 'x', engine: 'libvirt', uri: 'qemu:///system' },
+      headers: { 'X-Remote-User': PEOPLE.admin.username },
+    });
     expect(spoofed.status()).toBe(403);
     expect((await page.request.get('/api/users')).status()).toBe(403);
     await page.goto('/engines');

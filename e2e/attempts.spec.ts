@@ -15,7 +15,10 @@ test('a transfer the client retries on the same disk is attempt 2 of the same op
   const timeline = page.getByTestId('timeline');
   await expect(timeline).toContainText('finalizing_success → finished_success');
   await expect(timeline).not.toContainText('finished_cleanup');
-  await page.getByTestId('attempts').getByRole('link', { name: /^#1 finished_cleanup \(cancelled\)/ }).click();
+  await page
+    .getByTestId('attempts')
+    .getByRole('link', { name: /^#1 finished_cleanup \(cancelled\)/ })
+    .click();
   await expect(page.getByTestId('timeline')).toContainText('finished_cleanup');
   await expect(page.getByTestId('attempt-of')).toHaveText('Attempt 1 of 2:');
 });

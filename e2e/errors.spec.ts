@@ -22,8 +22,12 @@ test('an action the engine no longer allows shows its reason in a toast', async 
   await expect(cancel).toBeEnabled();
   await cancel.click();
   // The client cancels by itself while the dialog is open; our confirm arrives too late.
-  await expect.poll(async () => (await (await request.get(`/api/operations/${encodeURIComponent(id)}`)).json()).operation.state, { timeout: 20_000 }).not.toBe('running');
-  await expect.poll(async () => (await (await request.get(`/api/operations/${encodeURIComponent(id)}`)).json()).operation.nativePhase, { timeout: 20_000 }).toMatch(/finalizing_cleanup|finished_cleanup/);
+  await expect
+    .poll(async () => (await (await request.get(`/api/operations/${encodeURIComponent(id)}`)).json()).operation.state, { timeout: 20_000 })
+    .not.toBe('running');
+  await expect
+    .poll(async () => (await (await request.get(`/api/operations/${encodeURIComponent(id)}`)).json()).operation.nativePhase, { timeout: 20_000 })
+    .toMatch(/finalizing_cleanup|finished_cleanup/);
   await page.getByRole('dialog').getByRole('button', { name: 'Yes, cancel' }).click();
   await expect(page.getByText('Action refused')).toBeVisible();
   await expect(page.getByText(/Cancel is not possible now: (cancel is possible before finalizing|the transfer has ended)/)).toBeVisible();

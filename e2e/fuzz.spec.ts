@@ -32,7 +32,17 @@ function routes(): Route[] {
   return out;
 }
 
-const SEGMENTS = ['x', 'a'.repeat(3000), '%F0%9F%92%A5', '..%2F..%2Fetc%2Fpasswd', "'%3B%20DROP%20TABLE%20operations%3B--", '%00', 'sim-ovirt%3Anope', '%E0%A4%A', '-1'];
+const SEGMENTS = [
+  'x',
+  'a'.repeat(3000),
+  '%F0%9F%92%A5',
+  '..%2F..%2Fetc%2Fpasswd',
+  "'%3B%20DROP%20TABLE%20operations%3B--",
+  '%00',
+  'sim-ovirt%3Anope',
+  '%E0%A4%A',
+  '-1',
+];
 const BODIES: (string | Uint8Array)[] = [
   '{',
   '[]',
@@ -45,12 +55,26 @@ const BODIES: (string | Uint8Array)[] = [
   JSON.stringify({ id: 'a'.repeat(200), engine: 'libvirt', uri: 'qemu:///system'.repeat(200), storageDirs: ['/'.repeat(3000)] }),
   JSON.stringify({ username: '\u0000admin', password: 'x'.repeat(60_000), role: 'root', name: null }),
   JSON.stringify({ name: '../../x', role: 'admin', expiresInDays: 1e9 }),
-  JSON.stringify({ domain: '--help', disk: 'vda;rm -rf /', target: '/etc/shadow', destination: { toString: 1 }, destinationUri: 'qemu+ext:///system?command=/bin/sh' }),
+  JSON.stringify({
+    domain: '--help',
+    disk: 'vda;rm -rf /',
+    target: '/etc/shadow',
+    destination: { toString: 1 },
+    destinationUri: 'qemu+ext:///system?command=/bin/sh',
+  }),
   JSON.stringify({ token: 'x'.repeat(500), provider: 'nope', callbackURL: 'https://evil.example/' }),
   JSON.stringify({ __proto__: { admin: true }, constructor: { prototype: { role: 'admin' } } }),
   new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]),
 ];
-const QUERIES = ['', '?limit=-1&offset=abc', '?state=,,,bogus&kind=%00&engine=ovirt', '?view=bogus&limit=1e309', `?q=${'%25'.repeat(500)}`, '?since=-5', '?limit=1000000&offset=99999999999999999999'];
+const QUERIES = [
+  '',
+  '?limit=-1&offset=abc',
+  '?state=,,,bogus&kind=%00&engine=ovirt',
+  '?view=bogus&limit=1e309',
+  `?q=${'%25'.repeat(500)}`,
+  '?since=-5',
+  '?limit=1000000&offset=99999999999999999999',
+];
 
 async function status(pb: Phaseboard, url: string, init: RequestInit): Promise<number> {
   const ac = new AbortController();
@@ -72,9 +96,7 @@ test('no route answers 5xx to malformed, mistyped, huge or badly encoded input',
           const url = r.template.replace(/\[\.\.\.\w+\]/, `sign-in/${segment}`).replace(/\[\w+\]/g, segment);
           for (const method of r.methods) {
             const attempts: RequestInit[] =
-              method === 'GET'
-                ? QUERIES.map(() => ({ method }))
-                : BODIES.map((body) => ({ method, body, headers: { 'Content-Type': 'application/json' } }));
+              method === 'GET' ? QUERIES.map(() => ({ method })) : BODIES.map((body) => ({ method, body, headers: { 'Content-Type': 'application/json' } }));
             for (const [i, init] of attempts.entries()) {
               const target = method === 'GET' ? `${url}${QUERIES[i]}` : url;
               const code = await status(pb, target, { ...init, headers: { ...who, ...(init.headers as Record<string, string>) } }).catch((e: Error) => {

@@ -18,7 +18,9 @@ test('pivot a real block copy from the UI: ready, confirm, the domain runs on th
   await expect(page.getByTestId('state').first()).toHaveText('ready', { timeout: 30_000 });
   await expect(pivot).toBeEnabled();
   await pivot.click();
-  await expect(page.getByRole('dialog').getByTestId('confirm-effect')).toHaveText(`The domain switches to the copy ${target} and the job ends; ${disk} is no longer written.`);
+  await expect(page.getByRole('dialog').getByTestId('confirm-effect')).toHaveText(
+    `The domain switches to the copy ${target} and the job ends; ${disk} is no longer written.`,
+  );
   await page.getByRole('dialog').getByRole('button', { name: 'Yes, pivot' }).click();
   await expect(page.getByTestId('state').first()).toHaveText('succeeded', { timeout: 30_000 });
   await expect(page.getByTestId('outcome')).toHaveText(`pivoted: ${domain} vda now runs on ${target}`);
@@ -38,7 +40,9 @@ test('the same flow on the simulated libvirt host, started from the demo page', 
   await pivot.click();
   await page.getByRole('dialog').getByRole('button', { name: 'Yes, pivot' }).click();
   await expect(page.getByTestId('state').first()).toHaveText('succeeded', { timeout: 30_000 });
-  await expect(page.getByTestId('outcome')).toHaveText(/^pivoted: copy-awaits-pivot-\d+ vda now runs on \/var\/lib\/libvirt\/images\/copy-awaits-pivot-\d+-copy\.qcow2$/);
+  await expect(page.getByTestId('outcome')).toHaveText(
+    /^pivoted: copy-awaits-pivot-\d+ vda now runs on \/var\/lib\/libvirt\/images\/copy-awaits-pivot-\d+-copy\.qcow2$/,
+  );
 });
 
 test('start a block copy and a live migration from the UI on real libvirt', async ({ page, request }) => {
@@ -62,7 +66,9 @@ test('start a block copy and a live migration from the UI on real libvirt', asyn
   await dialog.getByRole('button', { name: 'Start the copy' }).click();
   await expect(page.getByText('Block Copy started')).toBeVisible();
   const copyId = `libvirt:${domain}/vda/copy/${path.join(path.dirname(disk), `${domain}-vda-copy.qcow2`)}`;
-  await expect.poll(async () => (await (await request.get(`/api/operations/${encodeURIComponent(copyId)}`)).json()).operation?.state, { timeout: 30_000 }).toBe('ready');
+  await expect
+    .poll(async () => (await (await request.get(`/api/operations/${encodeURIComponent(copyId)}`)).json()).operation?.state, { timeout: 30_000 })
+    .toBe('ready');
   virsh(env.srcUri, 'blockjob', domain, 'vda', '--abort');
 
   await row.getByRole('button', { name: `Migrate ${domain}` }).click();
@@ -74,10 +80,16 @@ test('start a block copy and a live migration from the UI on real libvirt', asyn
   await dialog.getByRole('button', { name: 'Start the migration' }).click();
   await expect(page.getByText(`migration of ${domain} to ${env.dstUri} started`)).toBeVisible();
   await expect
-    .poll(async () => {
-      const items = (await (await request.get('/api/operations?engine=libvirt&kind=live_migration&limit=200')).json()).items as { details: { domain: string }; state: string }[];
-      return items.find((o) => o.details.domain === domain)?.state;
-    }, { timeout: 40_000 })
+    .poll(
+      async () => {
+        const items = (await (await request.get('/api/operations?engine=libvirt&kind=live_migration&limit=200')).json()).items as {
+          details: { domain: string };
+          state: string;
+        }[];
+        return items.find((o) => o.details.domain === domain)?.state;
+      },
+      { timeout: 40_000 },
+    )
     .toBe('succeeded');
   expect(virsh(env.dstUri, 'list', '--name')).toContain(domain);
 });

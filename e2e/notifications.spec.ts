@@ -12,14 +12,20 @@ test.afterAll(() => receiver.close());
 test('a critical finding reaches the webhook signed, a failing receiver is retried, and the deliveries are visible', async ({ page, request }) => {
   test.setTimeout(90_000);
   const id = await startScenario('stuck-finalizing', 4);
-  await expect.poll(async () => (await request.post(`/api/operations/${encodeURIComponent(id)}/actions/finalize`, { data: {} })).status(), { timeout: 20_000 }).toBe(202);
+  await expect
+    .poll(async () => (await request.post(`/api/operations/${encodeURIComponent(id)}/actions/finalize`, { data: {} })).status(), { timeout: 20_000 })
+    .toBe(202);
   const finding = await openFinding(request, id, 'ovirt.finalizing-stuck');
   const mine = () => receiver.got.filter((g) => JSON.parse(g.body).finding?.id === finding.id);
   await expect.poll(() => mine().map((g) => g.status), { timeout: 20_000 }).toEqual([503, 200]);
   for (const g of mine()) {
     expect(g.event).toBe('finding.critical');
     expect(g.signature).toBe(expectedSignature(g.timestamp, g.body));
-    expect(JSON.parse(g.body)).toMatchObject({ event: 'finding.critical', finding: { id: finding.id, severity: 'critical', rule: 'ovirt.finalizing-stuck' }, link: `/triage/${finding.id}` });
+    expect(JSON.parse(g.body)).toMatchObject({
+      event: 'finding.critical',
+      finding: { id: finding.id, severity: 'critical', rule: 'ovirt.finalizing-stuck' },
+      link: `/triage/${finding.id}`,
+    });
   }
   expect(new Set(mine().map((g) => g.delivery)).size).toBe(1);
 
@@ -67,5 +73,8 @@ test('a watched operation that fails is told in the browser and to the webhook',
 
   const failed = () => receiver.got.filter((g) => g.event === 'operation.failed' && JSON.parse(g.body).operation?.id === id);
   await expect.poll(() => failed().map((g) => g.status), { timeout: 20_000 }).toEqual([503, 200]);
-  expect(JSON.parse(failed()[1]!.body)).toMatchObject({ operation: { id, state: 'failed', outcome: expect.stringMatching(/has failed$/) }, watchedBy: 'e2eadmin' });
+  expect(JSON.parse(failed()[1]!.body)).toMatchObject({
+    operation: { id, state: 'failed', outcome: expect.stringMatching(/has failed$/) },
+    watchedBy: 'e2eadmin',
+  });
 });

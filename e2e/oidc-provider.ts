@@ -28,7 +28,14 @@ export async function startOidcProvider(o: { redirectUri: string; groups: Record
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'preferred_username'], groups: ['groups'] },
     findAccount: async (_ctx: unknown, sub: string) => ({
       accountId: sub,
-      claims: async () => ({ sub, email: `${sub}@corp.example`, email_verified: true, name: `${sub} (corp)`, preferred_username: sub, groups: o.groups[sub] ?? [] }),
+      claims: async () => ({
+        sub,
+        email: `${sub}@corp.example`,
+        email_verified: true,
+        name: `${sub} (corp)`,
+        preferred_username: sub,
+        groups: o.groups[sub] ?? [],
+      }),
     }),
     features: { devInteractions: { enabled: true } },
     cookies: { keys: ['e2e-oidc-cookie-key-0123456789abcdef'] },

@@ -71,7 +71,13 @@ test('single sign-on against a real OpenID Connect provider maps groups to roles
     // Text in the URL is never shown as phaseboard's words.
     await page.goto(`${pb.url}/login?sso=failed&error=x&error_description=Call%20555-0100%20to%20unlock`);
     await expect(page.getByTestId('login-error')).toHaveText('Single sign-on did not log you in: the provider or phaseboard refused the login (x).');
-    expect(((await (await fetch(`${pb.url}/api/session`, { headers: { cookie: (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ') } })).json()) as { principal: unknown }).principal).toBeNull();
+    expect(
+      (
+        (await (
+          await fetch(`${pb.url}/api/session`, { headers: { cookie: (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ') } })
+        ).json()) as { principal: unknown }
+      ).principal,
+    ).toBeNull();
   } finally {
     await stopProcess(pb.child);
     await idp.close();

@@ -44,18 +44,26 @@ test('operator values for virsh: /etc/shadow as a copy target and an ext:// migr
   const env = realLibvirt();
   const { domain } = createDomain(env, 'sec-copy');
   const proof = proofScript();
-  const copy = await request.post('/api/engines/libvirt/start/block_copy', { data: { domain, disk: 'vda', target: '/etc/shadow', reuseExternal: true, raw: true } });
+  const copy = await request.post('/api/engines/libvirt/start/block_copy', {
+    data: { domain, disk: 'vda', target: '/etc/shadow', reuseExternal: true, raw: true },
+  });
   expect(copy.status()).toBe(400);
   expect((await errorOf(copy)).message).toMatch(/^target: \/etc\/shadow is outside the storage directories/);
-  const dots = await request.post('/api/engines/libvirt/start/block_copy', { data: { domain, disk: 'vda', target: `${env.dir}/pbt-sec-copy/../../../etc/shadow`, reuseExternal: true } });
+  const dots = await request.post('/api/engines/libvirt/start/block_copy', {
+    data: { domain, disk: 'vda', target: `${env.dir}/pbt-sec-copy/../../../etc/shadow`, reuseExternal: true },
+  });
   expect((await errorOf(dots)).message).toMatch(/"\." or "\.\." segments/);
   // Migrations go only to configured connections, and the memory only to the destination host.
-  const migrate = await request.post('/api/engines/libvirt/start/live_migration', { data: { domain, destinationUri: `qemu+ext:///system?command=${proof.script}` } });
+  const migrate = await request.post('/api/engines/libvirt/start/live_migration', {
+    data: { domain, destinationUri: `qemu+ext:///system?command=${proof.script}` },
+  });
   expect(migrate.status()).toBe(400);
   expect((await errorOf(migrate)).message).toMatch(/^destinationUri: name the destination by its connection id/);
   const nowhere = await request.post('/api/engines/libvirt/start/live_migration', { data: { domain, destination: 'attacker' } });
   expect((await errorOf(nowhere)).message).toMatch(/^destination: no other libvirt connection "attacker"; one of: libvirt-dst/);
-  const leak = await request.post('/api/engines/libvirt/start/live_migration', { data: { domain, destination: 'libvirt-dst', migrationUri: 'tcp://attacker.example:4444' } });
+  const leak = await request.post('/api/engines/libvirt/start/live_migration', {
+    data: { domain, destination: 'libvirt-dst', migrationUri: 'tcp://attacker.example:4444' },
+  });
   expect((await errorOf(leak)).message).toMatch(/^migrationUri: attacker.example is not the destination host/);
   const weird = await request.post('/api/engines/libvirt/start/live_migration', { data: { domain, destination: { toString: 1 } } });
   expect(weird.status()).toBe(400);
@@ -76,7 +84,10 @@ test('cross-site "simple requests" and foreign origins change nothing', async ({
     '/api/tokens',
   ];
   for (const url of forged) {
-    const plain = await request.post(url, { headers: { 'Content-Type': 'text/plain', Origin: 'http://evil.example' }, data: '{"seconds":30,"note":"x","confirm":true}' });
+    const plain = await request.post(url, {
+      headers: { 'Content-Type': 'text/plain', Origin: 'http://evil.example' },
+      data: '{"seconds":30,"note":"x","confirm":true}',
+    });
     expect(plain.status(), url).toBe(403);
     const json = await request.post(url, { headers: { Origin: 'http://evil.example' }, data: { seconds: 30 } });
     expect(json.status(), url).toBe(403);
@@ -109,7 +120,9 @@ test('a foreign Host is turned away (DNS rebinding), and pages carry anti-framin
 
 test('the audit names the real user: a spoofed X-Remote-User neither names nor releases anything', async ({ request, playwright }) => {
   const id = await startScenario('stuck-finalizing', 4);
-  await expect.poll(async () => (await request.post(`/api/operations/${encodeURIComponent(id)}/actions/finalize`, { data: {} })).status(), { timeout: 20_000 }).toBe(202);
+  await expect
+    .poll(async () => (await request.post(`/api/operations/${encodeURIComponent(id)}/actions/finalize`, { data: {} })).status(), { timeout: 20_000 })
+    .toBe(202);
   const finding = await openFinding(request, id, 'ovirt.finalizing-stuck');
   const claimed = await request.post(`/api/findings/${finding.id}/claim`, { data: { note: 'mine' }, headers: { 'X-Remote-User': 'mallory' } });
   expect((await claimed.json()).finding.claim.by).toBe('e2eadmin');
@@ -159,13 +172,22 @@ test.describe('against a phaseboard of its own', () => {
     try {
       expect((await viaProxy.api('/api/users', { method: 'POST', body: JSON.stringify({ username: 'carol', role: 'operator' }) })).status).toBe(201);
       const as = (user: string) => ({ 'X-Forwarded-User': user });
-      const session = async (headers: Record<string, string>) => ((await (await fetch(`${viaProxy.url}/api/session`, { headers })).json()) as { principal: unknown }).principal;
+      const session = async (headers: Record<string, string>) =>
+        ((await (await fetch(`${viaProxy.url}/api/session`, { headers })).json()) as { principal: unknown }).principal;
       expect(await session(as('carol'))).toEqual({ kind: 'proxy', name: 'carol', role: 'operator' });
       expect(await session(as('dave'))).toEqual({ kind: 'proxy', name: 'dave', role: 'viewer' });
       // A proxied person's change is audited under their name, and still needs a same-origin request.
-      const cross = await fetch(`${viaProxy.url}/api/demo/outage`, { method: 'POST', headers: { ...as('carol'), 'Content-Type': 'application/json', Origin: 'http://evil.example' }, body: '{"seconds":1}' });
+      const cross = await fetch(`${viaProxy.url}/api/demo/outage`, {
+        method: 'POST',
+        headers: { ...as('carol'), 'Content-Type': 'application/json', Origin: 'http://evil.example' },
+        body: '{"seconds":1}',
+      });
       expect(cross.status).toBe(403);
-      const notAdmin = await fetch(`${viaProxy.url}/api/demo/outage`, { method: 'POST', headers: { ...as('carol'), 'Content-Type': 'application/json' }, body: '{"seconds":1}' });
+      const notAdmin = await fetch(`${viaProxy.url}/api/demo/outage`, {
+        method: 'POST',
+        headers: { ...as('carol'), 'Content-Type': 'application/json' },
+        body: '{"seconds":1}',
+      });
       expect(notAdmin.status).toBe(403);
       expect(((await notAdmin.json()) as { error: { message: string } }).error.message).toBe('this needs the admin role; carol is an operator');
     } finally {
@@ -174,7 +196,9 @@ test.describe('against a phaseboard of its own', () => {
     const elsewhere = await startPhaseboard({ PHASEBOARD_TRUSTED_PROXIES: '10.9.9.9', PHASEBOARD_SIM_MIX: '0' });
     try {
       // We are 127.0.0.1, not the proxy; saying we are (the peer header) changes nothing: the server writes it.
-      const res = await fetch(`${elsewhere.url}/api/operations`, { headers: { 'X-Remote-User': 'admin', 'X-Phaseboard-Peer': '10.9.9.9', 'X-Forwarded-For': '10.9.9.9' } });
+      const res = await fetch(`${elsewhere.url}/api/operations`, {
+        headers: { 'X-Remote-User': 'admin', 'X-Phaseboard-Peer': '10.9.9.9', 'X-Forwarded-For': '10.9.9.9' },
+      });
       expect(res.status).toBe(401);
     } finally {
       await stopProcess(elsewhere.child);
@@ -184,7 +208,9 @@ test.describe('against a phaseboard of its own', () => {
   test('login attempts are limited per address: the sixth in a minute is 429, even with the right password', async () => {
     const pb = await startPhaseboard({ PHASEBOARD_SIM_MIX: '0' });
     try {
-      expect((await pb.api('/api/users', { method: 'POST', body: JSON.stringify({ username: 'erin', role: 'viewer', password: 'erin-password-123' }) })).status).toBe(201);
+      expect(
+        (await pb.api('/api/users', { method: 'POST', body: JSON.stringify({ username: 'erin', role: 'viewer', password: 'erin-password-123' }) })).status,
+      ).toBe(201);
       const attempt = (password: string, forwardedFor?: string) =>
         fetch(`${pb.url}/api/auth/sign-in/username`, {
           method: 'POST',
@@ -240,18 +266,37 @@ test.describe('against a phaseboard of its own', () => {
       });
       started.push(pb);
       const transfer = async () => {
-        const { transferId } = (await (await fetch(`${sim}/sim/scenarios/upload-awaits-finalize/start`, { method: 'POST', body: JSON.stringify({ speed: 20 }) })).json()) as { transferId: string };
+        const { transferId } = (await (
+          await fetch(`${sim}/sim/scenarios/upload-awaits-finalize/start`, { method: 'POST', body: JSON.stringify({ speed: 20 }) })
+        ).json()) as { transferId: string };
         const id = encodeURIComponent(`lab:${transferId}`);
-        await expect.poll(async () => ((await (await pb.api(`/api/operations/${id}`)).json()) as { operation?: { actions: { name: string; enabled: boolean }[] } }).operation?.actions.find((a) => a.name === 'finalize')?.enabled, { timeout: 30_000 }).toBe(true);
+        await expect
+          .poll(
+            async () =>
+              (
+                (await (await pb.api(`/api/operations/${id}`)).json()) as { operation?: { actions: { name: string; enabled: boolean }[] } }
+              ).operation?.actions.find((a) => a.name === 'finalize')?.enabled,
+            { timeout: 30_000 },
+          )
+          .toBe(true);
         return id;
       };
-      const finalizes = async () => ((await (await fetch(`${sim}/sim/stats`)).json()) as { byRoute: Record<string, number> }).byRoute['POST /imagetransfers/{id}/finalize'] ?? 0;
+      const finalizes = async () =>
+        ((await (await fetch(`${sim}/sim/stats`)).json()) as { byRoute: Record<string, number> }).byRoute['POST /imagetransfers/{id}/finalize'] ?? 0;
       const [a, b, c] = [await transfer(), await transfer(), await transfer()];
       await fetch(`${sim}/sim/latency`, { method: 'POST', body: JSON.stringify({ ms: 150 }) });
-      for (const [id, key] of [[a, () => undefined], [b, (i: number) => `k${i}`], [c, () => 'one-key']] as const) {
+      for (const [id, key] of [
+        [a, () => undefined],
+        [b, (i: number) => `k${i}`],
+        [c, () => 'one-key'],
+      ] as const) {
         const before = await finalizes();
         const statuses = await Promise.all(
-          Array.from({ length: 100 }, (_, i) => pb.api(`/api/operations/${id}/actions/finalize`, { method: 'POST', body: '{}', headers: key(i) ? { 'Idempotency-Key': key(i)! } : {} }).then((r) => r.status)),
+          Array.from({ length: 100 }, (_, i) =>
+            pb
+              .api(`/api/operations/${id}/actions/finalize`, { method: 'POST', body: '{}', headers: key(i) ? { 'Idempotency-Key': key(i)! } : {} })
+              .then((r) => r.status),
+          ),
         );
         expect(statuses.filter((s) => s === 202)).toHaveLength(1);
         expect(statuses.every((s) => s === 202 || s === 409 || s === 200)).toBe(true);
@@ -264,7 +309,11 @@ test.describe('against a phaseboard of its own', () => {
       const elsewhere = await pb.api(`/api/operations/${d}/actions/pause`, { method: 'POST', body: '{}', headers: { 'Idempotency-Key': 'one-key' } });
       expect(elsewhere.status).toBe(202);
       expect(((await elsewhere.json()) as { run: { operationId: string } }).run.operationId).toBe(decodeURIComponent(d));
-      const other = await pb.api(`/api/operations/${d}/actions/pause`, { method: 'POST', body: JSON.stringify({ reason: 'changed my mind' }), headers: { 'Idempotency-Key': 'one-key' } });
+      const other = await pb.api(`/api/operations/${d}/actions/pause`, {
+        method: 'POST',
+        body: JSON.stringify({ reason: 'changed my mind' }),
+        headers: { 'Idempotency-Key': 'one-key' },
+      });
       expect(other.status).toBe(422);
     } finally {
       for (const p of started.reverse()) await stopProcess(p.child);

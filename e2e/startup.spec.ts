@@ -22,8 +22,20 @@ const ovirtEnv = (simPort: number, password: string) => ({
 test('an invalid config stops startup with a message naming the bad field', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phaseboard-badcfg-'));
   const config = path.join(dir, 'phaseboard.config.json');
-  fs.writeFileSync(config, JSON.stringify({ engines: [{ id: 'prod', engine: 'ovirt', url: 'https://engine.example/ovirt-engine', username: 'admin@internal', password: 'x', pollIntervalMs: { fast: 5000 } }] }));
-  const run = await runToCompletion(process.execPath, ['scripts/start.mjs'], { PORT: String(await freePort()), PHASEBOARD_CONFIG: config, PHASEBOARD_DATA_DIR: path.join(dir, 'data') }, 30_000);
+  fs.writeFileSync(
+    config,
+    JSON.stringify({
+      engines: [
+        { id: 'prod', engine: 'ovirt', url: 'https://engine.example/ovirt-engine', username: 'admin@internal', password: 'x', pollIntervalMs: { fast: 5000 } },
+      ],
+    }),
+  );
+  const run = await runToCompletion(
+    process.execPath,
+    ['scripts/start.mjs'],
+    { PORT: String(await freePort()), PHASEBOARD_CONFIG: config, PHASEBOARD_DATA_DIR: path.join(dir, 'data') },
+    30_000,
+  );
   expect(run.code, run.output).toBe(1);
   expect(run.output).toContain('phaseboard: cannot start: invalid config');
   expect(run.output).toMatch(/engines\[0\]\.pollIntervalMs\.fast: /);
@@ -34,10 +46,21 @@ test('a libvirt URI that would run a program stops startup before anything runs,
   const proof = path.join(dir, 'RAN');
   const script = path.join(dir, 'proof.sh');
   fs.writeFileSync(script, `#!/bin/sh\ntouch ${proof}\n`, { mode: 0o755 });
-  for (const uri of [`qemu+ext:///system?command=${script}`, `qemu+ssh://root@localhost/system?command=${script}`, `qemu+ssh://root@localhost/system?netcat=${script}`]) {
-    const run = await runToCompletion(process.execPath, ['scripts/start.mjs'], { PORT: String(await freePort()), PHASEBOARD_LIBVIRT_URI: uri, PHASEBOARD_DATA_DIR: path.join(dir, 'data') }, 30_000);
+  for (const uri of [
+    `qemu+ext:///system?command=${script}`,
+    `qemu+ssh://root@localhost/system?command=${script}`,
+    `qemu+ssh://root@localhost/system?netcat=${script}`,
+  ]) {
+    const run = await runToCompletion(
+      process.execPath,
+      ['scripts/start.mjs'],
+      { PORT: String(await freePort()), PHASEBOARD_LIBVIRT_URI: uri, PHASEBOARD_DATA_DIR: path.join(dir, 'data') },
+      30_000,
+    );
     expect(run.code, run.output).toBe(1);
-    expect(run.output).toMatch(/phaseboard: cannot start: invalid config .*engines\[0\]\.uri: (transport "ext"|parameter "command"|parameter "netcat") is not allowed/);
+    expect(run.output).toMatch(
+      /phaseboard: cannot start: invalid config .*engines\[0\]\.uri: (transport "ext"|parameter "command"|parameter "netcat") is not allowed/,
+    );
   }
   expect(fs.existsSync(proof)).toBe(false);
 });
@@ -93,10 +116,19 @@ test('kill -9 during a finalize: after the restart the run is interrupted, re-ch
   try {
     started.push(await startOvirtSimulator(simPort, 'kill-test'));
     const first = await startPhaseboard(ovirtEnv(simPort, 'kill-test'), { dataDir, port: webPort });
-    const { transferId } = (await (await fetch(`${sim}/sim/scenarios/upload-awaits-finalize/start`, { method: 'POST', body: JSON.stringify({ speed: 20 }) })).json()) as { transferId: string };
+    const { transferId } = (await (
+      await fetch(`${sim}/sim/scenarios/upload-awaits-finalize/start`, { method: 'POST', body: JSON.stringify({ speed: 20 }) })
+    ).json()) as { transferId: string };
     const id = encodeURIComponent(`lab:${transferId}`);
-    const detail = async (p = first) => (await (await p.api(`/api/operations/${id}`)).json()) as { operation?: { actions: { name: string; enabled: boolean }[] }; actionRuns: { id: string; status: string; message: string | null }[]; timeline: { entry: { type: string; engineNow?: string } }[] };
-    await expect.poll(async () => (await detail().catch(() => null))?.operation?.actions.find((a) => a.name === 'finalize')?.enabled, { timeout: 30_000 }).toBe(true);
+    const detail = async (p = first) =>
+      (await (await p.api(`/api/operations/${id}`)).json()) as {
+        operation?: { actions: { name: string; enabled: boolean }[] };
+        actionRuns: { id: string; status: string; message: string | null }[];
+        timeline: { entry: { type: string; engineNow?: string } }[];
+      };
+    await expect
+      .poll(async () => (await detail().catch(() => null))?.operation?.actions.find((a) => a.name === 'finalize')?.enabled, { timeout: 30_000 })
+      .toBe(true);
     // The engine now takes 4 s per answer: the finalize is in flight when phaseboard dies.
     await fetch(`${sim}/sim/latency`, { method: 'POST', body: JSON.stringify({ ms: 4000 }) });
     const sent = await first.api(`/api/operations/${id}/actions/finalize`, { method: 'POST', body: '{}' });

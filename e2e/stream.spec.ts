@@ -3,7 +3,8 @@ import { openOperation, startScenario } from './helpers';
 
 test('going offline and coming back shows the events of the gap', async ({ page, context, request }) => {
   const id = await startScenario('user-cancel', 2);
-  const detail = async () => (await (await request.get(`/api/operations/${encodeURIComponent(id)}`)).json()) as { operation: { nativePhase: string }; timeline: unknown[] };
+  const detail = async () =>
+    (await (await request.get(`/api/operations/${encodeURIComponent(id)}`)).json()) as { operation: { nativePhase: string }; timeline: unknown[] };
   await openOperation(page, id);
   await expect(page.getByTestId('native-phase').first()).toHaveText('transferring', { timeout: 15_000 });
   const before = await page.getByTestId('timeline-entry').count();

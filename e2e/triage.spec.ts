@@ -14,7 +14,9 @@ async function expectResolvedByPlaybook(page: Page, title: string) {
 }
 
 async function auditedAction(request: APIRequestContext, operationId: string, action: string, title: string) {
-  const detail = (await (await request.get(`/api/operations/${encodeURIComponent(operationId)}`)).json()) as { actionRuns: { action: string; actor: string; status: string }[] };
+  const detail = (await (await request.get(`/api/operations/${encodeURIComponent(operationId)}`)).json()) as {
+    actionRuns: { action: string; actor: string; status: string }[];
+  };
   expect(detail.actionRuns).toContainEqual(expect.objectContaining({ action, actor: `${me} (playbook "${title}")`, status: 'succeeded' }));
 }
 
@@ -28,7 +30,7 @@ test('paused_system: resume from the finding, which resolves, audited', async ({
   const id = await startScenario('inactivity-paused', 2);
   const finding = await openFinding(request, id, 'ovirt.paused-system');
   await openFromInbox(page, finding);
-  await expect(page.getByTestId('finding-cause')).toContainText("inactivity timeout (15 s)");
+  await expect(page.getByTestId('finding-cause')).toContainText('inactivity timeout (15 s)');
   await expect(page.getByTestId('remedy')).toHaveCount(2);
   await dryRunAndRun(page, 'Resume the transfer', new RegExp(`^POST /ovirt-engine/api/imagetransfers/${nativeOf(id)}/resume \\{\\}$`));
   await expectResolvedByPlaybook(page, 'Resume the transfer');
@@ -53,8 +55,12 @@ test('client inactivity: pause before oVirt pauses it as a failure', async ({ pa
 test('stuck in finalizing_success: engine-side steps shown, then the engine completes', async ({ page, request }) => {
   test.setTimeout(120_000);
   const id = await startScenario('stuck-finalizing', 1);
-  await expect.poll(async () => (await (await request.get(`/api/operations/${encodeURIComponent(id)}`)).json()).operation.nativePhase, { timeout: 20_000 }).toBe('transferring');
-  await expect.poll(async () => (await request.post(`/api/operations/${encodeURIComponent(id)}/actions/finalize`, { data: {} })).status(), { timeout: 20_000 }).toBe(202);
+  await expect
+    .poll(async () => (await (await request.get(`/api/operations/${encodeURIComponent(id)}`)).json()).operation.nativePhase, { timeout: 20_000 })
+    .toBe('transferring');
+  await expect
+    .poll(async () => (await request.post(`/api/operations/${encodeURIComponent(id)}/actions/finalize`, { data: {} })).status(), { timeout: 20_000 })
+    .toBe(202);
   const finding = await openFinding(request, id, 'ovirt.finalizing-stuck');
   await openFromInbox(page, finding);
   await expect(page.getByTestId('finding-explanation')).toContainText('No client or operator action moves it on');
@@ -80,7 +86,9 @@ test('disk OK while still finalizing: told not to trust it, and wait for finishe
   // Waiting fixes nothing by itself: the engine finishes, and the finding says so.
   await expect(page.getByTestId('finding-status')).toHaveText('resolved', { timeout: 60_000 });
   await expect(page.getByTestId('finding-resolution')).toContainText(
-    new RegExp(`condition cleared( while playbook "Wait for finished_success" \\(run by ${me}\\) was running)?: slow-unlock-\\d+ is now finished_success \\(succeeded\\)`),
+    new RegExp(
+      `condition cleared( while playbook "Wait for finished_success" \\(run by ${me}\\) was running)?: slow-unlock-\\d+ is now finished_success \\(succeeded\\)`,
+    ),
   );
   await expect(page.getByTestId('playbook-run').first()).toHaveAttribute('data-status', 'succeeded', { timeout: 30_000 });
   await expect(page.getByTestId('run-step').first()).toContainText(/finalized in \d+\.\d s/);
@@ -125,7 +133,9 @@ test('a playbook whose precondition no longer holds stops with a clear message',
 test('claim, snooze and resolve by hand; two people cannot claim the same finding', async ({ page, request, playwright }) => {
   test.setTimeout(120_000);
   const id = await startScenario('stuck-finalizing', 4);
-  await expect.poll(async () => (await request.post(`/api/operations/${encodeURIComponent(id)}/actions/finalize`, { data: {} })).status(), { timeout: 20_000 }).toBe(202);
+  await expect
+    .poll(async () => (await request.post(`/api/operations/${encodeURIComponent(id)}/actions/finalize`, { data: {} })).status(), { timeout: 20_000 })
+    .toBe(202);
   const finding = await openFinding(request, id, 'ovirt.finalizing-stuck');
   await openFromInbox(page, finding);
   await page.getByLabel('Note').fill('looking at the host');

@@ -15,7 +15,8 @@ export function AccountPage() {
   const [currentPassword, setCurrent] = useState('');
   const [newPassword, setNew] = useState('');
   const change = useMutation({
-    mutationFn: () => apiFetch(z.object({ changed: z.boolean() }), '/api/session/password', { method: 'POST', body: JSON.stringify({ currentPassword, newPassword }) }),
+    mutationFn: () =>
+      apiFetch(z.object({ changed: z.boolean() }), '/api/session/password', { method: 'POST', body: JSON.stringify({ currentPassword, newPassword }) }),
     onSuccess: () => {
       toast.success('Password changed');
       setCurrent('');
@@ -42,13 +43,32 @@ export function AccountPage() {
           <h2 className="font-medium">Change your password</h2>
           <label className="block text-sm">
             Current password
-            <input className={field} type="password" autoComplete="current-password" required value={currentPassword} onChange={(e) => setCurrent(e.target.value)} />
+            <input
+              className={field}
+              type="password"
+              autoComplete="current-password"
+              required
+              value={currentPassword}
+              onChange={(e) => setCurrent(e.target.value)}
+            />
           </label>
           <label className="block text-sm">
             New password (at least 12 characters)
-            <input className={field} type="password" autoComplete="new-password" minLength={12} required value={newPassword} onChange={(e) => setNew(e.target.value)} />
+            <input
+              className={field}
+              type="password"
+              autoComplete="new-password"
+              minLength={12}
+              required
+              value={newPassword}
+              onChange={(e) => setNew(e.target.value)}
+            />
           </label>
-          <button type="submit" disabled={change.isPending} className="rounded bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800 disabled:opacity-50">
+          <button
+            type="submit"
+            disabled={change.isPending}
+            className="rounded bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800 disabled:opacity-50"
+          >
             Change password
           </button>
         </form>

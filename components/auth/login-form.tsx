@@ -111,11 +111,18 @@ export function LoginForm() {
       </h1>
       {principal && (
         <p className="rounded border border-emerald-300 bg-emerald-50 p-3 text-sm text-emerald-900 dark:border-emerald-800 dark:bg-emerald-950 dark:text-emerald-100">
-          You are logged in as {principal.name} ({principal.role}). <a href={next} className="underline">Continue</a>
+          You are logged in as {principal.name} ({principal.role}).{' '}
+          <a href={next} className="underline">
+            Continue
+          </a>
         </p>
       )}
       {(error || ssoError) && (
-        <p role="alert" className="rounded border border-rose-300 bg-rose-50 p-3 text-sm text-rose-900 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-100" data-testid="login-error">
+        <p
+          role="alert"
+          className="rounded border border-rose-300 bg-rose-50 p-3 text-sm text-rose-900 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-100"
+          data-testid="login-error"
+        >
           {error ?? ssoError}
         </p>
       )}
@@ -135,14 +142,27 @@ export function LoginForm() {
             </label>
             <label className="block text-sm">
               Password
-              <input className={field} name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+              <input
+                className={field}
+                name="password"
+                type="password"
+                autoComplete="current-password"
+                required
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+              />
             </label>
             <button type="submit" className={primary} disabled={busy}>
               {busy ? 'Logging in…' : 'Log in'}
             </button>
           </form>
           {oidc && (
-            <button type="button" className="w-full rounded border border-slate-400 px-3 py-2 text-sm font-medium hover:bg-slate-50 dark:hover:bg-slate-900" disabled={busy} onClick={() => void sso()}>
+            <button
+              type="button"
+              className="w-full rounded border border-slate-400 px-3 py-2 text-sm font-medium hover:bg-slate-50 dark:hover:bg-slate-900"
+              disabled={busy}
+              onClick={() => void sso()}
+            >
               {oidc.label}
             </button>
           )}

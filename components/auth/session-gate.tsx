@@ -24,7 +24,12 @@ export function SessionGate({ children }: { children: ReactNode }) {
     if (!isPublic && anonymous) router.replace(`/login?next=${encodeURIComponent(pathname + window.location.search)}`);
   }, [isPublic, anonymous, pathname, router]);
   if (isPublic) return <>{children}</>;
-  if (session.error) return <p role="alert" className="p-6">{session.error.message}</p>;
+  if (session.error)
+    return (
+      <p role="alert" className="p-6">
+        {session.error.message}
+      </p>
+    );
   if (!session.data?.principal) return <p className="p-6 text-sm text-slate-500">Checking your login…</p>;
   return (
     <LiveStream>

@@ -3,8 +3,7 @@
 import { EngineKind, OperationKind, OperationState } from '@/lib/model/operation';
 import type { BoardFilters } from '@/lib/client/board-params';
 
-const selectCls =
-  'rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-900 focus:outline-2 focus:outline-sky-500';
+const selectCls = 'rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-900 focus:outline-2 focus:outline-sky-500';
 
 export function BoardFiltersBar({ value, onChange }: { value: BoardFilters; onChange: (f: BoardFilters) => void }) {
   const set = (k: keyof BoardFilters) => (e: { target: { value: string } }) => onChange({ ...value, [k]: e.target.value });

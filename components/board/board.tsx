@@ -42,7 +42,10 @@ export function Board() {
         <BoardFiltersBar value={filters} onChange={setFilters} />
       </div>
       {query.error && (
-        <p role="alert" className="rounded border border-rose-300 bg-rose-50 p-3 text-sm text-rose-800 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-200">
+        <p
+          role="alert"
+          className="rounded border border-rose-300 bg-rose-50 p-3 text-sm text-rose-800 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-200"
+        >
           Could not load operations: {query.error.message}
         </p>
       )}
@@ -63,7 +66,10 @@ export function Board() {
             {page?.items.map((op) => (
               <tr key={op.id} className="border-t border-slate-100 dark:border-slate-800" data-testid="board-row" data-operation-id={op.id}>
                 <td className="px-3 py-2">
-                  <Link className="font-medium text-sky-700 hover:underline focus:outline-2 focus:outline-sky-500 dark:text-sky-300" href={`/operations/${encodeURIComponent(op.id)}`}>
+                  <Link
+                    className="font-medium text-sky-700 hover:underline focus:outline-2 focus:outline-sky-500 dark:text-sky-300"
+                    href={`/operations/${encodeURIComponent(op.id)}`}
+                  >
                     {op.subject.name}
                   </Link>
                   <div className="text-xs text-slate-500">

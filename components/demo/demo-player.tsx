@@ -19,14 +19,23 @@ export function DemoPlayer() {
   const [finalizeBy, setFinalizeBy] = useState<'scenario' | 'client' | 'operator'>('scenario');
   const outage = useMutation({
     mutationFn: () =>
-      apiFetch(z.object({ until: z.string() }), '/api/demo/outage', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ seconds: 30 }) }),
-    onSuccess: () => toast.success('The simulated engine is down for 30 s', { description: 'Watch the connection degrade on Engines and the finding on Triage.' }),
+      apiFetch(z.object({ until: z.string() }), '/api/demo/outage', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ seconds: 30 }),
+      }),
+    onSuccess: () =>
+      toast.success('The simulated engine is down for 30 s', { description: 'Watch the connection degrade on Engines and the finding on Triage.' }),
     onError: (e) => toast.error('Could not start the outage', { description: e.message }),
   });
   const scenarios = useQuery({ queryKey: ['scenarios'], queryFn: () => apiFetch(z.object({ scenarios: z.array(ScenarioView) }), '/api/demo/scenarios') });
   const start = useMutation({
     mutationFn: (id: string) =>
-      apiFetch(Started, `/api/demo/scenarios/${id}/start`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ speed, ...(finalizeBy === 'scenario' ? {} : { finalizeBy }) }) }),
+      apiFetch(Started, `/api/demo/scenarios/${id}/start`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ speed, ...(finalizeBy === 'scenario' ? {} : { finalizeBy }) }),
+      }),
     onSuccess: (r) => router.push(`/operations/${encodeURIComponent(r.operationId)}`),
     onError: (e) => toast.error('Could not start the scenario', { description: e.message }),
   });
@@ -49,7 +58,11 @@ export function DemoPlayer() {
           </label>
           <label className="flex items-center gap-2 text-sm">
             Speed
-            <select className="rounded border border-slate-300 bg-white px-2 py-1 dark:border-slate-600 dark:bg-slate-900" value={speed} onChange={(e) => setSpeed(Number(e.target.value))}>
+            <select
+              className="rounded border border-slate-300 bg-white px-2 py-1 dark:border-slate-600 dark:bg-slate-900"
+              value={speed}
+              onChange={(e) => setSpeed(Number(e.target.value))}
+            >
               {[0.5, 1, 2, 5, 10].map((s) => (
                 <option key={s} value={s}>
                   {s}×
@@ -75,7 +88,12 @@ export function DemoPlayer() {
       {scenarios.error && <p role="alert">{scenarios.error.message}</p>}
       <ul className="grid gap-3 md:grid-cols-2">
         {scenarios.data?.scenarios.map((s) => (
-          <li key={s.id} className="flex flex-col justify-between gap-3 rounded-lg border border-slate-200 p-4 dark:border-slate-700" data-testid="scenario" data-scenario={s.id}>
+          <li
+            key={s.id}
+            className="flex flex-col justify-between gap-3 rounded-lg border border-slate-200 p-4 dark:border-slate-700"
+            data-testid="scenario"
+            data-scenario={s.id}
+          >
             <div>
               <h2 className="font-medium">{s.title}</h2>
               <p className="text-sm text-slate-600 dark:text-slate-300">{s.description}</p>

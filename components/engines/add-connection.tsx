@@ -21,8 +21,14 @@ export function AddConnection() {
   const [dirs, setDirs] = useState('');
   const add = useMutation({
     mutationFn: () => {
-      const storageDirs = dirs.split(',').map((d) => d.trim()).filter(Boolean);
-      return apiFetch(z.object({ id: z.string() }), '/api/engines', { method: 'POST', body: JSON.stringify({ id, engine: 'libvirt', uri, ...(storageDirs.length ? { storageDirs } : {}) }) });
+      const storageDirs = dirs
+        .split(',')
+        .map((d) => d.trim())
+        .filter(Boolean);
+      return apiFetch(z.object({ id: z.string() }), '/api/engines', {
+        method: 'POST',
+        body: JSON.stringify({ id, engine: 'libvirt', uri, ...(storageDirs.length ? { storageDirs } : {}) }),
+      });
     },
     onSuccess: (r) => {
       toast.success(`Connection ${r.id} added`);
@@ -41,13 +47,23 @@ export function AddConnection() {
       </label>
       <label className="text-sm">
         libvirt URI
-        <input className={`${input} w-96`} required placeholder="qemu+ssh://root@kvm1.example.com/system" value={uri} onChange={(e) => setUri(e.target.value)} />
+        <input
+          className={`${input} w-96`}
+          required
+          placeholder="qemu+ssh://root@kvm1.example.com/system"
+          value={uri}
+          onChange={(e) => setUri(e.target.value)}
+        />
       </label>
       <label className="text-sm">
         Copy storage directories (optional, comma-separated)
         <input className={`${input} w-72`} placeholder="/var/lib/libvirt/images" value={dirs} onChange={(e) => setDirs(e.target.value)} />
       </label>
-      <button type="submit" disabled={add.isPending} className="rounded bg-sky-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-700 disabled:opacity-50">
+      <button
+        type="submit"
+        disabled={add.isPending}
+        className="rounded bg-sky-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-700 disabled:opacity-50"
+      >
         {add.isPending ? 'Trying…' : 'Add libvirt connection'}
       </button>
     </InlineForm>
@@ -66,7 +82,13 @@ export function RemoveConnection({ id }: { id: string }) {
     onError: (e) => toast.error('Not removed', { description: e.message }),
   });
   return (
-    <button type="button" className="ml-auto text-xs text-rose-700 underline dark:text-rose-300" disabled={remove.isPending} onClick={() => remove.mutate()} aria-label={`Remove connection ${id}`}>
+    <button
+      type="button"
+      className="ml-auto text-xs text-rose-700 underline dark:text-rose-300"
+      disabled={remove.isPending}
+      onClick={() => remove.mutate()}
+      aria-label={`Remove connection ${id}`}
+    >
       remove
     </button>
   );

@@ -26,19 +26,35 @@ export function EngineList() {
               <span className="font-medium">{e.id}</span>
               <span className="text-xs text-slate-500">{e.engine}</span>
               {e.simulated && <span className="rounded bg-violet-100 px-1.5 text-xs text-violet-800 dark:bg-violet-900 dark:text-violet-200">simulator</span>}
-              <span className={`rounded px-1.5 text-xs ${e.status?.status === 'degraded' ? 'bg-rose-100 text-rose-800' : 'bg-emerald-100 text-emerald-800'}`}>{e.status?.status ?? 'unknown'}</span>
+              <span className={`rounded px-1.5 text-xs ${e.status?.status === 'degraded' ? 'bg-rose-100 text-rose-800' : 'bg-emerald-100 text-emerald-800'}`}>
+                {e.status?.status ?? 'unknown'}
+              </span>
               {e.insecure && (
-                <span className="rounded bg-amber-100 px-1.5 text-xs text-amber-900 dark:bg-amber-900 dark:text-amber-100" title="the engine is reached over plain http: credentials cross the network in clear">
+                <span
+                  className="rounded bg-amber-100 px-1.5 text-xs text-amber-900 dark:bg-amber-900 dark:text-amber-100"
+                  title="the engine is reached over plain http: credentials cross the network in clear"
+                >
                   insecure: http
                 </span>
               )}
               {e.added && admin.allowed && <RemoveConnection id={e.id} />}
             </div>
             <div className="mt-1 font-mono text-xs text-slate-500">{e.url}</div>
-            {e.status?.lastSuccessAt && <div className="text-xs text-slate-500">last successful poll {formatDuration(now - Date.parse(e.status.lastSuccessAt))} ago</div>}
-            {e.status?.lastError && <div className="text-xs text-rose-700 dark:text-rose-300">{e.status.lastError} ({e.status.consecutiveFailures} failures, retrying with backoff)</div>}
+            {e.status?.lastSuccessAt && (
+              <div className="text-xs text-slate-500">last successful poll {formatDuration(now - Date.parse(e.status.lastSuccessAt))} ago</div>
+            )}
+            {e.status?.lastError && (
+              <div className="text-xs text-rose-700 dark:text-rose-300">
+                {e.status.lastError} ({e.status.consecutiveFailures} failures, retrying with backoff)
+              </div>
+            )}
             {e.engine === 'libvirt' && e.status?.status === 'ok' && (
-              <LibvirtStart connectionId={e.id} canStart={operator} destinations={(q.data?.engines ?? []).filter((d) => d.engine === 'libvirt' && d.id !== e.id && !d.simulated).map((d) => d.id)} simulated={e.simulated} />
+              <LibvirtStart
+                connectionId={e.id}
+                canStart={operator}
+                destinations={(q.data?.engines ?? []).filter((d) => d.engine === 'libvirt' && d.id !== e.id && !d.simulated).map((d) => d.id)}
+                simulated={e.simulated}
+              />
             )}
           </li>
         ))}

@@ -20,8 +20,27 @@ const Inventory = z.object({
 const Started = z.object({ message: z.string(), warnings: z.array(z.string()), commands: z.array(z.string()) });
 
 type Form =
-  | { kind: 'block_copy'; domain: string; disk: string; target: string; format: '' | 'qcow2' | 'raw'; shallow: boolean; reuseExternal: boolean; raw: boolean; bandwidth: string }
-  | { kind: 'live_migration'; domain: string; destination: string; migrationUri: string; bandwidth: string; postcopy: boolean; autoConverge: boolean; unsafe: boolean };
+  | {
+      kind: 'block_copy';
+      domain: string;
+      disk: string;
+      target: string;
+      format: '' | 'qcow2' | 'raw';
+      shallow: boolean;
+      reuseExternal: boolean;
+      raw: boolean;
+      bandwidth: string;
+    }
+  | {
+      kind: 'live_migration';
+      domain: string;
+      destination: string;
+      migrationUri: string;
+      bandwidth: string;
+      postcopy: boolean;
+      autoConverge: boolean;
+      unsafe: boolean;
+    };
 
 const input = 'mt-1 block w-full rounded border border-slate-300 bg-white px-2 py-1 dark:border-slate-600 dark:bg-slate-900';
 
@@ -29,16 +48,39 @@ const input = 'mt-1 block w-full rounded border border-slate-300 bg-white px-2 p
  * Domains of a libvirt connection, with "copy disk" and "migrate" forms.
  * Migrations go to another configured connection, never to a typed URI.
  */
-export function LibvirtStart({ connectionId, canStart, destinations, simulated }: { connectionId: string; canStart: { allowed: boolean; reason?: string }; destinations: string[]; simulated: boolean }) {
+export function LibvirtStart({
+  connectionId,
+  canStart,
+  destinations,
+  simulated,
+}: {
+  connectionId: string;
+  canStart: { allowed: boolean; reason?: string };
+  destinations: string[];
+  simulated: boolean;
+}) {
   const choices = simulated ? [] : destinations;
-  const inv = useQuery({ queryKey: ['inventory', connectionId], queryFn: () => apiFetch(Inventory, `/api/engines/${connectionId}/inventory`), refetchInterval: 5000 });
+  const inv = useQuery({
+    queryKey: ['inventory', connectionId],
+    queryFn: () => apiFetch(Inventory, `/api/engines/${connectionId}/inventory`),
+    refetchInterval: 5000,
+  });
   const [form, setForm] = useState<Form | null>(null);
   const start = useMutation({
     mutationFn: (f: Form) => {
       const bandwidthMiBs = f.bandwidth ? Number(f.bandwidth) : undefined;
       const body =
         f.kind === 'block_copy'
-          ? { domain: f.domain, disk: f.disk, target: f.target, format: f.format || undefined, shallow: f.shallow, reuseExternal: f.reuseExternal, raw: f.raw, bandwidthMiBs }
+          ? {
+              domain: f.domain,
+              disk: f.disk,
+              target: f.target,
+              format: f.format || undefined,
+              shallow: f.shallow,
+              reuseExternal: f.reuseExternal,
+              raw: f.raw,
+              bandwidthMiBs,
+            }
           : {
               domain: f.domain,
               destination: f.destination,
@@ -48,7 +90,11 @@ export function LibvirtStart({ connectionId, canStart, destinations, simulated }
               autoConverge: f.autoConverge,
               unsafe: f.unsafe,
             };
-      return apiFetch(Started, `/api/engines/${connectionId}/start/${f.kind}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      return apiFetch(Started, `/api/engines/${connectionId}/start/${f.kind}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     },
     onSuccess: (r) => {
       toast.success(r.message, { description: [...r.warnings, 'It shows on the board within a second.'].join(' ') });
@@ -57,10 +103,7 @@ export function LibvirtStart({ connectionId, canStart, destinations, simulated }
     onError: (e) => toast.error('Not started', { description: e.message }),
   });
   const set = (patch: Partial<Form>) => setForm((f) => (f ? ({ ...f, ...patch } as Form) : f));
-  const warnings =
-    form?.kind === 'block_copy'
-      ? copyWarnings({ ...form, format: form.format || undefined, bandwidthMiBs: undefined })
-      : [];
+  const warnings = form?.kind === 'block_copy' ? copyWarnings({ ...form, format: form.format || undefined, bandwidthMiBs: undefined }) : [];
   if (inv.error) return <p className="text-xs text-rose-700">{inv.error.message}</p>;
   return (
     <div className="mt-3 space-y-2">
@@ -88,7 +131,17 @@ export function LibvirtStart({ connectionId, canStart, destinations, simulated }
                         className="text-sky-800 underline disabled:opacity-40 dark:text-sky-300"
                         aria-label={`Copy ${d.name} ${k.target}`}
                         onClick={() =>
-                          setForm({ kind: 'block_copy', domain: d.name, disk: k.target, target: `${(k.source ?? '/var/lib/libvirt/images/x').replace(/\/[^/]*$/, '')}/${d.name}-${k.target}-copy.qcow2`, format: '', shallow: false, reuseExternal: false, raw: false, bandwidth: '' })
+                          setForm({
+                            kind: 'block_copy',
+                            domain: d.name,
+                            disk: k.target,
+                            target: `${(k.source ?? '/var/lib/libvirt/images/x').replace(/\/[^/]*$/, '')}/${d.name}-${k.target}-copy.qcow2`,
+                            format: '',
+                            shallow: false,
+                            reuseExternal: false,
+                            raw: false,
+                            bandwidth: '',
+                          })
                         }
                       >
                         copy…
@@ -104,7 +157,18 @@ export function LibvirtStart({ connectionId, canStart, destinations, simulated }
                   title={canStart.reason ?? (choices.length === 0 ? 'no other libvirt connection to migrate to: an admin adds one first' : undefined)}
                   className="rounded border border-slate-300 px-2 py-0.5 text-xs disabled:opacity-40 dark:border-slate-600"
                   aria-label={`Migrate ${d.name}`}
-                  onClick={() => setForm({ kind: 'live_migration', domain: d.name, destination: choices[0] ?? '', migrationUri: '', bandwidth: '', postcopy: false, autoConverge: false, unsafe: false })}
+                  onClick={() =>
+                    setForm({
+                      kind: 'live_migration',
+                      domain: d.name,
+                      destination: choices[0] ?? '',
+                      migrationUri: '',
+                      bandwidth: '',
+                      postcopy: false,
+                      autoConverge: false,
+                      unsafe: false,
+                    })
+                  }
                 >
                   {d.migrating ? 'migrating' : 'Migrate…'}
                 </button>
@@ -139,16 +203,28 @@ export function LibvirtStart({ connectionId, canStart, destinations, simulated }
                     </select>
                   </label>
                   <div className="flex flex-wrap gap-4">
-                    <label><input type="checkbox" checked={form.shallow} onChange={(e) => set({ shallow: e.target.checked })} /> shallow (top image only)</label>
-                    <label><input type="checkbox" checked={form.reuseExternal} onChange={(e) => set({ reuseExternal: e.target.checked })} /> reuse existing destination</label>
-                    <label><input type="checkbox" checked={form.raw} onChange={(e) => set({ raw: e.target.checked })} /> raw destination</label>
+                    <label>
+                      <input type="checkbox" checked={form.shallow} onChange={(e) => set({ shallow: e.target.checked })} /> shallow (top image only)
+                    </label>
+                    <label>
+                      <input type="checkbox" checked={form.reuseExternal} onChange={(e) => set({ reuseExternal: e.target.checked })} /> reuse existing
+                      destination
+                    </label>
+                    <label>
+                      <input type="checkbox" checked={form.raw} onChange={(e) => set({ raw: e.target.checked })} /> raw destination
+                    </label>
                   </div>
                   <label className="block">
                     Bandwidth limit (MiB/s, empty: none)
                     <input className={input} type="number" min={1} value={form.bandwidth} onChange={(e) => set({ bandwidth: e.target.value })} />
                   </label>
                   {warnings.map((w) => (
-                    <p key={w} role="alert" className="rounded border border-amber-400 bg-amber-50 p-2 text-amber-900 dark:bg-amber-950 dark:text-amber-100" data-testid="copy-warning">
+                    <p
+                      key={w}
+                      role="alert"
+                      className="rounded border border-amber-400 bg-amber-50 p-2 text-amber-900 dark:bg-amber-950 dark:text-amber-100"
+                      data-testid="copy-warning"
+                    >
                       {w}
                     </p>
                   ))}
@@ -168,16 +244,27 @@ export function LibvirtStart({ connectionId, canStart, destinations, simulated }
                   </label>
                   <label className="block">
                     Migration data URI (optional; the destination host's own address)
-                    <input className={input} placeholder="tcp://10.0.0.2:49152" value={form.migrationUri} onChange={(e) => set({ migrationUri: e.target.value })} />
+                    <input
+                      className={input}
+                      placeholder="tcp://10.0.0.2:49152"
+                      value={form.migrationUri}
+                      onChange={(e) => set({ migrationUri: e.target.value })}
+                    />
                   </label>
                   <label className="block">
                     Bandwidth limit (MiB/s, empty: none)
                     <input className={input} type="number" min={1} value={form.bandwidth} onChange={(e) => set({ bandwidth: e.target.value })} />
                   </label>
                   <div className="flex flex-wrap gap-4">
-                    <label><input type="checkbox" checked={form.postcopy} onChange={(e) => set({ postcopy: e.target.checked })} /> allow post-copy</label>
-                    <label><input type="checkbox" checked={form.autoConverge} onChange={(e) => set({ autoConverge: e.target.checked })} /> auto-converge</label>
-                    <label><input type="checkbox" checked={form.unsafe} onChange={(e) => set({ unsafe: e.target.checked })} /> unsafe (local disks)</label>
+                    <label>
+                      <input type="checkbox" checked={form.postcopy} onChange={(e) => set({ postcopy: e.target.checked })} /> allow post-copy
+                    </label>
+                    <label>
+                      <input type="checkbox" checked={form.autoConverge} onChange={(e) => set({ autoConverge: e.target.checked })} /> auto-converge
+                    </label>
+                    <label>
+                      <input type="checkbox" checked={form.unsafe} onChange={(e) => set({ unsafe: e.target.checked })} /> unsafe (local disks)
+                    </label>
                   </div>
                 </div>
               ),

@@ -76,7 +76,12 @@ export function BrowserNotifications() {
           }
         } else if (m.operation.state === 'failed' && watched.current.has(m.operation.id)) {
           const op = m.operation;
-          show(`operation:${op.id}`, `Failed: ${op.subject.name}`, op.outcome ?? `${op.kind.replace(/_/g, ' ')} ended ${op.nativePhase}`, `/operations/${encodeURIComponent(op.id)}`);
+          show(
+            `operation:${op.id}`,
+            `Failed: ${op.subject.name}`,
+            op.outcome ?? `${op.kind.replace(/_/g, ' ')} ended ${op.nativePhase}`,
+            `/operations/${encodeURIComponent(op.id)}`,
+          );
         }
       }),
     [subscribe],

@@ -22,7 +22,9 @@ export function NotificationSettings() {
       <h1 className="text-xl font-semibold">Notifications</h1>
       <section className="space-y-2">
         <h2 className="font-semibold">This browser</h2>
-        <p className="text-sm text-slate-600 dark:text-slate-300">A new critical finding, or a watched operation that fails, shows as a desktop notification while phaseboard is open.</p>
+        <p className="text-sm text-slate-600 dark:text-slate-300">
+          A new critical finding, or a watched operation that fails, shows as a desktop notification while phaseboard is open.
+        </p>
         {browser === 'unsupported' && <p className="text-sm">This browser has no notifications.</p>}
         {browser === 'denied' && <p className="text-sm">Notifications are blocked for this site in the browser settings.</p>}
         {(browser === 'on' || browser === 'off') && (
@@ -37,7 +39,8 @@ export function NotificationSettings() {
         <h2 className="font-semibold">Webhooks</h2>
         {data && data.webhooks.length === 0 && (
           <p className="text-sm text-slate-500">
-            None configured. Add <code>notifications.webhooks</code> to the config file, or set <code>PHASEBOARD_WEBHOOK_URL</code> and <code>PHASEBOARD_WEBHOOK_SECRET</code>.
+            None configured. Add <code>notifications.webhooks</code> to the config file, or set <code>PHASEBOARD_WEBHOOK_URL</code> and{' '}
+            <code>PHASEBOARD_WEBHOOK_SECRET</code>.
           </p>
         )}
         <ul className="text-sm" data-testid="webhooks">
@@ -64,7 +67,14 @@ export function NotificationSettings() {
             </thead>
             <tbody>
               {data.deliveries.map((d) => (
-                <tr key={d.id} className="border-t border-slate-100 align-top dark:border-slate-800" data-testid="delivery" data-delivery={d.id} data-event-key={d.eventKey} data-status={d.status}>
+                <tr
+                  key={d.id}
+                  className="border-t border-slate-100 align-top dark:border-slate-800"
+                  data-testid="delivery"
+                  data-delivery={d.id}
+                  data-event-key={d.eventKey}
+                  data-status={d.status}
+                >
                   <td className="tabular-nums">{formatTime(d.createdAt)}</td>
                   <td>{d.webhookId}</td>
                   <td>{d.event}</td>

@@ -18,13 +18,19 @@ export function OperationDetail({ id }: { id: string }) {
   if (q.error) {
     return (
       <p role="alert" className="text-rose-700 dark:text-rose-300">
-        {q.error.message}. <Link href="/" className="underline">Back to the board</Link>
+        {q.error.message}.{' '}
+        <Link href="/" className="underline">
+          Back to the board
+        </Link>
       </p>
     );
   }
   if (!q.data) return <p className="text-slate-500">Loading…</p>;
   const { operation: op, timeline, actionRuns, attempts, watch } = q.data;
-  const outcomeTone = op.state === 'failed' ? 'border-rose-300 bg-rose-50 dark:border-rose-800 dark:bg-rose-950' : 'border-emerald-300 bg-emerald-50 dark:border-emerald-800 dark:bg-emerald-950';
+  const outcomeTone =
+    op.state === 'failed'
+      ? 'border-rose-300 bg-rose-50 dark:border-rose-800 dark:bg-rose-950'
+      : 'border-emerald-300 bg-emerald-50 dark:border-emerald-800 dark:bg-emerald-950';
   return (
     <article className="space-y-6">
       <header className="space-y-2">

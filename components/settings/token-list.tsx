@@ -58,9 +58,18 @@ export function TokenList() {
         Scripts send <code>Authorization: Bearer &lt;token&gt;</code>; what they do is audited as <code>token:&lt;name&gt;</code>.
       </p>
       {secret && (
-        <div className="rounded border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100" data-testid="token-secret">
+        <div
+          className="rounded border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100"
+          data-testid="token-secret"
+        >
           Token <strong>{secret.name}</strong> — copy it now, it is not shown again:
-          <input readOnly value={secret.secret} aria-label="Token secret" className="mt-2 block w-full rounded border bg-white px-2 py-1 font-mono text-xs dark:bg-slate-900" onFocus={(e) => e.target.select()} />
+          <input
+            readOnly
+            value={secret.secret}
+            aria-label="Token secret"
+            className="mt-2 block w-full rounded border bg-white px-2 py-1 font-mono text-xs dark:bg-slate-900"
+            onFocus={(e) => e.target.select()}
+          />
         </div>
       )}
       <table className="w-full text-left text-sm" data-testid="tokens">
@@ -75,7 +84,11 @@ export function TokenList() {
         </thead>
         <tbody>
           {tokens.data?.tokens.map((t) => (
-            <tr key={t.id} className={`border-t border-slate-100 dark:border-slate-800 ${t.revokedAt ? 'text-slate-500 line-through' : ''}`} data-token={t.name}>
+            <tr
+              key={t.id}
+              className={`border-t border-slate-100 dark:border-slate-800 ${t.revokedAt ? 'text-slate-500 line-through' : ''}`}
+              data-token={t.name}
+            >
               <td className="py-1.5">
                 {t.name} {t.provisioned && <span className="text-xs">(PHASEBOARD_ADMIN_TOKEN)</span>}
               </td>
@@ -106,7 +119,11 @@ export function TokenList() {
           Expires after (days, empty: never)
           <input className={input} type="number" min={1} max={3650} value={form.days} onChange={(e) => setForm({ ...form, days: e.target.value })} />
         </label>
-        <button type="submit" disabled={create.isPending} className="rounded bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800 disabled:opacity-50">
+        <button
+          type="submit"
+          disabled={create.isPending}
+          className="rounded bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800 disabled:opacity-50"
+        >
           Make token
         </button>
       </InlineForm>

@@ -10,7 +10,15 @@ import { apiFetch } from '@/lib/client/api';
 import { RoleSelect } from './role-select';
 import { LoginLinkBox } from './login-link-box';
 
-const User = z.object({ id: z.string(), username: z.string(), name: z.string(), role: Role, disabled: z.boolean(), logins: z.array(z.string()), createdAt: z.string() });
+const User = z.object({
+  id: z.string(),
+  username: z.string(),
+  name: z.string(),
+  role: Role,
+  disabled: z.boolean(),
+  logins: z.array(z.string()),
+  createdAt: z.string(),
+});
 const Link = z.object({ path: z.string(), expiresAt: z.string() });
 const input = 'mt-1 block rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-900';
 
@@ -23,7 +31,10 @@ export function UserList() {
   const [link, setLink] = useState<{ path: string; expiresAt: string; who: string } | null>(null);
   const create = useMutation({
     mutationFn: () =>
-      apiFetch(z.object({ user: User }), '/api/users', { method: 'POST', body: JSON.stringify({ username: form.username, role: form.role, ...(form.password ? { password: form.password } : {}) }) }),
+      apiFetch(z.object({ user: User }), '/api/users', {
+        method: 'POST',
+        body: JSON.stringify({ username: form.username, role: form.role, ...(form.password ? { password: form.password } : {}) }),
+      }),
     onSuccess: (r) => {
       toast.success(`User ${r.user.username} added`, { description: form.password ? undefined : 'No password was set: make a login link for them.' });
       setForm({ username: '', role: 'viewer', password: '' });
@@ -32,7 +43,8 @@ export function UserList() {
     onError: (e) => toast.error('User not added', { description: e.message }),
   });
   const update = useMutation({
-    mutationFn: ({ id, patch }: { id: string; patch: Record<string, unknown> }) => apiFetch(z.object({ user: User }), `/api/users/${id}`, { method: 'PATCH', body: JSON.stringify(patch) }),
+    mutationFn: ({ id, patch }: { id: string; patch: Record<string, unknown> }) =>
+      apiFetch(z.object({ user: User }), `/api/users/${id}`, { method: 'PATCH', body: JSON.stringify(patch) }),
     onSuccess: (r) => {
       toast.success(`${r.user.username}: ${r.user.disabled ? 'disabled' : r.user.role}`);
       refresh();
@@ -48,7 +60,8 @@ export function UserList() {
     onError: (e) => toast.error('Not removed', { description: e.message }),
   });
   const makeLink = useMutation({
-    mutationFn: (u: z.infer<typeof User>) => apiFetch(Link, `/api/users/${u.id}/login-link`, { method: 'POST', body: JSON.stringify({ minutes: 60 }) }).then((l) => ({ ...l, who: u.username })),
+    mutationFn: (u: z.infer<typeof User>) =>
+      apiFetch(Link, `/api/users/${u.id}/login-link`, { method: 'POST', body: JSON.stringify({ minutes: 60 }) }).then((l) => ({ ...l, who: u.username })),
     onSuccess: setLink,
     onError: (e) => toast.error('No link made', { description: e.message }),
   });
@@ -57,7 +70,10 @@ export function UserList() {
       <h1 id="users-title" className="text-xl font-semibold">
         Users
       </h1>
-      <p className="text-sm text-slate-600 dark:text-slate-300">viewer: sees everything, changes nothing · operator: runs actions and playbooks, handles findings · admin: also manages connections, users, tokens and the demo.</p>
+      <p className="text-sm text-slate-600 dark:text-slate-300">
+        viewer: sees everything, changes nothing · operator: runs actions and playbooks, handles findings · admin: also manages connections, users, tokens and
+        the demo.
+      </p>
       {users.error && <p role="alert">{users.error.message}</p>}
       <table className="w-full text-left text-sm" data-testid="users">
         <thead className="text-xs uppercase text-slate-600 dark:text-slate-400">
@@ -90,7 +106,11 @@ export function UserList() {
                 <button type="button" className="underline" onClick={() => update.mutate({ id: u.id, patch: { disabled: !u.disabled } })}>
                   {u.disabled ? 'enable' : 'disable'}
                 </button>
-                <button type="button" className="text-rose-800 underline dark:text-rose-300" onClick={() => confirm(`Remove ${u.username}?`) && remove.mutate(u.id)}>
+                <button
+                  type="button"
+                  className="text-rose-800 underline dark:text-rose-300"
+                  onClick={() => confirm(`Remove ${u.username}?`) && remove.mutate(u.id)}
+                >
                   remove
                 </button>
               </td>
@@ -110,9 +130,19 @@ export function UserList() {
         </label>
         <label className="text-sm">
           Password (optional, 12+ characters)
-          <input className={input} type="password" autoComplete="new-password" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />
+          <input
+            className={input}
+            type="password"
+            autoComplete="new-password"
+            value={form.password}
+            onChange={(e) => setForm({ ...form, password: e.target.value })}
+          />
         </label>
-        <button type="submit" disabled={create.isPending} className="rounded bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800 disabled:opacity-50">
+        <button
+          type="submit"
+          disabled={create.isPending}
+          className="rounded bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800 disabled:opacity-50"
+        >
           Add user
         </button>
       </InlineForm>

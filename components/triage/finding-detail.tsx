@@ -18,7 +18,10 @@ export function FindingDetail({ id }: { id: string }) {
   if (q.error) {
     return (
       <p role="alert" className="text-rose-700 dark:text-rose-300">
-        {q.error.message}. <Link href="/triage" className="underline">Back to triage</Link>
+        {q.error.message}.{' '}
+        <Link href="/triage" className="underline">
+          Back to triage
+        </Link>
       </p>
     );
   }
@@ -50,7 +53,11 @@ export function FindingDetail({ id }: { id: string }) {
         </p>
         {operation && (
           <p className="flex flex-wrap items-center gap-2 text-sm">
-            <Link href={`/operations/${encodeURIComponent(operation.id)}`} className="text-sky-700 hover:underline dark:text-sky-300" data-testid="finding-operation">
+            <Link
+              href={`/operations/${encodeURIComponent(operation.id)}`}
+              className="text-sky-700 hover:underline dark:text-sky-300"
+              data-testid="finding-operation"
+            >
               {operation.subject.name}
             </Link>
             <PhaseBadge phase={operation.nativePhase} state={operation.state} />
@@ -58,7 +65,11 @@ export function FindingDetail({ id }: { id: string }) {
         )}
       </header>
       {f.status === 'resolved' && (
-        <p className="rounded border border-emerald-300 bg-emerald-50 p-3 text-sm dark:border-emerald-800 dark:bg-emerald-950" role="status" data-testid="finding-resolution">
+        <p
+          className="rounded border border-emerald-300 bg-emerald-50 p-3 text-sm dark:border-emerald-800 dark:bg-emerald-950"
+          role="status"
+          data-testid="finding-resolution"
+        >
           Resolved {f.resolvedAt ? formatTime(f.resolvedAt) : ''}: {f.resolution}
         </p>
       )}

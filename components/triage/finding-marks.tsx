@@ -70,7 +70,12 @@ export function FindingMarks({ finding }: { finding: Finding }) {
             <button type="button" className={btn} disabled={mark.isPending} onClick={() => send('snooze', { minutes })}>
               Snooze
             </button>
-            <select aria-label="Snooze for" className="rounded border border-slate-300 bg-white px-1 py-1 text-sm dark:border-slate-600 dark:bg-slate-900" value={minutes} onChange={(e) => setMinutes(Number(e.target.value))}>
+            <select
+              aria-label="Snooze for"
+              className="rounded border border-slate-300 bg-white px-1 py-1 text-sm dark:border-slate-600 dark:bg-slate-900"
+              value={minutes}
+              onChange={(e) => setMinutes(Number(e.target.value))}
+            >
               {SNOOZE.map((s) => (
                 <option key={s.minutes} value={s.minutes}>
                   {s.label}
@@ -83,7 +88,13 @@ export function FindingMarks({ finding }: { finding: Finding }) {
           Add note
         </button>
         {open && (
-          <button type="button" className={btn} disabled={mark.isPending || note.trim() === ''} onClick={() => send('resolve')} title="Say in the note how it was resolved">
+          <button
+            type="button"
+            className={btn}
+            disabled={mark.isPending || note.trim() === ''}
+            onClick={() => send('resolve')}
+            title="Say in the note how it was resolved"
+          >
             Mark resolved
           </button>
         )}

@@ -7,7 +7,10 @@ export function PlaybookPlan({ steps }: { steps: readonly StepPlan[] }) {
       {steps.map((s, i) => (
         <li key={i} className="rounded border border-slate-200 p-2 dark:border-slate-700" data-testid="dry-run-step">
           <p className="font-medium">
-            {i + 1}. {s.title} {s.manual && <span className="ml-1 rounded bg-amber-100 px-1 text-xs text-amber-900 dark:bg-amber-900 dark:text-amber-100">on the engine host</span>}
+            {i + 1}. {s.title}{' '}
+            {s.manual && (
+              <span className="ml-1 rounded bg-amber-100 px-1 text-xs text-amber-900 dark:bg-amber-900 dark:text-amber-100">on the engine host</span>
+            )}
           </p>
           <p>
             <span className="text-slate-500">{s.manual ? 'command' : 'request'}: </span>

@@ -23,7 +23,11 @@ export function Remedies({ detail }: { detail: FindingDetail }) {
   });
   const run = useMutation({
     mutationFn: (playbookId: string) =>
-      apiFetch(PlaybookRunAccepted, `${base}/${playbookId}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ confirm: true }) }),
+      apiFetch(PlaybookRunAccepted, `${base}/${playbookId}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ confirm: true }),
+      }),
     onSuccess: (r) => {
       toast.success(`${r.run.title} started`, { description: 'Each step shows below as it runs.' });
       setPlan(null);
@@ -32,13 +36,19 @@ export function Remedies({ detail }: { detail: FindingDetail }) {
     onError: (e) => toast.error('Playbook refused', { description: e.message }),
     onSettled: () => setConfirming(false),
   });
-  if (remedies.length === 0) return <p className="text-sm text-slate-500">No remediation phaseboard can run for this; the explanation and evidence say where to look.</p>;
+  if (remedies.length === 0)
+    return <p className="text-sm text-slate-500">No remediation phaseboard can run for this; the explanation and evidence say where to look.</p>;
   const open = finding.status === 'open';
   return (
     <div className="space-y-3">
       <ol className="space-y-2" aria-label="Remediations">
         {remedies.map((r) => (
-          <li key={r.playbookId} className="flex flex-wrap items-start justify-between gap-3 rounded border border-slate-200 p-3 dark:border-slate-700" data-testid="remedy" data-playbook={r.playbookId}>
+          <li
+            key={r.playbookId}
+            className="flex flex-wrap items-start justify-between gap-3 rounded border border-slate-200 p-3 dark:border-slate-700"
+            data-testid="remedy"
+            data-playbook={r.playbookId}
+          >
             <div className="min-w-0 flex-1">
               <p className="font-medium">
                 {r.rank}. {r.label}

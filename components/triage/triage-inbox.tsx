@@ -48,7 +48,11 @@ export function TriageInbox() {
         ))}
       </nav>
       {q.error && <p role="alert">{q.error.message}</p>}
-      {q.data && q.data.items.length === 0 && <p className="text-sm text-slate-500">{view === 'open' ? 'Nothing is stuck. ' : ''}No {view} findings.</p>}
+      {q.data && q.data.items.length === 0 && (
+        <p className="text-sm text-slate-500">
+          {view === 'open' ? 'Nothing is stuck. ' : ''}No {view} findings.
+        </p>
+      )}
       <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 dark:divide-slate-800 dark:border-slate-800" data-testid="findings">
         {q.data?.items.map((f) => (
           <li key={f.id} className="flex flex-wrap items-start gap-3 p-3" data-testid="finding-row" data-rule={f.ruleId} data-operation={f.operationId ?? ''}>
@@ -58,7 +62,10 @@ export function TriageInbox() {
                 {f.title}
               </Link>
               <p className="text-xs text-slate-500">
-                {f.subjectName} · {f.connectionId} · {view === 'resolved' && f.resolvedAt ? `resolved ${formatTime(f.resolvedAt)}: ${f.resolution}` : `since ${formatTime(f.since)} (${formatDuration(now - Date.parse(f.since))})`}
+                {f.subjectName} · {f.connectionId} ·{' '}
+                {view === 'resolved' && f.resolvedAt
+                  ? `resolved ${formatTime(f.resolvedAt)}: ${f.resolution}`
+                  : `since ${formatTime(f.since)} (${formatDuration(now - Date.parse(f.since))})`}
               </p>
             </div>
             <div className="text-right text-xs text-slate-500">

@@ -19,6 +19,7 @@ export async function freshAvailability(adapter: EngineAdapter, op: Operation, n
   const view = { kind: op.kind, nativePhase: fresh.nativePhase, state: fresh.state, gone: false, details: { ...op.details, ...fresh.details } };
   const action = adapter.describeActions(view).find((a) => a.name === name);
   if (!action) return { ok: false, reason: `${noun} operations have no "${name}" action`, gone: false, unsupported: true };
-  if (!action.enabled) return { ok: false, reason: `${action.label} is not possible now: ${action.reason ?? 'the engine refuses it'}`, gone: false, unsupported: false };
+  if (!action.enabled)
+    return { ok: false, reason: `${action.label} is not possible now: ${action.reason ?? 'the engine refuses it'}`, gone: false, unsupported: false };
   return { ok: true, action };
 }

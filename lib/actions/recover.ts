@@ -43,7 +43,8 @@ export async function recoverInterruptedRuns(deps: RecoverDeps): Promise<{ actio
   for (const run of playbooks) {
     const finishedAt = at();
     for (const step of run.steps) {
-      if (step.state.status === 'running') Object.assign(step.state, { status: 'failed', finishedAt, message: 'interrupted: phaseboard stopped during this step' });
+      if (step.state.status === 'running')
+        Object.assign(step.state, { status: 'failed', finishedAt, message: 'interrupted: phaseboard stopped during this step' });
       if (step.state.status === 'pending') step.state.status = 'skipped';
     }
     const message = 'interrupted: phaseboard stopped while it ran; the finding is evaluated again against the engine';

@@ -27,7 +27,11 @@ describe('one engine action per operation, enforced in the store', () => {
     const bus = createMemoryBus();
     const adapter = createOvirtAdapter({ url, username: 'u', password: 'p', log: logger, timeoutMs: 5000 });
     const collector = new Collector([{ id: 'lab', engine: 'ovirt', adapter, fastMs: 1000, slowMs: 10_000 }], { store, bus, log: logger });
-    cleanups.push(() => sim.stop(), () => store.close(), () => collector.stop());
+    cleanups.push(
+      () => sim.stop(),
+      () => store.close(),
+      () => collector.stop(),
+    );
     const deps: ActionDeps = { store, collector, log: logger };
     return { sim, store, collector, deps };
   }
@@ -90,7 +94,9 @@ describe('one engine action per operation, enforced in the store', () => {
     expect(other.run.operationId).toBe(b);
     await other.done;
     // The same key with other parameters is a client bug: 422, nothing sent.
-    await expect(requestAction(deps, { operationId: a, action: 'pause', params: { reason: 'other' }, idempotencyKey: 'k1', actor: 'alice' })).rejects.toMatchObject({ code: 'unprocessable' });
+    await expect(
+      requestAction(deps, { operationId: a, action: 'pause', params: { reason: 'other' }, idempotencyKey: 'k1', actor: 'alice' }),
+    ).rejects.toMatchObject({ code: 'unprocessable' });
     // The same key and request again: the first run, not a second action.
     const again = await requestAction(deps, { operationId: a, action: 'pause', params: {}, idempotencyKey: 'k1', actor: 'alice' });
     expect(again).toMatchObject({ created: false, run: { id: first.run.id } });
@@ -100,10 +106,42 @@ describe('one engine action per operation, enforced in the store', () => {
     const dataDir = tempDir();
     const { sim, store, collector } = await setup(dataDir);
     const id = await awaitingFinalize(sim, collector, store);
-    await store.createActionRun({ id: 'r-crashed', operationId: id, action: 'finalize', idempotencyKey: null, requestHash: 'h', actor: 'alice', params: {}, status: 'running', requestedAt: new Date().toISOString(), finishedAt: null, message: null });
+    await store.createActionRun({
+      id: 'r-crashed',
+      operationId: id,
+      action: 'finalize',
+      idempotencyKey: null,
+      requestHash: 'h',
+      actor: 'alice',
+      params: {},
+      status: 'running',
+      requestedAt: new Date().toISOString(),
+      finishedAt: null,
+      message: null,
+    });
 
-    const step = (status: 'succeeded' | 'running' | 'pending') => ({ title: status, request: 'GET x', changes: [], precondition: '-', manual: false, state: { status, startedAt: null, finishedAt: null, message: null, log: [] } });
-    await store.savePlaybookRun({ id: 'p-crashed', findingId: 'f1', operationId: id, playbookId: 'ovirt.x', title: 'Fix it', actor: 'alice', params: {}, status: 'running', startedAt: new Date().toISOString(), finishedAt: null, message: null, steps: [step('succeeded'), step('running'), step('pending')] });
+    const step = (status: 'succeeded' | 'running' | 'pending') => ({
+      title: status,
+      request: 'GET x',
+      changes: [],
+      precondition: '-',
+      manual: false,
+      state: { status, startedAt: null, finishedAt: null, message: null, log: [] },
+    });
+    await store.savePlaybookRun({
+      id: 'p-crashed',
+      findingId: 'f1',
+      operationId: id,
+      playbookId: 'ovirt.x',
+      title: 'Fix it',
+      actor: 'alice',
+      params: {},
+      status: 'running',
+      startedAt: new Date().toISOString(),
+      finishedAt: null,
+      message: null,
+      steps: [step('succeeded'), step('running'), step('pending')],
+    });
 
     expect(await recoverInterruptedRuns({ store, collector, log: logger })).toEqual({ actions: 1, playbooks: 1 });
     const playbook = await store.getPlaybookRun('p-crashed');
@@ -111,11 +149,23 @@ describe('one engine action per operation, enforced in the store', () => {
     expect(playbook?.steps.map((s) => s.state.status)).toEqual(['succeeded', 'failed', 'skipped']);
     expect((await store.findingNotes('f1')).at(-1)?.text).toMatch(/^"Fix it" interrupted/);
     const [run] = await store.listActionRuns(id);
-    expect(run).toMatchObject({ id: 'r-crashed', status: 'interrupted', message: 'interrupted: phaseboard stopped while it ran; the engine shows transferring (running)' });
+    expect(run).toMatchObject({
+      id: 'r-crashed',
+      status: 'interrupted',
+      message: 'interrupted: phaseboard stopped while it ran; the engine shows transferring (running)',
+    });
     const timeline = await store.timeline(id);
-    expect(timeline.at(-1)?.entry).toEqual({ type: 'action_interrupted', action: 'finalize', runId: 'r-crashed', engineNow: 'the engine shows transferring (running)' });
+    expect(timeline.at(-1)?.entry).toEqual({
+      type: 'action_interrupted',
+      action: 'finalize',
+      runId: 'r-crashed',
+      engineNow: 'the engine shows transferring (running)',
+    });
     // The operation can be acted on again.
-    const next = await requestAction({ store, collector, log: logger }, { operationId: id, action: 'finalize', params: {}, idempotencyKey: null, actor: 'bob' });
+    const next = await requestAction(
+      { store, collector, log: logger },
+      { operationId: id, action: 'finalize', params: {}, idempotencyKey: null, actor: 'bob' },
+    );
     expect(next.created).toBe(true);
     await next.done;
   });

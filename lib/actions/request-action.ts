@@ -58,7 +58,9 @@ const settled = (run: ActionRun) => running.get(run.id) ?? Promise.resolve(run);
 /** The same action with the same parameters hashes the same, whatever the key order. */
 export function requestHash(action: ActionName, params: Record<string, unknown>): string {
   const sorted = Object.fromEntries(Object.entries(params).sort(([a], [b]) => a.localeCompare(b)));
-  return createHash('sha256').update(JSON.stringify([action, sorted])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([action, sorted]))
+    .digest('hex');
 }
 
 async function claimAndRun(deps: ActionDeps, input: ActionRequestInput): Promise<Requested> {

@@ -50,7 +50,14 @@ export async function userRemove(id: string, principal: Principal) {
   return out;
 }
 
-const LinkBody = z.strictObject({ minutes: z.number().int().min(5).max(7 * 24 * 60).default(60) });
+const LinkBody = z.strictObject({
+  minutes: z
+    .number()
+    .int()
+    .min(5)
+    .max(7 * 24 * 60)
+    .default(60),
+});
 
 /** A one-time login link for a user; the browser puts it together with its own origin. */
 export async function userLoginLink(id: string, body: unknown, actor: string) {

@@ -20,7 +20,15 @@ export function scenarioList() {
         finalizeBy: s.finalizeBy,
         legacyRemoval: s.legacyRemoval,
       })),
-      ...LIBVIRT_SCENARIOS.map((s) => ({ id: s.id, engine: 'libvirt' as const, title: s.title, description: s.description, direction: s.job, finalizeBy: null, legacyRemoval: false })),
+      ...LIBVIRT_SCENARIOS.map((s) => ({
+        id: s.id,
+        engine: 'libvirt' as const,
+        title: s.title,
+        description: s.description,
+        direction: s.job,
+        finalizeBy: null,
+        legacyRemoval: false,
+      })),
     ],
   };
 }

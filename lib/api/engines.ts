@@ -83,12 +83,19 @@ const Destination = z.object({ destination: z.string().max(64) }).loose();
  */
 function withDestination(connections: Runtime['connections'], from: string, body: unknown): unknown {
   if (typeof body === 'object' && body !== null && 'destinationUri' in body) {
-    throw new AppError('invalid_input', 'destinationUri: name the destination by its connection id (destination); phaseboard migrates only to configured connections', { field: 'destinationUri' });
+    throw new AppError(
+      'invalid_input',
+      'destinationUri: name the destination by its connection id (destination); phaseboard migrates only to configured connections',
+      { field: 'destinationUri' },
+    );
   }
   const { destination, ...rest } = parseInput(Destination, body, 'live migration');
   const choices = connections.filter((c) => c.engine === 'libvirt' && c.id !== from && !c.simulated);
   const target = choices.find((c) => c.id === destination);
-  if (!target) throw new AppError('invalid_input', `destination: no other libvirt connection "${destination}"; one of: ${choices.map((c) => c.id).join(', ') || 'none'}`, { field: 'destination' });
+  if (!target)
+    throw new AppError('invalid_input', `destination: no other libvirt connection "${destination}"; one of: ${choices.map((c) => c.id).join(', ') || 'none'}`, {
+      field: 'destination',
+    });
   return { ...rest, destinationUri: target.url };
 }
 

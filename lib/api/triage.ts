@@ -22,7 +22,12 @@ export async function findingList(params: URLSearchParams) {
   const { store } = await getRuntime();
   const now = Date.now();
   if (q.view === 'resolved' || q.view === 'all') {
-    const page = await store.listFindings({ status: q.view === 'resolved' ? 'resolved' : undefined, operationId: q.operation, limit: q.limit, offset: q.offset });
+    const page = await store.listFindings({
+      status: q.view === 'resolved' ? 'resolved' : undefined,
+      operationId: q.operation,
+      limit: q.limit,
+      offset: q.offset,
+    });
     return { ...page, counts: await counts(now) };
   }
   // Snoozing is a per-finding time; open findings are few, so split them here.

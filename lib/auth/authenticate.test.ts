@@ -8,7 +8,16 @@ import type { AuthRuntime } from './setup';
 import { createApiToken } from './tokens';
 import type { UserView } from './users';
 
-const local = (over: Partial<UserView>): UserView => ({ id: 'u1', username: 'alice', name: 'Alice', role: 'operator', disabled: false, logins: ['password'], createdAt: '2026-01-01T00:00:00Z', ...over });
+const local = (over: Partial<UserView>): UserView => ({
+  id: 'u1',
+  username: 'alice',
+  name: 'Alice',
+  role: 'operator',
+  disabled: false,
+  logins: ['password'],
+  createdAt: '2026-01-01T00:00:00Z',
+  ...over,
+});
 
 /** The parts of the auth runtime authenticate uses: a proxy trusted at 10.0.0.5, one local user, no sessions. */
 function auth(users: UserView[]): AuthRuntime {
@@ -32,8 +41,16 @@ describe('who sent the request', () => {
   it('honours the proxy header only from a trusted peer; anyone else saying it is nobody', async () => {
     store = openSqliteStore(tempDir());
     const rt = { store, auth: auth([local({})]) };
-    expect(await authenticate(rt, req({ 'x-remote-user': 'alice', 'x-phaseboard-peer': '10.0.0.5' }))).toEqual({ kind: 'proxy', name: 'alice', role: 'operator' });
-    expect(await authenticate(rt, req({ 'x-remote-user': 'bob', 'x-phaseboard-peer': '::ffff:10.0.0.5' }))).toEqual({ kind: 'proxy', name: 'bob', role: 'viewer' });
+    expect(await authenticate(rt, req({ 'x-remote-user': 'alice', 'x-phaseboard-peer': '10.0.0.5' }))).toEqual({
+      kind: 'proxy',
+      name: 'alice',
+      role: 'operator',
+    });
+    expect(await authenticate(rt, req({ 'x-remote-user': 'bob', 'x-phaseboard-peer': '::ffff:10.0.0.5' }))).toEqual({
+      kind: 'proxy',
+      name: 'bob',
+      role: 'viewer',
+    });
     expect(await authenticate(rt, req({ 'x-remote-user': 'alice', 'x-phaseboard-peer': '192.0.2.1' }))).toBeNull();
     expect(await authenticate(rt, req({ 'x-remote-user': 'alice' }))).toBeNull();
     await expect(authenticate(rt, req({ 'x-remote-user': 'al ice;', 'x-phaseboard-peer': '10.0.0.5' }))).rejects.toMatchObject({ code: 'unauthenticated' });
@@ -45,7 +62,13 @@ describe('who sent the request', () => {
     store = openSqliteStore(tempDir());
     const rt = { store, auth: auth([local({})]) };
     const { secret } = await createApiToken(store, { name: 'ci', role: 'viewer' }, 'alice');
-    expect(await authenticate(rt, req({ authorization: `Bearer ${secret}`, 'x-remote-user': 'alice', 'x-phaseboard-peer': '10.0.0.5' }))).toMatchObject({ kind: 'token', name: 'ci', role: 'viewer' });
-    await expect(authenticate(rt, req({ authorization: 'Bearer nope', 'x-remote-user': 'alice', 'x-phaseboard-peer': '10.0.0.5' }))).rejects.toMatchObject({ code: 'unauthenticated' });
+    expect(await authenticate(rt, req({ authorization: `Bearer ${secret}`, 'x-remote-user': 'alice', 'x-phaseboard-peer': '10.0.0.5' }))).toMatchObject({
+      kind: 'token',
+      name: 'ci',
+      role: 'viewer',
+    });
+    await expect(authenticate(rt, req({ authorization: 'Bearer nope', 'x-remote-user': 'alice', 'x-phaseboard-peer': '10.0.0.5' }))).rejects.toMatchObject({
+      code: 'unauthenticated',
+    });
   });
 });

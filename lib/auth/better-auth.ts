@@ -33,7 +33,11 @@ const roles = {
 const fromProvider = defineRequestState<{ role: Role | null; username: string; login: string } | null>(() => null);
 const providerFacts = async () => {
   const p = (await hasRequestState()) ? await fromProvider.get() : null;
-  if (p && !p.role) throw new APIError('FORBIDDEN', { code: 'NO_PHASEBOARD_ROLE', message: `${p.login} has no phaseboard role: the role claim lists none of the configured values` });
+  if (p && !p.role)
+    throw new APIError('FORBIDDEN', {
+      code: 'NO_PHASEBOARD_ROLE',
+      message: `${p.login} has no phaseboard role: the role claim lists none of the configured values`,
+    });
   return p;
 };
 const onCreate = async <T extends Record<string, unknown>>(data: T) => {
@@ -133,12 +137,20 @@ export function createBetterAuth(o: AuthOptions) {
                   overrideUserInfo: true,
                   // Groups often come only from the userinfo endpoint; ask it every time.
                   getUserInfo: async (tokens) => {
-                    const discovery = (await (await fetch(`${oidc.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`)).json()) as { userinfo_endpoint?: string };
+                    const discovery = (await (await fetch(`${oidc.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`)).json()) as {
+                      userinfo_endpoint?: string;
+                    };
                     if (!discovery.userinfo_endpoint) return null;
                     const res = await fetch(discovery.userinfo_endpoint, { headers: { authorization: `Bearer ${tokens.accessToken}` } });
                     if (!res.ok) return null;
                     const u = (await res.json()) as Record<string, unknown>;
-                    return { ...u, id: String(u.sub), email: typeof u.email === 'string' ? u.email : undefined, emailVerified: u.email_verified === true, name: String(u.name ?? u.preferred_username ?? u.sub) } as never;
+                    return {
+                      ...u,
+                      id: String(u.sub),
+                      email: typeof u.email === 'string' ? u.email : undefined,
+                      emailVerified: u.email_verified === true,
+                      name: String(u.name ?? u.preferred_username ?? u.sub),
+                    } as never;
                   },
                   mapProfileToUser: async (profile) => {
                     const login = String(profile.preferred_username ?? profile.sub);
@@ -162,6 +174,9 @@ export type BetterAuth = ReturnType<typeof createBetterAuth>;
 
 /** better-auth usernames are 3–30 of [A-Za-z0-9_.]: a provider's login name is fitted to that. */
 function usernameFor(login: string): string {
-  const plain = login.replace(/@.*$/, '').replace(/[^A-Za-z0-9_.]/g, '_').slice(0, 30);
+  const plain = login
+    .replace(/@.*$/, '')
+    .replace(/[^A-Za-z0-9_.]/g, '_')
+    .slice(0, 30);
   return plain.length >= 3 ? plain : `${plain}___`.slice(0, 3);
 }

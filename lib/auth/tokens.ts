@@ -42,7 +42,8 @@ export async function tokenPrincipal(store: Store, secret: string, now = Date.no
   const token = secret.length <= 200 ? await store.findApiTokenByHash(hashToken(secret)) : null;
   if (!token) throw new AppError('unauthenticated', 'the API token is not known');
   if (token.revokedAt) throw new AppError('unauthenticated', `the API token "${token.name}" was revoked`);
-  if (token.expiresAt && Date.parse(token.expiresAt) <= now) throw new AppError('unauthenticated', `the API token "${token.name}" expired at ${token.expiresAt}`);
+  if (token.expiresAt && Date.parse(token.expiresAt) <= now)
+    throw new AppError('unauthenticated', `the API token "${token.name}" expired at ${token.expiresAt}`);
   // Last use is kept to the minute: not a write per request.
   if (!token.lastUsedAt || now - Date.parse(token.lastUsedAt) > 60_000) await store.touchApiToken(token.id, new Date(now).toISOString());
   return { kind: 'token', id: token.id, name: token.name, role: token.role };
@@ -58,6 +59,16 @@ export async function provisionAdminToken(store: Store, secret: string | null, n
   if (current && secret && (await store.findApiTokenByHash(hashToken(secret)))?.id === current.id) return;
   if (current) await store.revokeApiToken(current.id, new Date(now).toISOString());
   if (!secret) return;
-  const token: ApiToken = { id: randomUUID(), name: 'provisioned', role: 'admin', createdBy: 'PHASEBOARD_ADMIN_TOKEN', createdAt: new Date(now).toISOString(), expiresAt: null, lastUsedAt: null, revokedAt: null, provisioned: true };
+  const token: ApiToken = {
+    id: randomUUID(),
+    name: 'provisioned',
+    role: 'admin',
+    createdBy: 'PHASEBOARD_ADMIN_TOKEN',
+    createdAt: new Date(now).toISOString(),
+    expiresAt: null,
+    lastUsedAt: null,
+    revokedAt: null,
+    provisioned: true,
+  };
   await store.createApiToken(token, hashToken(secret));
 }

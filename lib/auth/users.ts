@@ -81,10 +81,20 @@ export class Users {
 
   /** Creates a local user; without a password, a random one is set (log in with a link, then change it). */
   async create(body: unknown): Promise<UserView> {
-    const input = parseInput(z.strictObject({ username: Username, role: Role, password: Password.optional(), name: z.string().min(1).max(100).optional() }), body, 'user');
+    const input = parseInput(
+      z.strictObject({ username: Username, role: Role, password: Password.optional(), name: z.string().min(1).max(100).optional() }),
+      body,
+      'user',
+    );
     if (await this.byUsername(input.username)) throw new AppError('conflict', `there is already a user "${input.username}"`, { field: 'username' });
     const { user } = await this.auth.api.createUser({
-      body: { email: email(input.username), password: input.password ?? randomPassword(), name: input.name ?? input.username, role: input.role, data: { username: input.username } },
+      body: {
+        email: email(input.username),
+        password: input.password ?? randomPassword(),
+        name: input.name ?? input.username,
+        role: input.role,
+        data: { username: input.username },
+      },
     });
     return this.get(user.id);
   }
@@ -96,7 +106,8 @@ export class Users {
     const losesAdmin = current.role === 'admin' && ((input.role && input.role !== 'admin') || input.disabled === true);
     if (losesAdmin) await this.keepAnAdmin(id, by);
     if (input.role) await ctx.internalAdapter.updateUser(id, { role: input.role });
-    if (input.disabled !== undefined) await ctx.internalAdapter.updateUser(id, { banned: input.disabled, banReason: input.disabled ? 'disabled by an admin' : null });
+    if (input.disabled !== undefined)
+      await ctx.internalAdapter.updateUser(id, { banned: input.disabled, banReason: input.disabled ? 'disabled by an admin' : null });
     if (input.password) await this.setPassword(id, input.password);
     // A disabled user's, or a changed password's, existing logins end now.
     if (input.disabled === true || input.password) await ctx.internalAdapter.deleteUserSessions(id);

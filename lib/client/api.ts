@@ -19,7 +19,14 @@ export const ActionRunView = z.object({
 });
 export type ActionRunView = z.infer<typeof ActionRunView>;
 
-export const AttemptView = z.object({ id: z.string(), attempt: z.number(), nativePhase: z.string(), state: OperationState, startedAt: z.string(), outcome: z.string().nullable() });
+export const AttemptView = z.object({
+  id: z.string(),
+  attempt: z.number(),
+  nativePhase: z.string(),
+  state: OperationState,
+  startedAt: z.string(),
+  outcome: z.string().nullable(),
+});
 
 export const OperationDetail = z.object({
   operation: Operation,
@@ -47,7 +54,12 @@ export const EngineView = z.object({
   /** reached over plain http (the config says insecure) */
   insecure: z.boolean().default(false),
   status: z
-    .object({ status: z.enum(['ok', 'degraded', 'starting']), lastSuccessAt: z.string().nullable(), lastError: z.string().nullable(), consecutiveFailures: z.number() })
+    .object({
+      status: z.enum(['ok', 'degraded', 'starting']),
+      lastSuccessAt: z.string().nullable(),
+      lastError: z.string().nullable(),
+      consecutiveFailures: z.number(),
+    })
     .nullable(),
 });
 export type EngineView = z.infer<typeof EngineView>;

@@ -125,7 +125,7 @@ describe('ConnectionPoller with the simulated oVirt engine', () => {
     expect(await store.lastSeq()).toBe(2);
   });
 
-  it('groups the client\'s new transfer on a disk after a failed one as the next attempt', async () => {
+  it("groups the client's new transfer on a disk after a failed one as the next attempt", async () => {
     const { engine, store, c, make } = await setup();
     const first = engine.startScenario('upload-retried');
     const { poller } = make(store);

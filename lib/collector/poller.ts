@@ -111,7 +111,10 @@ export class ConnectionPoller {
       const at = new Date(this.now()).toISOString();
       const current = this.known.get(operationId) ?? (await this.o.store.getOperation(operationId));
       const ops = current && event ? [this.withActions(reduceOperation(current, event))] : [];
-      await this.commit(ops, entries.map((entry) => ({ operationId, at, entry })));
+      await this.commit(
+        ops,
+        entries.map((entry) => ({ operationId, at, entry })),
+      );
     });
   }
 
@@ -136,8 +139,8 @@ export class ConnectionPoller {
       void this.pollOnce()
         .catch((e: unknown) => this.o.log.error({ connection: this.o.connectionId, err: e }, 'poll cycle failed'))
         .finally(() => {
-        if (!this.stopped && !this.timer) this.schedule(this.nextDelay());
-      });
+          if (!this.stopped && !this.timer) this.schedule(this.nextDelay());
+        });
     }, delayMs);
     this.timer.unref?.();
   }
@@ -210,7 +213,9 @@ export class ConnectionPoller {
    */
   private async linkAttempt(op: Operation, thisCycle: ReadonlyMap<string, Operation>): Promise<Operation> {
     // The earlier one may have ended in this very cycle: its new state is not stored yet.
-    const stored = (await this.o.store.operationsOnSubject(op.connectionId, op.kind, op.subject.name)).find((o) => o.id !== op.id && o.subject.id === op.subject.id);
+    const stored = (await this.o.store.operationsOnSubject(op.connectionId, op.kind, op.subject.name)).find(
+      (o) => o.id !== op.id && o.subject.id === op.subject.id,
+    );
     const earlier = stored && (thisCycle.get(stored.id) ?? stored);
     const ended = earlier !== undefined && (earlier.gone || isTerminal(earlier.state));
     if (!earlier || !ended || earlier.state === 'succeeded') return op;

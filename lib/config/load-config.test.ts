@@ -33,8 +33,20 @@ describe('loadConfig', () => {
 
   it('refuses duplicate ids, unreadable CA files and non-JSON files', () => {
     const e = { engine: 'ovirt', url: 'https://e/ovirt-engine', username: 'a', password: 'b' };
-    expect(() => loadConfig({}, withConfig({ engines: [{ id: 'x', ...e }, { id: 'x', ...e }] }))).toThrow(/engines\[1\]\.id: duplicate connection id "x"/);
-    expect(() => loadConfig({}, withConfig({ engines: [{ id: 'x', ...e, caFile: '/nonexistent/ca.pem' }] }))).toThrow(/engines\[0\]\.caFile: cannot read \/nonexistent\/ca\.pem: ENOENT/);
+    expect(() =>
+      loadConfig(
+        {},
+        withConfig({
+          engines: [
+            { id: 'x', ...e },
+            { id: 'x', ...e },
+          ],
+        }),
+      ),
+    ).toThrow(/engines\[1\]\.id: duplicate connection id "x"/);
+    expect(() => loadConfig({}, withConfig({ engines: [{ id: 'x', ...e, caFile: '/nonexistent/ca.pem' }] }))).toThrow(
+      /engines\[0\]\.caFile: cannot read \/nonexistent\/ca\.pem: ENOENT/,
+    );
     expect(() => loadConfig({}, withConfig('{ nope'))).toThrow(/is not valid JSON/);
   });
 
@@ -42,10 +54,17 @@ describe('loadConfig', () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, 'pw'), 'from-file\n');
     const c = loadConfig(
-      { PHASEBOARD_OVIRT_URL: 'https://engine.example/ovirt-engine', PHASEBOARD_OVIRT_USERNAME: 'admin@internal', PHASEBOARD_OVIRT_PASSWORD_FILE: path.join(dir, 'pw'), PHASEBOARD_DATA_DIR: '/var/lib/pb' },
+      {
+        PHASEBOARD_OVIRT_URL: 'https://engine.example/ovirt-engine',
+        PHASEBOARD_OVIRT_USERNAME: 'admin@internal',
+        PHASEBOARD_OVIRT_PASSWORD_FILE: path.join(dir, 'pw'),
+        PHASEBOARD_DATA_DIR: '/var/lib/pb',
+      },
       dir,
     );
-    expect(c.engines).toMatchObject([{ id: 'ovirt', url: 'https://engine.example/ovirt-engine', password: 'from-file', pollIntervalMs: { fast: 1000, slow: 10_000 } }]);
+    expect(c.engines).toMatchObject([
+      { id: 'ovirt', url: 'https://engine.example/ovirt-engine', password: 'from-file', pollIntervalMs: { fast: 1000, slow: 10_000 } },
+    ]);
     expect(c.simulator.enabled).toBe(false);
     expect(c.dataDir).toBe('/var/lib/pb');
   });
@@ -77,9 +96,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PHASEBOARD_LIBVIRT_URI: 'qemu+ssh://root@kvm1/system?command=/tmp/x' }, tempDir())).toThrow(
       /engines\[0\]\.uri: parameter "command" is not allowed/,
     );
-    expect(() => loadConfig({}, withConfig({ engines: [{ id: 'kvm', engine: 'libvirt', uri: 'qemu+tcp://kvm1/system' }] }))).toThrow(/transport "tcp" is not allowed/);
-    const allowed = loadConfig({}, withConfig({ libvirt: { allowTcp: true }, engines: [{ id: 'kvm', engine: 'libvirt', uri: 'qemu+tcp://kvm1/system', storageDirs: ['/srv/images'] }] }));
+    expect(() => loadConfig({}, withConfig({ engines: [{ id: 'kvm', engine: 'libvirt', uri: 'qemu+tcp://kvm1/system' }] }))).toThrow(
+      /transport "tcp" is not allowed/,
+    );
+    const allowed = loadConfig(
+      {},
+      withConfig({ libvirt: { allowTcp: true }, engines: [{ id: 'kvm', engine: 'libvirt', uri: 'qemu+tcp://kvm1/system', storageDirs: ['/srv/images'] }] }),
+    );
     expect(allowed.libvirt).toEqual({ allowTcp: true, keyDir: null });
-    expect(() => loadConfig({}, withConfig({ engines: [{ id: 'kvm', engine: 'libvirt', uri: 'qemu:///system', storageDirs: ['/srv/../etc'] }] }))).toThrow(/storageDirs\.\[0\]|storageDirs\[0\]/);
+    expect(() => loadConfig({}, withConfig({ engines: [{ id: 'kvm', engine: 'libvirt', uri: 'qemu:///system', storageDirs: ['/srv/../etc'] }] }))).toThrow(
+      /storageDirs\.\[0\]|storageDirs\[0\]/,
+    );
   });
 });

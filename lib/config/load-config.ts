@@ -3,12 +3,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { LibvirtUriPolicy } from '@/lib/engines/libvirt/uri';
 import { AppError } from '@/lib/errors/app-error';
-import { ConfigFile, type AuthConfig, type ConnectionConfig, type LibvirtConnectionConfig, type OvirtConnectionConfig, type TriageConfig, type WebhookConfig } from './schema';
+import {
+  ConfigFile,
+  type AuthConfig,
+  type ConnectionConfig,
+  type LibvirtConnectionConfig,
+  type OvirtConnectionConfig,
+  type TriageConfig,
+  type WebhookConfig,
+} from './schema';
 
 /** A connection ready to use: secrets resolved, CA read. Server-side only. */
 export type ResolvedConnection =
-  | (OvirtConnectionConfig & { password: string; ca?: string; simulated: boolean })
-  | (LibvirtConnectionConfig & { simulated: boolean });
+  (OvirtConnectionConfig & { password: string; ca?: string; simulated: boolean }) | (LibvirtConnectionConfig & { simulated: boolean });
 
 /** Login settings, secrets read. Server-side only. */
 export interface ResolvedAuth {
@@ -90,7 +97,13 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Phasebo
   }
   const serverEnv = {
     ...(env.PHASEBOARD_PUBLIC_URL ? { publicUrl: env.PHASEBOARD_PUBLIC_URL } : {}),
-    ...(env.PHASEBOARD_ALLOWED_HOSTS ? { allowedHosts: env.PHASEBOARD_ALLOWED_HOSTS.split(',').map((h) => h.trim()).filter(Boolean) } : {}),
+    ...(env.PHASEBOARD_ALLOWED_HOSTS
+      ? {
+          allowedHosts: env.PHASEBOARD_ALLOWED_HOSTS.split(',')
+            .map((h) => h.trim())
+            .filter(Boolean),
+        }
+      : {}),
   };
   if (Object.keys(serverEnv).length) raw = { ...raw, server: { ...((raw.server as object | undefined) ?? {}), ...serverEnv } };
   const attempts = envNumber(env, 'PHASEBOARD_LOGIN_ATTEMPTS_PER_MIN');
@@ -99,7 +112,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Phasebo
     const auth = (raw.auth as Record<string, unknown> | undefined) ?? {};
     const proxy = {
       ...((auth.proxy as object | undefined) ?? {}),
-      trustedProxies: env.PHASEBOARD_TRUSTED_PROXIES.split(',').map((a) => a.trim()).filter(Boolean),
+      trustedProxies: env.PHASEBOARD_TRUSTED_PROXIES.split(',')
+        .map((a) => a.trim())
+        .filter(Boolean),
       ...(env.PHASEBOARD_PROXY_HEADER ? { header: env.PHASEBOARD_PROXY_HEADER } : {}),
     };
     raw = { ...raw, auth: { ...auth, proxy } };
@@ -112,10 +127,16 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Phasebo
 
   const parsed = ConfigFile.safeParse(raw);
   const where =
-    [file && `config file ${file}`, fromEnv && 'PHASEBOARD_OVIRT_* variables', env.PHASEBOARD_LIBVIRT_URI && 'PHASEBOARD_LIBVIRT_URI'].filter(Boolean).join(' + ') || 'defaults';
+    [file && `config file ${file}`, fromEnv && 'PHASEBOARD_OVIRT_* variables', env.PHASEBOARD_LIBVIRT_URI && 'PHASEBOARD_LIBVIRT_URI']
+      .filter(Boolean)
+      .join(' + ') || 'defaults';
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const field = issue?.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') ?? '';
+    const field =
+      issue?.path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+        .join('')
+        .replace(/^\./, '') ?? '';
     throw new AppError('invalid_config', `invalid config (${where}): ${field || '(root)'}: ${issue?.message ?? 'invalid'}`, { field });
   }
   const c = parsed.data;
@@ -136,7 +157,9 @@ function readFor(field: string, p: string, cwd: string): string {
   try {
     return fs.readFileSync(path.resolve(cwd, p), 'utf8');
   } catch (err) {
-    throw new AppError('invalid_config', `invalid config: ${field}: cannot read ${p}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { field });
+    throw new AppError('invalid_config', `invalid config: ${field}: cannot read ${p}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
+      field,
+    });
   }
 }
 
@@ -146,7 +169,14 @@ function serverSettings(s: ConfigFile['server'], env: Env): ServerSettings {
   const listen = (env.HOST ?? '127.0.0.1').toLowerCase();
   const bracket = (h: string) => (h.includes(':') && !h.startsWith('[') ? `[${h}]` : h);
   const publicUrl = s.publicUrl ? new URL(s.publicUrl) : null;
-  const hosts = ['localhost', '127.0.0.1', '[::1]', ...(WILDCARD.has(listen) ? [] : [bracket(listen)]), ...(publicUrl ? [publicUrl.hostname] : []), ...s.allowedHosts];
+  const hosts = [
+    'localhost',
+    '127.0.0.1',
+    '[::1]',
+    ...(WILDCARD.has(listen) ? [] : [bracket(listen)]),
+    ...(publicUrl ? [publicUrl.hostname] : []),
+    ...s.allowedHosts,
+  ];
   return {
     allowedHosts: [...new Set(hosts.map((h) => h.toLowerCase()))],
     publicUrl: publicUrl ? publicUrl.origin : null,
@@ -155,9 +185,13 @@ function serverSettings(s: ConfigFile['server'], env: Env): ServerSettings {
 }
 
 function resolveAuth(a: AuthConfig, env: Env, cwd: string): ResolvedAuth {
-  const adminToken = env.PHASEBOARD_ADMIN_TOKEN ?? (env.PHASEBOARD_ADMIN_TOKEN_FILE ? readFor('PHASEBOARD_ADMIN_TOKEN_FILE', env.PHASEBOARD_ADMIN_TOKEN_FILE, cwd).trim() : null);
+  const adminToken =
+    env.PHASEBOARD_ADMIN_TOKEN ??
+    (env.PHASEBOARD_ADMIN_TOKEN_FILE ? readFor('PHASEBOARD_ADMIN_TOKEN_FILE', env.PHASEBOARD_ADMIN_TOKEN_FILE, cwd).trim() : null);
   if (adminToken !== null && adminToken.length < 24) {
-    throw new AppError('invalid_config', 'invalid config: PHASEBOARD_ADMIN_TOKEN must have at least 24 characters (e.g. openssl rand -hex 24)', { field: 'PHASEBOARD_ADMIN_TOKEN' });
+    throw new AppError('invalid_config', 'invalid config: PHASEBOARD_ADMIN_TOKEN must have at least 24 characters (e.g. openssl rand -hex 24)', {
+      field: 'PHASEBOARD_ADMIN_TOKEN',
+    });
   }
   let oidc: ResolvedAuth['oidc'] = null;
   if (a.oidc) {
@@ -170,7 +204,8 @@ function resolveAuth(a: AuthConfig, env: Env, cwd: string): ResolvedAuth {
 function resolveWebhook(w: WebhookConfig, i: number, cwd: string): ResolvedWebhook {
   const at = `notifications.webhooks[${i}]`;
   const secret = w.secret ?? readFor(`${at}.secretFile`, w.secretFile ?? '', cwd).trim();
-  if (secret.length < 16) throw new AppError('invalid_config', `invalid config: ${at}.secretFile: the secret must have at least 16 characters`, { field: `${at}.secretFile` });
+  if (secret.length < 16)
+    throw new AppError('invalid_config', `invalid config: ${at}.secretFile: the secret must have at least 16 characters`, { field: `${at}.secretFile` });
   const ca = w.caFile ? readFor(`${at}.caFile`, w.caFile, cwd) : undefined;
   return { ...w, secret, ca };
 }
@@ -228,7 +263,10 @@ function envSimulator(env: Env) {
     }
     out.enabled = env.PHASEBOARD_SIMULATOR === 'on';
   }
-  for (const [key, field] of [['PHASEBOARD_SIM_SPEED', 'speed'], ['PHASEBOARD_SIM_MIX', 'mix']] as const) {
+  for (const [key, field] of [
+    ['PHASEBOARD_SIM_SPEED', 'speed'],
+    ['PHASEBOARD_SIM_MIX', 'mix'],
+  ] as const) {
     const v = envNumber(env, key);
     if (v !== undefined) out[field] = v;
   }

@@ -25,7 +25,14 @@ describe('redactConfig', () => {
     expect(text).not.toContain('s3cret-from-file');
     expect(text).not.toContain('inline-s3cret');
     expect(text).not.toContain('MIIBszCCAVmgAwIBAgIUb2Ypdm90');
-    expect(redacted.engines[0]).toMatchObject({ id: 'prod', url: 'https://engine.example/ovirt-engine', password: '[redacted]', passwordFile: 'pw', caFile: 'ca.pem', ca: `[PEM, ${pem.length} characters]` });
+    expect(redacted.engines[0]).toMatchObject({
+      id: 'prod',
+      url: 'https://engine.example/ovirt-engine',
+      password: '[redacted]',
+      passwordFile: 'pw',
+      caFile: 'ca.pem',
+      ca: `[PEM, ${pem.length} characters]`,
+    });
     expect(redacted.engines[1]).toMatchObject({ id: 'lab', password: '[redacted]' });
   });
 });

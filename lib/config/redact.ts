@@ -27,6 +27,14 @@ export function redactConfig(config: PhaseboardConfig) {
             timeoutMs: e.timeoutMs,
           },
     ),
-    webhooks: config.webhooks.map((w) => ({ id: w.id, url: w.url, events: w.events, secret: '[redacted]', secretFile: w.secretFile ?? null, caFile: w.caFile ?? null, maxAttempts: w.maxAttempts })),
+    webhooks: config.webhooks.map((w) => ({
+      id: w.id,
+      url: w.url,
+      events: w.events,
+      secret: '[redacted]',
+      secretFile: w.secretFile ?? null,
+      caFile: w.caFile ?? null,
+      maxAttempts: w.maxAttempts,
+    })),
   };
 }

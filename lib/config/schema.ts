@@ -4,9 +4,7 @@ import { isPlainAbsolutePath } from '@/lib/engines/libvirt/paths';
 import { libvirtUriProblem } from '@/lib/engines/libvirt/uri';
 import { NotifyEvent } from '@/lib/model/delivery';
 
-const ConnectionId = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'use lowercase letters, digits and dashes (it appears in operation ids)');
+const ConnectionId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'use lowercase letters, digits and dashes (it appears in operation ids)');
 
 /** fast (≤ 1 s) while anything is in transition, slow (≥ 10 s) when idle */
 const PollInterval = z
@@ -82,7 +80,10 @@ const AddressOrRange = z.string().regex(/^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-fA-F:
 export const ServerConfig = z
   .object({
     /** host names browsers may use for phaseboard besides localhost and the listen address (DNS rebinding defence) */
-    allowedHosts: z.array(z.string().regex(/^[A-Za-z0-9.-]+$|^\[[0-9a-fA-F:]+\]$/, 'must be a host name or [IPv6] address, no port')).max(64).default([]),
+    allowedHosts: z
+      .array(z.string().regex(/^[A-Za-z0-9.-]+$|^\[[0-9a-fA-F:]+\]$/, 'must be a host name or [IPv6] address, no port'))
+      .max(64)
+      .default([]),
     /** where people open phaseboard, e.g. https://phaseboard.example.com (login links, OpenID Connect redirects) */
     publicUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   })
@@ -114,13 +115,19 @@ export const OidcConfig = z
     insecure: z.boolean().default(false),
   })
   .strict()
-  .refine((o) => o.clientSecret !== undefined || o.clientSecretFile !== undefined, { message: 'clientSecret or clientSecretFile is required', path: ['clientSecret'] })
+  .refine((o) => o.clientSecret !== undefined || o.clientSecretFile !== undefined, {
+    message: 'clientSecret or clientSecretFile is required',
+    path: ['clientSecret'],
+  })
   .refine((o) => o.insecure || o.issuer.startsWith('https:'), { message: 'must be https (set "insecure": true to allow http)', path: ['issuer'] });
 
 export const ProxyAuthConfig = z
   .object({
     /** the header a fronting proxy names the user in */
-    header: z.string().regex(/^[A-Za-z0-9-]+$/).default('X-Remote-User'),
+    header: z
+      .string()
+      .regex(/^[A-Za-z0-9-]+$/)
+      .default('X-Remote-User'),
     /** only requests from these addresses may name a user; everyone else's header is ignored */
     trustedProxies: z.array(AddressOrRange).min(1, 'list the proxy addresses whose header is trusted'),
     /** role of a proxied user who has no local account */
@@ -168,7 +175,6 @@ export const TriageConfig = z
   .strict();
 export type TriageConfig = z.infer<typeof TriageConfig>;
 
-
 export const WebhookConfig = z
   .object({
     id: ConnectionId,
@@ -195,7 +201,10 @@ export const ConfigFile = z
     auth: AuthConfig.default({ sessionHours: 12, loginAttemptsPerMinute: 5 }),
     simulator: SimulatorConfig.default({ mix: 6, speed: 1 }),
     triage: TriageConfig.default({ stallAfterS: 60, expectedPhaseS: { pending: 120, finalizing: 120, running: 1800 } }),
-    notifications: z.object({ webhooks: z.array(WebhookConfig).default([]) }).strict().default({ webhooks: [] }),
+    notifications: z
+      .object({ webhooks: z.array(WebhookConfig).default([]) })
+      .strict()
+      .default({ webhooks: [] }),
   })
   .strict()
   .superRefine((c, ctx) => {

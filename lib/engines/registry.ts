@@ -17,7 +17,14 @@ export function createAdapter(c: ResolvedConnection, log: Logger, settings: { li
       return createOvirtAdapter({ url: c.url, username: c.username, password: c.password, ca: c.ca, timeoutMs: c.timeoutMs, log });
     case 'libvirt': {
       const uri = parseLibvirtUri(c.uri, settings.libvirt);
-      return createLibvirtAdapter({ uri: c.uri, timeoutMs: c.timeoutMs, log, uriPolicy: settings.libvirt, storageDirs: c.storageDirs, checkLocalFiles: uri.local });
+      return createLibvirtAdapter({
+        uri: c.uri,
+        timeoutMs: c.timeoutMs,
+        log,
+        uriPolicy: settings.libvirt,
+        storageDirs: c.storageDirs,
+        checkLocalFiles: uri.local,
+      });
     }
   }
 }

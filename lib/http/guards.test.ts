@@ -13,7 +13,9 @@ describe('request guards', () => {
     expect(() => checkHost(req({ host: '127.0.0.1:3000' }), hosts)).not.toThrow();
     expect(() => checkHost(req({ host: '[::1]:3000' }), hosts)).not.toThrow();
     expect(() => checkHost(req({ host: 'LOCALHOST' }), hosts)).not.toThrow();
-    expect(() => checkHost(req({ host: 'evil.example:3000' }), hosts)).toThrow(expect.objectContaining({ code: 'misdirected', message: expect.stringMatching(/host "evil.example" is not served here/) }));
+    expect(() => checkHost(req({ host: 'evil.example:3000' }), hosts)).toThrow(
+      expect.objectContaining({ code: 'misdirected', message: expect.stringMatching(/host "evil.example" is not served here/) }),
+    );
   });
 
   it('refuses changes from other sites: a foreign Origin, Sec-Fetch-Site cross-site or same-site, Origin null', () => {
@@ -69,7 +71,11 @@ describe('request bodies', () => {
     await expect(readJsonBody(req({}, { body: new Uint8Array([0x7b, 0xff, 0x7d]) }))).rejects.toMatchObject({ message: 'request body is not valid UTF-8' });
     expect(await readJsonBody(req({}, { body: '' }))).toEqual({});
     expect(await readJsonBody(req({}, { body: '{"a":1}' }))).toEqual({ a: 1 });
-    await expect(readJsonBody(req({}, { body: '['.repeat(5000) + ']'.repeat(5000) }))).rejects.toMatchObject({ message: 'request body nests deeper than 32 levels' });
-    expect(await readJsonBody(req({}, { body: JSON.stringify({ note: '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[' }) }))).toMatchObject({ note: expect.any(String) });
+    await expect(readJsonBody(req({}, { body: '['.repeat(5000) + ']'.repeat(5000) }))).rejects.toMatchObject({
+      message: 'request body nests deeper than 32 levels',
+    });
+    expect(await readJsonBody(req({}, { body: JSON.stringify({ note: '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[' }) }))).toMatchObject({
+      note: expect.any(String),
+    });
   });
 });

@@ -19,7 +19,10 @@ export function checkHost(req: Request, allowedHosts: readonly string[]): void {
   if (!host) throw new AppError('misdirected', 'the request names no Host');
   const name = hostName(host);
   if (!allowedHosts.includes(name)) {
-    throw new AppError('misdirected', `host "${name}" is not served here; allowed: ${allowedHosts.join(', ')} (set PHASEBOARD_ALLOWED_HOSTS or PHASEBOARD_PUBLIC_URL)`);
+    throw new AppError(
+      'misdirected',
+      `host "${name}" is not served here; allowed: ${allowedHosts.join(', ')} (set PHASEBOARD_ALLOWED_HOSTS or PHASEBOARD_PUBLIC_URL)`,
+    );
   }
 }
 
@@ -93,7 +96,10 @@ export function inList(list: BlockList, address: string | null): boolean {
 export function clientAddress(req: Request, trustedProxies: BlockList | null): string | null {
   const peer = peerAddress(req);
   if (!trustedProxies || !inList(trustedProxies, peer)) return peer;
-  const hops = (req.headers.get('x-forwarded-for') ?? '').split(',').map((h) => h.trim()).filter((h) => isIP(h) !== 0);
+  const hops = (req.headers.get('x-forwarded-for') ?? '')
+    .split(',')
+    .map((h) => h.trim())
+    .filter((h) => isIP(h) !== 0);
   for (let i = hops.length - 1; i >= 0; i--) if (!inList(trustedProxies, hops[i]!)) return hops[i]!;
   return peer;
 }

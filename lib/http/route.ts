@@ -48,7 +48,11 @@ export function route<P extends Params = Params>(spec: RouteSpec, handler: (ctx:
   return guarded(spec.role, spec.status, handler as (ctx: RouteContext<P, Principal | null>) => Promise<unknown>);
 }
 
-function guarded<P extends Params>(role: Role | null, status: number | undefined, handler: (ctx: RouteContext<P, Principal | null>) => Promise<unknown>): Handler {
+function guarded<P extends Params>(
+  role: Role | null,
+  status: number | undefined,
+  handler: (ctx: RouteContext<P, Principal | null>) => Promise<unknown>,
+): Handler {
   return async (req, ctx) => {
     try {
       const rt = await getRuntime();
@@ -87,7 +91,10 @@ export function errorResponse(e: unknown): NextResponse {
   if (isAppError(e)) {
     const headers: Record<string, string> = { 'Cache-Control': 'no-store' };
     if (e.code === 'unauthenticated') headers['WWW-Authenticate'] = 'Bearer realm="phaseboard"';
-    return NextResponse.json({ error: { code: e.code, message: e.message, field: e.field, engineMessage: e.engineMessage } }, { status: HTTP_STATUS[e.code], headers });
+    return NextResponse.json(
+      { error: { code: e.code, message: e.message, field: e.field, engineMessage: e.engineMessage } },
+      { status: HTTP_STATUS[e.code], headers },
+    );
   }
   logger.error({ err: e }, 'unhandled error in route');
   return NextResponse.json({ error: { code: 'internal', message: 'internal error' } }, { status: 500 });

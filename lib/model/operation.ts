@@ -21,17 +21,7 @@ export type OperationKind = z.infer<typeof OperationKind>;
  * Normalized state. `ready` waits for an operator decision (a mirrored block
  * copy that can pivot); `unknown` is an engine word we do not recognise.
  */
-export const OperationState = z.enum([
-  'pending',
-  'running',
-  'ready',
-  'finalizing',
-  'paused',
-  'succeeded',
-  'failed',
-  'cancelled',
-  'unknown',
-]);
+export const OperationState = z.enum(['pending', 'running', 'ready', 'finalizing', 'paused', 'succeeded', 'failed', 'cancelled', 'unknown']);
 export type OperationState = z.infer<typeof OperationState>;
 
 export const TERMINAL_STATES: ReadonlySet<OperationState> = new Set(['succeeded', 'failed', 'cancelled']);

@@ -11,9 +11,7 @@ export const OperationSnapshot = z.object({
   subject: Subject,
   nativePhase: z.string(),
   state: OperationState,
-  progress: z
-    .object({ unit: z.enum(['bytes', 'percent']), done: z.number().nonnegative(), total: z.number().nonnegative().nullable() })
-    .nullable(),
+  progress: z.object({ unit: z.enum(['bytes', 'percent']), done: z.number().nonnegative(), total: z.number().nonnegative().nullable() }).nullable(),
   details: Details,
   /** when the engine says it started, if it says */
   startedAt: z.string().nullable(),

@@ -31,7 +31,18 @@ export class Notifier {
   findingOpened = (f: Finding): void => {
     if (f.severity !== 'critical') return;
     const payload = {
-      finding: { id: f.id, rule: f.ruleId, severity: f.severity, title: f.title, explanation: f.explanation, cause: f.cause, since: f.since, subject: f.subjectName, connection: f.connectionId, operationId: f.operationId },
+      finding: {
+        id: f.id,
+        rule: f.ruleId,
+        severity: f.severity,
+        title: f.title,
+        explanation: f.explanation,
+        cause: f.cause,
+        since: f.since,
+        subject: f.subjectName,
+        connection: f.connectionId,
+        operationId: f.operationId,
+      },
       link: `/triage/${f.id}`,
     };
     this.o.dispatcher.enqueue('finding.critical', `finding:${f.id}`, payload).catch((e: unknown) => this.o.log.error({ err: e }, 'notification failed'));
@@ -41,7 +52,16 @@ export class Notifier {
     const watch = await this.o.store.getWatch(op.id);
     if (!watch) return;
     const payload = {
-      operation: { id: op.id, kind: op.kind, subject: op.subject.name, connection: op.connectionId, phase: op.nativePhase, state: op.state, outcome: op.outcome, endedAt: op.endedAt },
+      operation: {
+        id: op.id,
+        kind: op.kind,
+        subject: op.subject.name,
+        connection: op.connectionId,
+        phase: op.nativePhase,
+        state: op.state,
+        outcome: op.outcome,
+        endedAt: op.endedAt,
+      },
       watchedBy: watch.by,
       link: `/operations/${encodeURIComponent(op.id)}`,
     };

@@ -29,9 +29,7 @@ export class WebhookDispatcher {
   private pass: Promise<void> | null = null;
   private readonly now: () => number;
 
-  constructor(
-    private readonly o: { store: NotifyStore; webhooks: readonly ResolvedWebhook[]; log: Logger; now?: () => number },
-  ) {
+  constructor(private readonly o: { store: NotifyStore; webhooks: readonly ResolvedWebhook[]; log: Logger; now?: () => number }) {
     this.now = o.now ?? Date.now;
   }
 
@@ -53,7 +51,18 @@ export class WebhookDispatcher {
       if (!hook.events.includes(event)) continue;
       const id = randomUUID();
       const body = JSON.stringify({ id, event, at, webhook: hook.id, ...payload });
-      await this.o.store.addDelivery({ id, webhookId: hook.id, event, eventKey, body, status: 'pending', createdAt: at, nextAttemptAt: at, deliveredAt: null, attempts: [] });
+      await this.o.store.addDelivery({
+        id,
+        webhookId: hook.id,
+        event,
+        eventKey,
+        body,
+        status: 'pending',
+        createdAt: at,
+        nextAttemptAt: at,
+        deliveredAt: null,
+        attempts: [],
+      });
     }
     void this.tick();
   }

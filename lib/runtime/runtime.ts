@@ -95,8 +95,16 @@ export async function startRuntime(config: PhaseboardConfig = loadConfig()): Pro
     // libvirt, simulated in process: the adapter reads the same virsh text from it.
     simLibvirt = new SimLibvirtHost();
     for (const name of IDLE_DOMAINS) simLibvirt.addIdleDomain(name);
-    if (config.simulator.mix > 0) stopLibvirtMix = startLibvirtMix(simLibvirt, { active: Math.max(1, Math.ceil(config.simulator.mix / 3)), speed: config.simulator.speed });
-    engines.push({ id: SIM_LIBVIRT_ID, engine: 'libvirt', uri: SIM_LIBVIRT_URI, pollIntervalMs: { fast: 1000, slow: 10_000 }, timeoutMs: 15_000, simulated: true });
+    if (config.simulator.mix > 0)
+      stopLibvirtMix = startLibvirtMix(simLibvirt, { active: Math.max(1, Math.ceil(config.simulator.mix / 3)), speed: config.simulator.speed });
+    engines.push({
+      id: SIM_LIBVIRT_ID,
+      engine: 'libvirt',
+      uri: SIM_LIBVIRT_URI,
+      pollIntervalMs: { fast: 1000, slow: 10_000 },
+      timeoutMs: 15_000,
+      simulated: true,
+    });
   }
   // Connections added from the UI, kept in the store; the config file's win on a clash.
   const added = new Set<string>();

@@ -21,7 +21,10 @@ export function lockDataDir(dataDir: string): { release(): void } {
   } catch (e) {
     db.close();
     if (/locked|busy/i.test(String((e as Error).message))) {
-      throw new AppError('invalid_config', `another phaseboard process is using the data directory ${dataDir}; stop it first, or set PHASEBOARD_DATA_DIR to another directory (several replicas share PostgreSQL, not a data dir)`);
+      throw new AppError(
+        'invalid_config',
+        `another phaseboard process is using the data directory ${dataDir}; stop it first, or set PHASEBOARD_DATA_DIR to another directory (several replicas share PostgreSQL, not a data dir)`,
+      );
     }
     throw e;
   }

@@ -18,16 +18,24 @@ export function sqliteAuthStore(db: Database.Database): AuthStore {
 
     async createApiToken(token, tokenHash) {
       try {
-        db.prepare('INSERT INTO api_tokens (id, name, token_hash, revoked_at, data) VALUES (?, ?, ?, ?, ?)').run(token.id, token.name, tokenHash, token.revokedAt, JSON.stringify(token));
+        db.prepare('INSERT INTO api_tokens (id, name, token_hash, revoked_at, data) VALUES (?, ?, ?, ?, ?)').run(
+          token.id,
+          token.name,
+          tokenHash,
+          token.revokedAt,
+          JSON.stringify(token),
+        );
       } catch (e) {
-        if (isUniqueViolation(e)) throw new AppError('conflict', `there is already a token named "${token.name}"; revoke it first or pick another name`, { field: 'name' });
+        if (isUniqueViolation(e))
+          throw new AppError('conflict', `there is already a token named "${token.name}"; revoke it first or pick another name`, { field: 'name' });
         throw e;
       }
     },
 
     async findApiTokenByHash(tokenHash) {
       // A live token first; a revoked one still says why it no longer works.
-      const r = db.prepare('SELECT data FROM api_tokens WHERE token_hash = ? ORDER BY revoked_at IS NOT NULL, revoked_at DESC LIMIT 1').get(tokenHash) as Row | undefined;
+      const r = db.prepare('SELECT data FROM api_tokens WHERE token_hash = ? ORDER BY revoked_at IS NOT NULL, revoked_at DESC LIMIT 1').get(tokenHash) as
+        Row | undefined;
       return r ? toToken(r) : null;
     },
 

@@ -36,10 +36,17 @@ export function sqliteNotifyStore(db: Database.Database): NotifyStore {
       return info.changes > 0;
     },
     async saveDelivery(d) {
-      db.prepare('UPDATE webhook_deliveries SET status = ?, next_attempt_at = ?, data = ? WHERE id = ?').run(d.status, d.nextAttemptAt, JSON.stringify(d), d.id);
+      db.prepare('UPDATE webhook_deliveries SET status = ?, next_attempt_at = ?, data = ? WHERE id = ?').run(
+        d.status,
+        d.nextAttemptAt,
+        JSON.stringify(d),
+        d.id,
+      );
     },
     async dueDeliveries(nowIso, limit) {
-      const rows = db.prepare("SELECT data FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?").all(nowIso, limit) as Row[];
+      const rows = db
+        .prepare("SELECT data FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?")
+        .all(nowIso, limit) as Row[];
       return rows.map(toDelivery);
     },
     async listDeliveries(limit) {

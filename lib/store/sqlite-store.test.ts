@@ -22,10 +22,22 @@ describe('sqlite store', () => {
   it('replays everything after an event id, in order, and survives reopening', async () => {
     const dir = tempDir();
     store = openSqliteStore(dir);
-    const op = reduceOperation(undefined, { type: 'observed', at: '2026-01-01T00:00:00Z', connectionId: 'c', engine: 'ovirt', snapshot: snapshot('initializing', 0) });
-    const a = await store.commit({ operations: [op], entries: [{ operationId: op.id, at: op.startedAt, entry: { type: 'observed', nativePhase: 'initializing', state: 'pending' } }] });
+    const op = reduceOperation(undefined, {
+      type: 'observed',
+      at: '2026-01-01T00:00:00Z',
+      connectionId: 'c',
+      engine: 'ovirt',
+      snapshot: snapshot('initializing', 0),
+    });
+    const a = await store.commit({
+      operations: [op],
+      entries: [{ operationId: op.id, at: op.startedAt, entry: { type: 'observed', nativePhase: 'initializing', state: 'pending' } }],
+    });
     const next = reduceOperation(a.operations[0], { type: 'changed', at: '2026-01-01T00:00:02Z', snapshot: snapshot('transferring', 50), rate: 25 });
-    await store.commit({ operations: [next], entries: [{ operationId: op.id, at: next.phaseChangedAt, entry: { type: 'phase', from: 'initializing', to: 'transferring', state: 'running' } }] });
+    await store.commit({
+      operations: [next],
+      entries: [{ operationId: op.id, at: next.phaseChangedAt, entry: { type: 'phase', from: 'initializing', to: 'transferring', state: 'running' } }],
+    });
     await store.close();
 
     store = openSqliteStore(dir);
@@ -38,7 +50,19 @@ describe('sqlite store', () => {
 
   it('returns the first run for a repeated idempotency key, scoped to operation, action and actor', async () => {
     store = openSqliteStore(tempDir());
-    const run = { id: 'r1', operationId: 'c:n1', action: 'finalize' as const, idempotencyKey: 'k1', requestHash: 'h', actor: 'op', params: {}, status: 'running' as const, requestedAt: '2026-01-01T00:00:00Z', finishedAt: null, message: null };
+    const run = {
+      id: 'r1',
+      operationId: 'c:n1',
+      action: 'finalize' as const,
+      idempotencyKey: 'k1',
+      requestHash: 'h',
+      actor: 'op',
+      params: {},
+      status: 'running' as const,
+      requestedAt: '2026-01-01T00:00:00Z',
+      finishedAt: null,
+      message: null,
+    };
     expect((await store.createActionRun(run)).created).toBe(true);
     const again = await store.createActionRun({ ...run, id: 'r2' });
     expect(again).toMatchObject({ created: false, run: { id: 'r1' } });
@@ -52,9 +76,24 @@ describe('sqlite store', () => {
   it('lets one action run at a time per operation, across keys and actors', async () => {
     const dir = tempDir();
     store = openSqliteStore(dir);
-    const run = { id: 'a', operationId: 'c:n1', action: 'finalize' as const, idempotencyKey: null, requestHash: 'h', actor: 'alice', params: {}, status: 'running' as const, requestedAt: '2026-01-01T00:00:00Z', finishedAt: null, message: null };
+    const run = {
+      id: 'a',
+      operationId: 'c:n1',
+      action: 'finalize' as const,
+      idempotencyKey: null,
+      requestHash: 'h',
+      actor: 'alice',
+      params: {},
+      status: 'running' as const,
+      requestedAt: '2026-01-01T00:00:00Z',
+      finishedAt: null,
+      message: null,
+    };
     expect((await store.createActionRun(run)).created).toBe(true);
-    await expect(store.createActionRun({ ...run, id: 'b', actor: 'bob', idempotencyKey: 'k' })).rejects.toMatchObject({ code: 'conflict', message: /another action is running on this operation: finalize requested by alice/ });
+    await expect(store.createActionRun({ ...run, id: 'b', actor: 'bob', idempotencyKey: 'k' })).rejects.toMatchObject({
+      code: 'conflict',
+      message: /another action is running on this operation: finalize requested by alice/,
+    });
     expect((await store.createActionRun({ ...run, id: 'c', operationId: 'c:n2' })).created).toBe(true);
     // A second process on the same file is held to the same rule by the index.
     await store.close();
@@ -67,7 +106,13 @@ describe('sqlite store', () => {
   it('filters by state and text, live operations first', async () => {
     store = openSqliteStore(tempDir());
     const mk = (id: string, name: string, state: 'running' | 'succeeded') =>
-      reduceOperation(undefined, { type: 'observed', at: '2026-01-01T00:00:00Z', connectionId: 'c', engine: 'ovirt', snapshot: { ...snapshot('x', 0), nativeId: id, state, subject: { type: 'disk', id, name } } });
+      reduceOperation(undefined, {
+        type: 'observed',
+        at: '2026-01-01T00:00:00Z',
+        connectionId: 'c',
+        engine: 'ovirt',
+        snapshot: { ...snapshot('x', 0), nativeId: id, state, subject: { type: 'disk', id, name } },
+      });
     await store.commit({ operations: [mk('a', 'web_01%', 'running'), mk('b', 'db-01', 'succeeded'), mk('c', 'web-02', 'succeeded')], entries: [] });
     expect((await store.listOperations({ text: 'WEB', limit: 10, offset: 0 })).items.map((o) => o.nativeId)).toEqual(['a', 'c']);
     expect((await store.listOperations({ text: '_01%', limit: 10, offset: 0 })).items.map((o) => o.nativeId)).toEqual(['a']);
@@ -76,7 +121,13 @@ describe('sqlite store', () => {
 
   it('reports a commit that fails, until one works again', async () => {
     store = openSqliteStore(tempDir());
-    const op = reduceOperation(undefined, { type: 'observed', at: '2026-01-01T00:00:00Z', connectionId: 'c', engine: 'ovirt', snapshot: snapshot('initializing', 0) });
+    const op = reduceOperation(undefined, {
+      type: 'observed',
+      at: '2026-01-01T00:00:00Z',
+      connectionId: 'c',
+      engine: 'ovirt',
+      snapshot: snapshot('initializing', 0),
+    });
     await store.commit({ operations: [op], entries: [] });
     expect(store.health()).toEqual({ ok: true, lastError: null, failingSince: null });
     // An entry the store cannot write (a BigInt does not serialize): the transaction rolls back.

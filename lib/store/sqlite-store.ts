@@ -62,7 +62,11 @@ export function openSqliteStore(dataDir: string): Store {
       if (earlier) {
         const first = toRun(earlier);
         if (first.requestHash !== run.requestHash) {
-          throw new AppError('unprocessable', `Idempotency-Key "${run.idempotencyKey}" was already used for a different ${run.action} request on this operation`, { field: 'Idempotency-Key' });
+          throw new AppError(
+            'unprocessable',
+            `Idempotency-Key "${run.idempotencyKey}" was already used for a different ${run.action} request on this operation`,
+            { field: 'Idempotency-Key' },
+          );
         }
         return { run: first, created: false };
       }
@@ -70,7 +74,10 @@ export function openSqliteStore(dataDir: string): Store {
     const busy = findRunning.get(run.operationId) as Row | undefined;
     if (busy) {
       const other = toRun(busy);
-      throw new AppError('conflict', `another action is running on this operation: ${other.action} requested by ${other.actor} at ${other.requestedAt}; wait for it to end`);
+      throw new AppError(
+        'conflict',
+        `another action is running on this operation: ${other.action} requested by ${other.actor} at ${other.requestedAt}; wait for it to end`,
+      );
     }
     insertRun.run(run.id, run.operationId, run.action, run.actor, run.idempotencyKey, run.requestHash, run.status, run.requestedAt, JSON.stringify(run));
     return { run, created: true };
@@ -138,7 +145,12 @@ export function openSqliteStore(dataDir: string): Store {
       if (f.states && f.states.length > 0) where.add(`state IN (${f.states.map(() => '?').join(', ')})`, ...f.states);
       if (f.text) {
         const like = `%${f.text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-        where.add("(LOWER(subject_name) LIKE ? ESCAPE '\\' OR LOWER(native_id) LIKE ? ESCAPE '\\' OR LOWER(native_phase) LIKE ? ESCAPE '\\')", like, like, like);
+        where.add(
+          "(LOWER(subject_name) LIKE ? ESCAPE '\\' OR LOWER(native_id) LIKE ? ESCAPE '\\' OR LOWER(native_phase) LIKE ? ESCAPE '\\')",
+          like,
+          like,
+          like,
+        );
       }
       const { sql: clause, args } = where;
       const total = Number((db.prepare(`SELECT COUNT(*) AS n FROM operations ${clause}`).get(...args) as Row).n);

@@ -52,7 +52,12 @@ export function sqliteTriageStore(db: Database.Database): TriageStore {
 
     async addFindingNote(note) {
       noteId += 1;
-      db.prepare('INSERT INTO finding_notes (id, finding_id, at, data) VALUES (?, ?, ?, ?)').run(noteId, note.findingId, note.at, JSON.stringify(FindingNote.parse(note)));
+      db.prepare('INSERT INTO finding_notes (id, finding_id, at, data) VALUES (?, ?, ?, ?)').run(
+        noteId,
+        note.findingId,
+        note.at,
+        JSON.stringify(FindingNote.parse(note)),
+      );
     },
 
     async findingNotes(findingId) {

@@ -50,7 +50,6 @@ export interface StoreHealth {
   failingSince: string | null;
 }
 
-
 export interface FindingFilter {
   status?: Finding['status'];
   operationId?: string;

@@ -28,7 +28,8 @@ export function realLibvirt(): RealLibvirt {
   return { srcUri: env.SRC_URI!, dstUri: env.DST_URI!, dir: env.DIR! };
 }
 
-export const virsh = (uri: string, ...args: string[]) => execFileSync('virsh', ['-q', '-c', uri, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+export const virsh = (uri: string, ...args: string[]) =>
+  execFileSync('virsh', ['-q', '-c', uri, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 /** Starts virsh in the background (a migration); answers its exit. */
 export function virshBackground(uri: string, ...args: string[]): Promise<{ code: number | null; stderr: string }> {
@@ -52,7 +53,10 @@ export function createDomain(env: RealLibvirt, name: string): { domain: string; 
   fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
   const disk = path.join(dir, 'disk.qcow2');
   const ram = path.join(dir, 'ram.bin');
-  execFileSync('sh', ['-c', `head -c 64M /dev/urandom > ${dir}/raw && qemu-img convert -f raw -O qcow2 ${dir}/raw ${disk} && rm ${dir}/raw && head -c 64M /dev/urandom > ${ram} && chown libvirt-qemu:kvm ${ram}`]);
+  execFileSync('sh', [
+    '-c',
+    `head -c 64M /dev/urandom > ${dir}/raw && qemu-img convert -f raw -O qcow2 ${dir}/raw ${disk} && rm ${dir}/raw && head -c 64M /dev/urandom > ${ram} && chown libvirt-qemu:kvm ${ram}`,
+  ]);
   const xml = `<domain type='qemu' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>
   <name>${domain}</name>
   <memory unit='MiB'>64</memory>

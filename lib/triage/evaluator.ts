@@ -82,7 +82,10 @@ export class TriageEvaluator {
       this.o.store.endedOperations(view.connectionId, since),
       this.o.store.recentActionRuns(view.connectionId, since),
     ]);
-    await this.relearn(now, [...view.live, ...recentlyEnded].map((op) => op.kind));
+    await this.relearn(
+      now,
+      [...view.live, ...recentlyEnded].map((op) => op.kind),
+    );
     const ctx: RuleContext = {
       now,
       engine: view.engine,
@@ -90,7 +93,10 @@ export class TriageEvaluator {
       live: view.live,
       recentlyEnded,
       recentRuns,
-      expectedPhase: (op) => ({ ms: this.expectations.expectedMs(op.kind, op.nativePhase, op.state), source: this.expectations.source(op.kind, op.nativePhase) }),
+      expectedPhase: (op) => ({
+        ms: this.expectations.expectedMs(op.kind, op.nativePhase, op.state),
+        source: this.expectations.source(op.kind, op.nativePhase),
+      }),
       stallAfterS: this.o.stallAfterS ?? 60,
     };
     const drafts = this.runRules([...GENERIC_RULES, ...this.o.rulesFor(view.connectionId)], ctx);

@@ -12,7 +12,7 @@ export const GENERIC_PLAYBOOKS: readonly Playbook<EngineAdapter>[] = [
     plan: (finding) => [
       {
         title: `List operations on ${finding.connectionId}`,
-        request: 'the adapter\'s batched list call (oVirt: GET /ovirt-engine/api/imagetransfers?follow=disk)',
+        request: "the adapter's batched list call (oVirt: GET /ovirt-engine/api/imagetransfers?follow=disk)",
         changes: [],
         precondition: 'none (read-only)',
         manual: false,

@@ -7,7 +7,13 @@ describe('generic triage rules', () => {
     const op = operation({ progressAt: at(10_000) });
     expect(noProgressRule.evaluate(ruleContext(69_000, { live: [op] }))).toEqual([]);
     const [warn] = noProgressRule.evaluate(ruleContext(71_000, { live: [op] }));
-    expect(warn).toMatchObject({ severity: 'warning', title: 'No progress while transferring', explanation: 'The image transfer is transferring but has not moved for 1m 01s (since 2026-01-01T00:00:10.000Z).', since: at(10_000), operationId: 'c1:t1' });
+    expect(warn).toMatchObject({
+      severity: 'warning',
+      title: 'No progress while transferring',
+      explanation: 'The image transfer is transferring but has not moved for 1m 01s (since 2026-01-01T00:00:10.000Z).',
+      since: at(10_000),
+      operationId: 'c1:t1',
+    });
     expect(noProgressRule.evaluate(ruleContext(311_000, { live: [op] }))[0]?.severity).toBe('critical');
   });
 
@@ -31,7 +37,16 @@ describe('generic triage rules', () => {
   });
 
   it('connection-degraded reports the engine error and offers a connection test', () => {
-    const ctx = ruleContext(0, { connection: { id: 'c1', engine: 'ovirt', status: 'degraded', lastSuccessAt: at(-60_000), lastError: 'cannot reach e:443: ECONNREFUSED', consecutiveFailures: 3 } });
+    const ctx = ruleContext(0, {
+      connection: {
+        id: 'c1',
+        engine: 'ovirt',
+        status: 'degraded',
+        lastSuccessAt: at(-60_000),
+        lastError: 'cannot reach e:443: ECONNREFUSED',
+        consecutiveFailures: 3,
+      },
+    });
     const [f] = connectionDegradedRule.evaluate(ctx);
     expect(f).toMatchObject({ severity: 'critical', cause: 'cannot reach e:443: ECONNREFUSED', since: at(-60_000), operationId: null });
     expect(f?.remedies[0]?.playbookId).toBe('connection.check');

@@ -66,7 +66,12 @@ export const phaseOverdueRule: TriageRule = {
         subjectName: op.subject.name,
         evidence: [
           { label: 'phase entered', value: op.nativePhase, at: op.phaseChangedAt, seq: null },
-          { label: 'expected at most', value: `${formatDuration(expected.ms)} (${expected.source === 'history' ? 'learned from history' : 'default'})`, at: null, seq: null },
+          {
+            label: 'expected at most',
+            value: `${formatDuration(expected.ms)} (${expected.source === 'history' ? 'learned from history' : 'default'})`,
+            at: null,
+            seq: null,
+          },
         ],
         remedies: [],
       });
@@ -98,7 +103,14 @@ export const connectionDegradedRule: TriageRule = {
           { label: 'last error', value: c.lastError ?? '—', at: null, seq: null },
           { label: 'last success', value: c.lastSuccessAt ?? 'never', at: c.lastSuccessAt, seq: null },
         ],
-        remedies: [{ playbookId: 'connection.check', label: 'Test the connection now', rank: 1, why: 'One list call: shows whether the engine answers again, and the error if not.' }],
+        remedies: [
+          {
+            playbookId: 'connection.check',
+            label: 'Test the connection now',
+            rank: 1,
+            why: 'One list call: shows whether the engine answers again, and the error if not.',
+          },
+        ],
       },
     ];
   },
@@ -114,7 +126,9 @@ export const actionFailedRule: TriageRule = {
       if (run.status !== 'failed') continue;
       const op = ops.get(run.operationId);
       if (!op || op.state === 'succeeded') continue;
-      const later = ctx.recentRuns.some((r) => r.operationId === run.operationId && r.action === run.action && r.status === 'succeeded' && r.requestedAt > run.requestedAt);
+      const later = ctx.recentRuns.some(
+        (r) => r.operationId === run.operationId && r.action === run.action && r.status === 'succeeded' && r.requestedAt > run.requestedAt,
+      );
       if (later) continue;
       out.push({
         ruleId: 'action-failed',

@@ -36,7 +36,9 @@ describe('finding marks', () => {
     expect(() => applyMark(claimed, 'claim', { note: '' }, 'bob', T)).toThrow('already claimed by alice at 2026-01-01T00:00:00.000Z: on it');
     expect(applyMark(claimed, 'claim', { note: 'still me' }, 'alice', T).finding.claim?.note).toBe('still me');
     // Only alice, or an admin, lets go of alice's claim.
-    expect(() => applyMark(claimed, 'release', { note: '' }, 'bob', T)).toThrow('claimed by alice at 2026-01-01T00:00:00.000Z; only alice or an admin can release it');
+    expect(() => applyMark(claimed, 'release', { note: '' }, 'bob', T)).toThrow(
+      'claimed by alice at 2026-01-01T00:00:00.000Z; only alice or an admin can release it',
+    );
     expect(applyMark(claimed, 'release', { note: '' }, 'alice', T).finding.claim).toBeNull();
     const released = applyMark(claimed, 'release', { note: '' }, 'root', T, true);
     expect(released.finding.claim).toBeNull();
@@ -52,7 +54,9 @@ describe('finding marks', () => {
   it('resolving by hand records who and how; afterwards only notes are taken', () => {
     const { finding: done } = applyMark(finding, 'resolve', { note: 'disk re-uploaded' }, 'alice', T);
     expect(done).toMatchObject({ status: 'resolved', resolution: 'marked resolved by alice: disk re-uploaded' });
-    expect(() => applyMark(done, 'claim', { note: '' }, 'bob', T)).toThrow(/the finding is resolved \(marked resolved by alice: disk re-uploaded\); only notes can be added/);
+    expect(() => applyMark(done, 'claim', { note: '' }, 'bob', T)).toThrow(
+      /the finding is resolved \(marked resolved by alice: disk re-uploaded\); only notes can be added/,
+    );
     expect(applyMark(done, 'note', { note: 'verified checksum' }, 'bob', T).note.kind).toBe('note');
   });
 });

@@ -8,7 +8,14 @@ export const MarkBody = {
   claim: z.strictObject({ note: z.string().max(2000).default('') }),
   release: z.strictObject({ note: z.string().max(2000).default('') }),
   acknowledge: z.strictObject({ note: z.string().max(2000).default('') }),
-  snooze: z.strictObject({ minutes: z.number().int().min(1).max(7 * 24 * 60), note: z.string().max(2000).default('') }),
+  snooze: z.strictObject({
+    minutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 60),
+    note: z.string().max(2000).default(''),
+  }),
   note: z.strictObject({ note: z.string().trim().min(1, 'a note needs text').max(2000) }),
   resolve: z.strictObject({ note: z.string().trim().min(1, 'say how it was resolved').max(2000) }),
 };
@@ -22,18 +29,28 @@ type Bodies = { [V in MarkVerb]: z.infer<(typeof MarkBody)[V]> };
  * Refuses what would step on someone: only the holder of a claim, or an
  * admin (`mayOverride`), releases it.
  */
-export function applyMark<V extends MarkVerb>(f: Finding, verb: V, body: Bodies[V], actor: string, now: number, mayOverride = false): { finding: Finding; note: FindingNote } {
+export function applyMark<V extends MarkVerb>(
+  f: Finding,
+  verb: V,
+  body: Bodies[V],
+  actor: string,
+  now: number,
+  mayOverride = false,
+): { finding: Finding; note: FindingNote } {
   const at = new Date(now).toISOString();
   const text = (body as { note?: string }).note ?? '';
   const note = (kind: FindingNote['kind'], line: string): FindingNote => ({ findingId: f.id, at, by: actor, kind, text: line });
-  if (f.status === 'resolved' && verb !== 'note') throw new AppError('conflict', `the finding is resolved (${f.resolution ?? 'no reason recorded'}); only notes can be added`);
+  if (f.status === 'resolved' && verb !== 'note')
+    throw new AppError('conflict', `the finding is resolved (${f.resolution ?? 'no reason recorded'}); only notes can be added`);
   switch (verb) {
     case 'claim':
-      if (f.claim && f.claim.by !== actor) throw new AppError('conflict', `already claimed by ${f.claim.by} at ${f.claim.at}${f.claim.note ? `: ${f.claim.note}` : ''}`);
+      if (f.claim && f.claim.by !== actor)
+        throw new AppError('conflict', `already claimed by ${f.claim.by} at ${f.claim.at}${f.claim.note ? `: ${f.claim.note}` : ''}`);
       return { finding: { ...f, claim: { by: actor, at, note: text } }, note: note('claimed', text || 'claimed') };
     case 'release':
       if (!f.claim) throw new AppError('conflict', 'nobody has claimed this finding');
-      if (f.claim.by !== actor && !mayOverride) throw new AppError('conflict', `claimed by ${f.claim.by} at ${f.claim.at}; only ${f.claim.by} or an admin can release it`);
+      if (f.claim.by !== actor && !mayOverride)
+        throw new AppError('conflict', `claimed by ${f.claim.by} at ${f.claim.at}; only ${f.claim.by} or an admin can release it`);
       return { finding: { ...f, claim: null }, note: note('released', text || `released ${f.claim.by}'s claim`) };
     case 'acknowledge':
       return { finding: { ...f, acknowledged: { by: actor, at, note: text } }, note: note('acknowledged', text || 'acknowledged') };

@@ -25,8 +25,16 @@ describe('playbook runner, on an engine outage', () => {
     const bus = createMemoryBus();
     const evaluator = new TriageEvaluator({ store, bus, log: logger, rulesFor: () => [] });
     const adapter = createOvirtAdapter({ url, username: 'u', password: 'p', log: logger, timeoutMs: 2000 });
-    const collector = new Collector([{ id: 'lab', engine: 'ovirt', adapter, fastMs: 1000, slowMs: 10_000 }], { store, bus, log: logger, onCycle: evaluator.onCycle });
-    cleanups.push(() => sim.stop(), () => store.close());
+    const collector = new Collector([{ id: 'lab', engine: 'ovirt', adapter, fastMs: 1000, slowMs: 10_000 }], {
+      store,
+      bus,
+      log: logger,
+      onCycle: evaluator.onCycle,
+    });
+    cleanups.push(
+      () => sim.stop(),
+      () => store.close(),
+    );
     const poll = async () => {
       await collector.connection('lab').poller.pollOnce();
       await evaluator.idle();
@@ -62,7 +70,9 @@ describe('playbook runner, on an engine outage', () => {
 
     const plan = await playbookDryRun(deps, finding!.id, 'connection.check');
     expect(plan.steps).toEqual([expect.objectContaining({ title: 'List operations on lab', changes: [], manual: false })]);
-    await expect(startPlaybook(deps, { findingId: finding!.id, playbookId: 'ovirt.resume-transfer', actor: 'alice' })).rejects.toThrow(/no playbook "ovirt.resume-transfer"/);
+    await expect(startPlaybook(deps, { findingId: finding!.id, playbookId: 'ovirt.resume-transfer', actor: 'alice' })).rejects.toThrow(
+      /no playbook "ovirt.resume-transfer"/,
+    );
 
     const down = await finished((await startPlaybook(deps, { findingId: finding!.id, playbookId: 'connection.check', actor: 'alice' })).id);
     expect(down.status).toBe('failed');
@@ -75,7 +85,10 @@ describe('playbook runner, on an engine outage', () => {
     expect(up.steps[0]?.state.message).toBe('the engine answered: 0 operation(s) listed');
     const after = await store.getFinding(finding!.id);
     // A read-only check does not claim the fix: the engine came back by itself.
-    expect(after).toMatchObject({ status: 'resolved', resolution: 'condition cleared while playbook "Test the connection now" (run by alice) was running: the engine answers again' });
+    expect(after).toMatchObject({
+      status: 'resolved',
+      resolution: 'condition cleared while playbook "Test the connection now" (run by alice) was running: the engine answers again',
+    });
     const journal = (await store.findingNotes(finding!.id)).map((n) => `${n.by} ${n.kind}`);
     expect(journal).toEqual(['phaseboard opened', 'alice playbook', 'alice playbook', 'alice playbook', 'phaseboard resolved', 'alice playbook']);
   });

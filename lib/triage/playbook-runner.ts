@@ -39,7 +39,10 @@ async function prepare(deps: RunnerDeps, findingId: string, playbookId: string) 
   const playbook = deps.playbooksFor(finding.connectionId).find((p) => p.id === playbookId);
   if (!playbook) throw new AppError('not_found', `no playbook "${playbookId}" for ${finding.connectionId}`);
   if (!finding.remedies.some((r) => r.playbookId === playbookId)) {
-    throw new AppError('conflict', `playbook "${playbook.title}" is not a remedy for this finding; offered: ${finding.remedies.map((r) => r.label).join(', ') || 'none'}`);
+    throw new AppError(
+      'conflict',
+      `playbook "${playbook.title}" is not a remedy for this finding; offered: ${finding.remedies.map((r) => r.label).join(', ') || 'none'}`,
+    );
   }
   const operation = finding.operationId ? await deps.store.getOperation(finding.operationId) : null;
   return { finding, playbook, operation, steps: playbook.plan(finding, operation) };
@@ -74,7 +77,11 @@ export async function startPlaybook(deps: RunnerDeps, input: { findingId: string
     startedAt: now(),
     finishedAt: null,
     message: null,
-    steps: steps.map((s) => ({ ...planOf(s), manual: s.manual ?? false, state: { status: 'pending', startedAt: null, finishedAt: null, message: null, log: [] } })),
+    steps: steps.map((s) => ({
+      ...planOf(s),
+      manual: s.manual ?? false,
+      state: { status: 'pending', startedAt: null, finishedAt: null, message: null, log: [] },
+    })),
   };
   const save = async () => {
     await deps.store.savePlaybookRun(run);
@@ -82,7 +89,13 @@ export async function startPlaybook(deps: RunnerDeps, input: { findingId: string
   };
   // The store refuses a second running run of the same finding (conflict), from any process.
   await save();
-  await deps.store.addFindingNote({ findingId: finding.id, at: run.startedAt, by: input.actor, kind: 'playbook', text: `started "${playbook.title}"${input.note ? `: ${input.note}` : ''}` });
+  await deps.store.addFindingNote({
+    findingId: finding.id,
+    at: run.startedAt,
+    by: input.actor,
+    kind: 'playbook',
+    text: `started "${playbook.title}"${input.note ? `: ${input.note}` : ''}`,
+  });
   void execute(deps, run, steps, save, now, playbook.observesOnly ?? false).catch(async (e: unknown) => {
     deps.log.error({ err: e, run: run.id }, 'playbook run crashed');
     if (run.status === 'running') await finishRun(deps, run, 'failed', `crashed: ${publicMessage(e)}`, save, now).catch(() => undefined);
@@ -90,7 +103,14 @@ export async function startPlaybook(deps: RunnerDeps, input: { findingId: string
   return structuredClone(run);
 }
 
-async function execute(deps: RunnerDeps, run: PlaybookRun, steps: PlannedStep<EngineAdapter>[], save: () => Promise<void>, now: () => string, observesOnly: boolean) {
+async function execute(
+  deps: RunnerDeps,
+  run: PlaybookRun,
+  steps: PlannedStep<EngineAdapter>[],
+  save: () => Promise<void>,
+  now: () => string,
+  observesOnly: boolean,
+) {
   const finding = (await deps.store.getFinding(run.findingId))!;
   const { adapter, poller } = deps.collector.connection(finding.connectionId);
   const finish = (status: 'succeeded' | 'failed', message: string) => finishRun(deps, run, status, message, save, now);
@@ -160,7 +180,13 @@ async function finishRun(deps: RunnerDeps, run: PlaybookRun, status: 'succeeded'
   run.message = message;
   run.finishedAt = now();
   await save();
-  await deps.store.addFindingNote({ findingId: run.findingId, at: run.finishedAt, by: run.actor, kind: 'playbook', text: `"${run.title}" ${status}: ${message}` });
+  await deps.store.addFindingNote({
+    findingId: run.findingId,
+    at: run.finishedAt,
+    by: run.actor,
+    kind: 'playbook',
+    text: `"${run.title}" ${status}: ${message}`,
+  });
 }
 
 /**

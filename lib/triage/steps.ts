@@ -9,7 +9,13 @@ import type { PlannedStep } from './playbook';
  * A step that runs one operation action. Its precondition is the adapter's
  * own rule for the action, applied to the operation as the engine has it now.
  */
-export function actionStep<A extends EngineAdapter>(o: { action: ActionName; title: string; request: string; changes: string[]; params?: Record<string, unknown> }): PlannedStep<A> {
+export function actionStep<A extends EngineAdapter>(o: {
+  action: ActionName;
+  title: string;
+  request: string;
+  changes: string[];
+  params?: Record<string, unknown>;
+}): PlannedStep<A> {
   return {
     title: o.title,
     request: o.request,

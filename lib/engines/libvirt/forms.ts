@@ -47,7 +47,9 @@ export type MigrationParams = z.infer<typeof MigrationParams>;
  */
 export function copyWarnings(p: BlockCopyParams): string[] {
   if (p.reuseExternal && !p.raw && !p.format) {
-    return ['The existing destination\'s format will be probed: if it is a raw file, the guest can make it look like another format (seed 004). Say its format, or mark it raw.'];
+    return [
+      "The existing destination's format will be probed: if it is a raw file, the guest can make it look like another format (seed 004). Say its format, or mark it raw.",
+    ];
   }
   return [];
 }

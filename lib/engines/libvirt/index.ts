@@ -9,7 +9,16 @@ import type { OperationSnapshot, Resolution } from '@/lib/model/snapshot';
 import type { ActionRequest, ActionResult, EngineAdapter } from '../types';
 import { describeLibvirtActions, migrationSummary } from './actions';
 import { blockJobSnapshot, migrationId, migrationSnapshot } from './normalize';
-import { EventLineParser, parseBlockJobRaw, parseDomainDisks, parseDomainNames, parseDomBlkList, parseDomJobInfo, storagePathsInXml, type VirshEvent } from './parse';
+import {
+  EventLineParser,
+  parseBlockJobRaw,
+  parseDomainDisks,
+  parseDomainNames,
+  parseDomBlkList,
+  parseDomJobInfo,
+  storagePathsInXml,
+  type VirshEvent,
+} from './parse';
 import { BlockCopyParams, copyWarnings, MigrationParams } from './forms';
 import { blockCopyArgs, checkMigrationUri, migrationArgs } from './start';
 import { checkCopyTarget } from './storage';
@@ -113,7 +122,14 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
       const seen = remainingByIteration.get(id) ?? new Map<number, number>();
       remainingByIteration.set(id, seen);
       if (job.iteration !== null && job.dataRemaining !== null && !seen.has(job.iteration)) seen.set(job.iteration, job.dataRemaining);
-      out.push(migrationSnapshot(d, id, job, [...seen.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r)));
+      out.push(
+        migrationSnapshot(
+          d,
+          id,
+          job,
+          [...seen.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r),
+        ),
+      );
     });
     return out;
   }
@@ -135,7 +151,9 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
   }
 
   const lastBlockEvent = (domain: string, disk: string) =>
-    [...(events.get(domain) ?? [])].reverse().find((e): e is Extract<VirshEvent, { type: 'block-job-2' }> => e.type === 'block-job-2' && e.disk === disk && e.status !== 'ready');
+    [...(events.get(domain) ?? [])]
+      .reverse()
+      .find((e): e is Extract<VirshEvent, { type: 'block-job-2' }> => e.type === 'block-job-2' && e.disk === disk && e.status !== 'ready');
 
   async function diskSource(domain: string, disk: string): Promise<string | null | undefined> {
     try {
@@ -158,9 +176,11 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
     if (op.kind === 'block_copy' && destination && now === destination) {
       return { state: 'succeeded', message: `pivoted: ${domain} ${disk} now runs on ${destination}`, details: { diskSourceNow: now } };
     }
-    if (ev?.status === 'failed') return { state: 'failed', message: `libvirt reports the ${String(op.details.jobType)} failed; ${disk} stays on ${now}`, details: { diskSourceNow: now } };
+    if (ev?.status === 'failed')
+      return { state: 'failed', message: `libvirt reports the ${String(op.details.jobType)} failed; ${disk} stays on ${now}`, details: { diskSourceNow: now } };
     if (op.kind !== 'block_copy') {
-      if (ev?.status === 'completed') return { state: 'succeeded', message: `${String(op.details.jobType)} completed; ${disk} is ${now}`, details: { diskSourceNow: now } };
+      if (ev?.status === 'completed')
+        return { state: 'succeeded', message: `${String(op.details.jobType)} completed; ${disk} is ${now}`, details: { diskSourceNow: now } };
       return { state: 'cancelled', message: `${String(op.details.jobType)} stopped before it completed; ${disk} is ${now}`, details: { diskSourceNow: now } };
     }
     const message = wasReady
@@ -171,7 +191,8 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
 
   async function resolveMigration(op: Operation): Promise<Resolution> {
     const domain = String(op.details.domain);
-    const completed = () => [...(events.get(domain) ?? [])].reverse().find((e): e is Extract<VirshEvent, { type: 'job-completed' }> => e.type === 'job-completed');
+    const completed = () =>
+      [...(events.get(domain) ?? [])].reverse().find((e): e is Extract<VirshEvent, { type: 'job-completed' }> => e.type === 'job-completed');
     // The poll may see the job gone a moment before libvirt's job-completed event arrives.
     for (let waited = 0; watch && !completed() && waited < EVENT_GRACE_MS; waited += 100) await sleep(100);
     const done = completed();
@@ -234,9 +255,15 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
         if (!disk) throw new AppError('invalid_input', `disk: ${p.domain} has no disk "${p.disk}"`, { field: 'disk' });
         // A file disk's own directory by default; a block device's (/dev/…) never.
         const ownDir = disk.source?.startsWith('/') && !disk.source.startsWith('/dev/') ? [path.dirname(disk.source)] : [];
-        checkCopyTarget({ target: p.target, allowedDirs: options.storageDirs ?? ownDir, reuseExternal: p.reuseExternal, local: options.checkLocalFiles ?? false });
+        checkCopyTarget({
+          target: p.target,
+          allowedDirs: options.storageDirs ?? ownDir,
+          reuseExternal: p.reuseExternal,
+          local: options.checkLocalFiles ?? false,
+        });
         const owner = await storageOwner(p.target);
-        if (owner) throw new AppError('invalid_input', `target: ${p.target} is storage of domain ${owner}; a copy must not be written over it`, { field: 'target' });
+        if (owner)
+          throw new AppError('invalid_input', `target: ${p.target} is storage of domain ${owner}; a copy must not be written over it`, { field: 'target' });
         const args = blockCopyArgs(p);
         log(`virsh ${args.join(' ')}`);
         const out = await virsh.run(args);

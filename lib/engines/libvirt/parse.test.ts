@@ -1,7 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EventLineParser, parseBlockJobRaw, parseDomainDisks, parseDomainNames, parseDomBlkList, parseDomJobInfo, storagePathsInXml, virshError, type VirshEvent } from './parse';
+import {
+  EventLineParser,
+  parseBlockJobRaw,
+  parseDomainDisks,
+  parseDomainNames,
+  parseDomBlkList,
+  parseDomJobInfo,
+  storagePathsInXml,
+  virshError,
+  type VirshEvent,
+} from './parse';
 
 const fixture = (name: string) => fs.readFileSync(path.join(__dirname, 'fixtures', name), 'utf8');
 
@@ -14,22 +24,32 @@ describe('virsh output parsing (real outputs, libvirt 9.0)', () => {
   });
 
   it('lists every storage path a domain XML names: sources, backing files, mirrors', () => {
-    expect(storagePathsInXml(fixture('virsh-dumpxml_ready.xml'))).toEqual(expect.arrayContaining(['/tmp/phaseboard-libvirt/src.qcow2', '/tmp/phaseboard-libvirt/c3.qcow2']));
+    expect(storagePathsInXml(fixture('virsh-dumpxml_ready.xml'))).toEqual(
+      expect.arrayContaining(['/tmp/phaseboard-libvirt/src.qcow2', '/tmp/phaseboard-libvirt/c3.qcow2']),
+    );
     const chain = `<disk type='block'><source dev="/dev/vg/vm1"/><backingStore type='file'><source file='/img/base.qcow2'/></backingStore></disk>`;
     expect(storagePathsInXml(chain)).toEqual(['/dev/vg/vm1', '/img/base.qcow2']);
   });
 
-  it('reads disks and a running copy\'s mirror from the live XML; ready only when libvirt says so', () => {
+  it("reads disks and a running copy's mirror from the live XML; ready only when libvirt says so", () => {
     const copying = parseDomainDisks(fixture('virsh-dumpxml_copying.xml'));
     expect(copying).toEqual([
-      { target: 'vda', device: 'disk', source: '/tmp/phaseboard-libvirt/src.qcow2', format: 'qcow2', mirror: { file: '/tmp/phaseboard-libvirt/c3.qcow2', format: 'qcow2', job: 'copy', ready: false } },
+      {
+        target: 'vda',
+        device: 'disk',
+        source: '/tmp/phaseboard-libvirt/src.qcow2',
+        format: 'qcow2',
+        mirror: { file: '/tmp/phaseboard-libvirt/c3.qcow2', format: 'qcow2', job: 'copy', ready: false },
+      },
     ]);
     expect(parseDomainDisks(fixture('virsh-dumpxml_ready.xml'))[0]?.mirror?.ready).toBe(true);
   });
 
   it('reads domain names and domblklist', () => {
     expect(parseDomainNames(fixture('virsh-list_name.txt'))).toEqual(['pbt-fix']);
-    expect(parseDomBlkList(fixture('virsh-domblklist_details.txt'))).toEqual([{ type: 'file', device: 'disk', target: 'vda', source: '/tmp/phaseboard-libvirt/src.qcow2' }]);
+    expect(parseDomBlkList(fixture('virsh-domblklist_details.txt'))).toEqual([
+      { type: 'file', device: 'disk', target: 'vda', source: '/tmp/phaseboard-libvirt/src.qcow2' },
+    ]);
   });
 
   it('reads a migration job with units, and "Job type: None" as null', () => {
@@ -66,11 +86,19 @@ describe('virsh output parsing (real outputs, libvirt 9.0)', () => {
     for (const line of fixture('virsh-events_blockcopy.txt').split('\n')) q.push(line);
     q.flush();
     const jobs = copy.filter((e) => e.type === 'block-job-2');
-    expect(jobs.map((e) => (e.type === 'block-job-2' ? `${e.disk} ${e.status}` : ''))).toEqual(['vda ready', 'vda completed', 'vda canceled', 'vda ready', 'vda canceled', 'vda ready', 'vda completed']);
+    expect(jobs.map((e) => (e.type === 'block-job-2' ? `${e.disk} ${e.status}` : ''))).toEqual([
+      'vda ready',
+      'vda completed',
+      'vda canceled',
+      'vda ready',
+      'vda canceled',
+      'vda ready',
+      'vda completed',
+    ]);
     expect(copy.filter((e) => e.type === 'other').map((e) => (e.type === 'other' ? e.name : ''))).toContain('block-job');
   });
 
-  it('keeps virsh\'s own error words', () => {
+  it("keeps virsh's own error words", () => {
     expect(virshError(fixture('virsh-blockjob_pivot_nojob.txt'))).toBe('invalid argument: disk vda does not have an active block job');
     expect(virshError(fixture('virsh-migrate_aborted.txt'))).toBe("operation aborted: job 'migration out' canceled by client");
   });

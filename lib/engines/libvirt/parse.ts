@@ -58,7 +58,15 @@ const DiskXml = z.object({
   driver: z.object({ type: z.string().optional() }).optional(),
   source: z.object({ file: z.string().optional(), dev: z.string().optional(), name: z.string().optional() }).optional(),
   target: z.object({ dev: z.string() }),
-  mirror: z.object({ file: z.string().optional(), format: z.string().optional(), job: z.string().optional(), ready: z.string().optional(), source: z.object({ file: z.string().optional() }).optional() }).optional(),
+  mirror: z
+    .object({
+      file: z.string().optional(),
+      format: z.string().optional(),
+      job: z.string().optional(),
+      ready: z.string().optional(),
+      source: z.object({ file: z.string().optional() }).optional(),
+    })
+    .optional(),
 });
 
 /** The disks of `virsh dumpxml DOM` (live XML), with the mirror of a running copy. */
@@ -67,12 +75,22 @@ export function parseDomainDisks(text: string): DomainDisk[] {
   const disks = doc.domain?.devices?.disk ?? [];
   return disks.map((raw) => {
     const r = DiskXml.safeParse(raw);
-    if (!r.success) throw new AppError('engine_payload', `unexpected disk in libvirt domain XML: ${r.error.issues[0]?.path.join('.') ?? ''}: ${r.error.issues[0]?.message ?? ''}`);
+    if (!r.success)
+      throw new AppError(
+        'engine_payload',
+        `unexpected disk in libvirt domain XML: ${r.error.issues[0]?.path.join('.') ?? ''}: ${r.error.issues[0]?.message ?? ''}`,
+      );
     const d = r.data;
     const mirror = d.mirror
       ? { file: d.mirror.file ?? d.mirror.source?.file ?? '', format: d.mirror.format ?? null, job: d.mirror.job ?? 'copy', ready: d.mirror.ready === 'yes' }
       : null;
-    return { target: d.target.dev, device: d.device ?? 'disk', source: d.source?.file ?? d.source?.dev ?? d.source?.name ?? null, format: d.driver?.type ?? null, mirror };
+    return {
+      target: d.target.dev,
+      device: d.device ?? 'disk',
+      source: d.source?.file ?? d.source?.dev ?? d.source?.name ?? null,
+      format: d.driver?.type ?? null,
+      mirror,
+    };
   });
 }
 
@@ -81,17 +99,21 @@ export function parseDomainDisks(text: string): DomainDisk[] {
  * backing chains and copy mirrors (a copy must never be written over one).
  */
 export function storagePathsInXml(text: string): string[] {
-  return [...text.matchAll(/<source\b[^>]*?\b(?:file|dev)=(['"])([^'"]+)\1/g)].map((m) => m[2]!).concat([...text.matchAll(/<mirror\b[^>]*?\bfile=(['"])([^'"]+)\1/g)].map((m) => m[2]!));
+  return [...text.matchAll(/<source\b[^>]*?\b(?:file|dev)=(['"])([^'"]+)\1/g)]
+    .map((m) => m[2]!)
+    .concat([...text.matchAll(/<mirror\b[^>]*?\bfile=(['"])([^'"]+)\1/g)].map((m) => m[2]!));
 }
 
 /** `virsh domblklist DOM --details`: Type Device Target Source. */
 export function parseDomBlkList(text: string): { type: string; device: string; target: string; source: string | null }[] {
-  return text
-    .split('\n')
-    .map((l) => l.trim().split(/\s+/))
-    // the header and its rule are there unless virsh ran with -q
-    .filter((cols) => cols.length >= 3 && cols[0] !== 'Type' && !cols[0]!.startsWith('---'))
-    .map(([type = '', device = '', target = '', ...rest]) => ({ type, device, target, source: rest.length && rest[0] !== '-' ? rest.join(' ') : null }));
+  return (
+    text
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/))
+      // the header and its rule are there unless virsh ran with -q
+      .filter((cols) => cols.length >= 3 && cols[0] !== 'Type' && !cols[0]!.startsWith('---'))
+      .map(([type = '', device = '', target = '', ...rest]) => ({ type, device, target, source: rest.length && rest[0] !== '-' ? rest.join(' ') : null }))
+  );
 }
 
 const UNITS: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, TiB: 1024 ** 4 };

@@ -26,7 +26,16 @@ describe('libvirt adapter against real libvirtd + QEMU', { timeout: 90_000 }, ()
     env = realLibvirt();
     adapter = createLibvirtAdapter({ uri: env.srcUri, log: logger });
     store = openSqliteStore(tempDir());
-    poller = new ConnectionPoller({ connectionId: 'real', engine: 'libvirt', adapter, store, bus: createMemoryBus(), log: logger, fastMs: 500, slowMs: 10_000 });
+    poller = new ConnectionPoller({
+      connectionId: 'real',
+      engine: 'libvirt',
+      adapter,
+      store,
+      bus: createMemoryBus(),
+      log: logger,
+      fastMs: 500,
+      slowMs: 10_000,
+    });
     unsubscribe = adapter.subscribe!(() => {});
   });
   afterAll(async () => {
@@ -70,7 +79,10 @@ describe('libvirt adapter against real libvirtd + QEMU', { timeout: 90_000 }, ()
     const target = path.join(path.dirname(disk), 'copy.qcow2');
     virsh(env.srcUri, 'blockcopy', domain, 'vda', target, '--transient-job', '--bandwidth', '1');
     const copying = await until((ops) => ops.find((o) => o.details.domain === domain && o.nativePhase === 'copying' && (o.progress?.done ?? 0) > 0), 'copying');
-    expect(adapter.describeActions(copying).find((a) => a.name === 'pivot')).toMatchObject({ enabled: false, reason: 'pivot needs the job to be ready (in sync); it is copying' });
+    expect(adapter.describeActions(copying).find((a) => a.name === 'pivot')).toMatchObject({
+      enabled: false,
+      reason: 'pivot needs the job to be ready (in sync); it is copying',
+    });
     await expect(adapter.virsh.run(['blockjob', domain, 'vdb', '--pivot'])).rejects.toThrow(/libvirt qemu:\/\/\/system: .*vdb/);
     const result = await run(copying, 'cancel');
     expect(result).toMatchObject({ ok: true, message: `cancelled before ready: the copy ${target} is abandoned (incomplete); ${domain} stays on ${disk}` });
@@ -85,7 +97,10 @@ describe('libvirt adapter against real libvirtd + QEMU', { timeout: 90_000 }, ()
     // Cancelled outside phaseboard: the poller sees it vanish and asks the adapter how it ended.
     virsh(env.srcUri, 'blockjob', domain, 'vda', '--abort');
     const ended = await until((ops) => ops.find((o) => o.id === ready.id && o.gone), 'the job to vanish');
-    expect(ended).toMatchObject({ state: 'cancelled', outcome: `cancelled after ready: ${target} is left as a point-in-time copy; ${domain} stays on ${disk}` });
+    expect(ended).toMatchObject({
+      state: 'cancelled',
+      outcome: `cancelled after ready: ${target} is left as a point-in-time copy; ${domain} stays on ${disk}`,
+    });
     expect(virsh(env.srcUri, 'domblklist', domain)).toContain(disk);
   });
 
@@ -93,7 +108,8 @@ describe('libvirt adapter against real libvirtd + QEMU', { timeout: 90_000 }, ()
     const { domain } = createDomain(env, 'migrate');
     const migration = virshBackground(env.srcUri, 'migrate', '--live', '--p2p', '--unsafe', '--bandwidth', '16', domain, env.dstUri, 'tcp://127.0.0.1:49200');
     const active = await until(
-      (ops) => ops.find((o) => o.kind === 'live_migration' && o.details.domain === domain && (o.progress?.done ?? 0) > 0 && Number(o.details.memoryBandwidth) > 0),
+      (ops) =>
+        ops.find((o) => o.kind === 'live_migration' && o.details.domain === domain && (o.progress?.done ?? 0) > 0 && Number(o.details.memoryBandwidth) > 0),
       'the migration with its bandwidth',
     );
     expect(active.progress!.total).toBeGreaterThan(64 * 1024 * 1024);
@@ -109,7 +125,10 @@ describe('libvirt adapter against real libvirtd + QEMU', { timeout: 90_000 }, ()
   it('a migration slowed and then aborted from phaseboard ends cancelled and the domain keeps running on the source', async () => {
     const { domain } = createDomain(env, 'abort');
     const migration = virshBackground(env.srcUri, 'migrate', '--live', '--p2p', '--unsafe', '--bandwidth', '2', domain, env.dstUri, 'tcp://127.0.0.1:49210');
-    const active = await until((ops) => ops.find((o) => o.kind === 'live_migration' && o.details.domain === domain && (o.progress?.done ?? 0) > 0), 'the migration');
+    const active = await until(
+      (ops) => ops.find((o) => o.kind === 'live_migration' && o.details.domain === domain && (o.progress?.done ?? 0) > 0),
+      'the migration',
+    );
     // bandwidth can be changed while it runs (checked by libvirt's own migrate-getspeed)
     expect(() => adapter.checkParams!('set_bandwidth', { bandwidthMiBs: 0 })).toThrow(/set_bandwidth params: bandwidthMiBs: /);
     const speed = await adapter.performAction(active, { action: 'set_bandwidth', params: { bandwidthMiBs: 3 }, correlationId: 'test', log: () => {} });
@@ -124,7 +143,7 @@ describe('libvirt adapter against real libvirtd + QEMU', { timeout: 90_000 }, ()
     expect(virsh(env.srcUri, 'list', '--name')).toContain(domain);
   });
 
-  it('a migration libvirt refuses at once fails with libvirt\'s reason, to whoever started it', async () => {
+  it("a migration libvirt refuses at once fails with libvirt's reason, to whoever started it", async () => {
     const { domain } = createDomain(env, 'refused');
     await expect(
       adapter.start!('live_migration', { domain, destinationUri: 'qemu+unix:///system?socket=/nonexistent/libvirt-sock', unsafe: true }, () => {}),

@@ -16,7 +16,11 @@ export function checkMigrationUri(migrationUri: string | undefined, destinationH
   const host = /^tcp:\/\/(\[[^\]]+\]|[^:/]+)/.exec(migrationUri)?.[1]?.toLowerCase() ?? '';
   const ok = destinationHost === null ? LOOPBACK.has(host) : host === destinationHost.toLowerCase();
   if (!ok) {
-    throw new AppError('invalid_input', `migrationUri: ${host} is not the destination host (${destinationHost ?? 'this machine'}); QEMU sends the guest's memory there`, { field: 'migrationUri' });
+    throw new AppError(
+      'invalid_input',
+      `migrationUri: ${host} is not the destination host (${destinationHost ?? 'this machine'}); QEMU sends the guest's memory there`,
+      { field: 'migrationUri' },
+    );
   }
 }
 

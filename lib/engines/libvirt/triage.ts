@@ -46,7 +46,10 @@ const migrationNotConverging: TriageRule = {
             explanation:
               `After ${String(op.details.iteration)} iterations the data still to send is not shrinking: the guest dirties memory about as fast as it is copied. ` +
               'Pre-copy can go on like this forever while the source keeps running.',
-            cause: dirty !== null && bw !== null ? `dirty rate ${rate(dirty)} against a bandwidth of ${rate(bw)}` : 'a busy guest writing memory faster than the link copies it',
+            cause:
+              dirty !== null && bw !== null
+                ? `dirty rate ${rate(dirty)} against a bandwidth of ${rate(bw)}`
+                : 'a busy guest writing memory faster than the link copies it',
             since: op.phaseChangedAt,
             ...aboutOperation(op),
             evidence: [
@@ -56,9 +59,24 @@ const migrationNotConverging: TriageRule = {
               evidence('running for', formatDuration(Number(op.details.elapsedMs ?? 0))),
             ],
             remedies: [
-              { playbookId: 'libvirt.raise-bandwidth', label: 'Raise the bandwidth', rank: 1, why: 'If the link has room: more bandwidth than the dirty rate lets pre-copy catch up; nothing else changes.' },
-              { playbookId: 'libvirt.postcopy', label: 'Switch to post-copy', rank: 2, why: 'Always converges: the guest moves now and pulls the rest on demand; a network failure meanwhile loses the guest. Needs --postcopy at start.' },
-              { playbookId: 'libvirt.abort-and-retry', label: 'Abort, then migrate again with auto-converge', rank: 3, why: 'The domain stays on the source; a new attempt with --auto-converge throttles the guest CPU until it converges.' },
+              {
+                playbookId: 'libvirt.raise-bandwidth',
+                label: 'Raise the bandwidth',
+                rank: 1,
+                why: 'If the link has room: more bandwidth than the dirty rate lets pre-copy catch up; nothing else changes.',
+              },
+              {
+                playbookId: 'libvirt.postcopy',
+                label: 'Switch to post-copy',
+                rank: 2,
+                why: 'Always converges: the guest moves now and pulls the rest on demand; a network failure meanwhile loses the guest. Needs --postcopy at start.',
+              },
+              {
+                playbookId: 'libvirt.abort-and-retry',
+                label: 'Abort, then migrate again with auto-converge',
+                rank: 3,
+                why: 'The domain stays on the source; a new attempt with --auto-converge throttles the guest CPU until it converges.',
+              },
             ],
             supersedes: ['no-progress'],
           },
@@ -71,25 +89,32 @@ const copyReadyTooLong: TriageRule = {
   evaluate: (ctx) =>
     ctx.live
       .filter((op) => op.kind === 'block_copy' && op.state === 'ready' && ctx.now - Date.parse(op.phaseChangedAt) >= READY_TOO_LONG_MS)
-      .map(
-        (op): FindingDraft => ({
-          ruleId: 'libvirt.copy-ready-unpivoted',
-          key: `libvirt.copy-ready-unpivoted:${op.id}`,
-          severity: 'info',
-          title: `Block copy of ${op.subject.name} has been ready for ${formatDuration(ctx.now - Date.parse(op.phaseChangedAt))} without a pivot`,
-          explanation:
-            `The copy ${String(op.details.destination)} is in sync and libvirt keeps mirroring every write to it until someone decides: ` +
-            'pivot to run on the copy, or cancel to keep it as a point-in-time copy. Until then every guest write costs twice.',
-          cause: 'The tool or person that started the copy did not finish it (a crashed client, a forgotten storage move).',
-          since: op.phaseChangedAt,
-          ...aboutOperation(op),
-          evidence: [evidence('ready since', op.phaseChangedAt, op.phaseChangedAt), evidence('source', op.details.source), evidence('copy', op.details.destination)],
-          remedies: [
-            { playbookId: 'libvirt.pivot', label: 'Pivot to the copy', rank: 1, why: 'Finishes what the copy was started for: the domain runs on the copy.' },
-            { playbookId: 'libvirt.cancel-copy', label: 'Cancel, keeping a point-in-time copy', rank: 2, why: 'Stops mirroring; the domain stays on its source and the copy is consistent as of now.' },
-          ],
-        }),
-      ),
+      .map((op): FindingDraft => ({
+        ruleId: 'libvirt.copy-ready-unpivoted',
+        key: `libvirt.copy-ready-unpivoted:${op.id}`,
+        severity: 'info',
+        title: `Block copy of ${op.subject.name} has been ready for ${formatDuration(ctx.now - Date.parse(op.phaseChangedAt))} without a pivot`,
+        explanation:
+          `The copy ${String(op.details.destination)} is in sync and libvirt keeps mirroring every write to it until someone decides: ` +
+          'pivot to run on the copy, or cancel to keep it as a point-in-time copy. Until then every guest write costs twice.',
+        cause: 'The tool or person that started the copy did not finish it (a crashed client, a forgotten storage move).',
+        since: op.phaseChangedAt,
+        ...aboutOperation(op),
+        evidence: [
+          evidence('ready since', op.phaseChangedAt, op.phaseChangedAt),
+          evidence('source', op.details.source),
+          evidence('copy', op.details.destination),
+        ],
+        remedies: [
+          { playbookId: 'libvirt.pivot', label: 'Pivot to the copy', rank: 1, why: 'Finishes what the copy was started for: the domain runs on the copy.' },
+          {
+            playbookId: 'libvirt.cancel-copy',
+            label: 'Cancel, keeping a point-in-time copy',
+            rank: 2,
+            why: 'Stops mirroring; the domain stays on its source and the copy is consistent as of now.',
+          },
+        ],
+      })),
 };
 
 const domainOf = (op: Operation | null) => String(op?.details.domain ?? '{domain}');
@@ -98,7 +123,7 @@ const playbooks: Playbook<LibvirtAdapter>[] = [
   {
     id: 'libvirt.raise-bandwidth',
     title: 'Raise the migration bandwidth',
-    description: 'Doubles the migration\'s maximum bandwidth (at least 64 MiB/s).',
+    description: "Doubles the migration's maximum bandwidth (at least 64 MiB/s).",
     plan: (_f, op) => {
       const now = Number(op?.details.memoryBandwidth ?? 0);
       const mibs = Math.max(64, Math.ceil((now * 2) / 1024 ** 2));
@@ -117,28 +142,58 @@ const playbooks: Playbook<LibvirtAdapter>[] = [
     id: 'libvirt.postcopy',
     title: 'Switch the migration to post-copy',
     description: 'The guest moves to the destination now and fetches the remaining memory on demand.',
-    plan: (_f, op) => [actionStep({ action: 'postcopy', title: 'Switch to post-copy', request: `virsh migrate-postcopy ${domainOf(op)}`, changes: [`domain ${domainOf(op)}: runs on the destination`] })],
+    plan: (_f, op) => [
+      actionStep({
+        action: 'postcopy',
+        title: 'Switch to post-copy',
+        request: `virsh migrate-postcopy ${domainOf(op)}`,
+        changes: [`domain ${domainOf(op)}: runs on the destination`],
+      }),
+    ],
   },
   {
     id: 'libvirt.abort-and-retry',
     title: 'Abort, then migrate again with auto-converge',
     description: 'Aborts this attempt (the domain stays on the source); the next attempt is started with --auto-converge.',
     plan: (_f, op) => [
-      actionStep({ action: 'cancel', title: 'Abort the migration', request: `virsh domjobabort ${domainOf(op)}`, changes: [`migration of ${domainOf(op)}: aborted`] }),
-      manualStep({ title: 'Start a new attempt with auto-converge', command: `virsh migrate --live --auto-converge ${domainOf(op)} <destination-uri>`, changes: [`domain ${domainOf(op)}: migrates`] }),
+      actionStep({
+        action: 'cancel',
+        title: 'Abort the migration',
+        request: `virsh domjobabort ${domainOf(op)}`,
+        changes: [`migration of ${domainOf(op)}: aborted`],
+      }),
+      manualStep({
+        title: 'Start a new attempt with auto-converge',
+        command: `virsh migrate --live --auto-converge ${domainOf(op)} <destination-uri>`,
+        changes: [`domain ${domainOf(op)}: migrates`],
+      }),
     ],
   },
   {
     id: 'libvirt.pivot',
     title: 'Pivot to the copy',
     description: 'The domain switches to the copy and the job ends.',
-    plan: (_f, op) => [actionStep({ action: 'pivot', title: 'Pivot', request: `virsh blockjob ${domainOf(op)} ${diskOf(op)} --pivot`, changes: [`domain ${domainOf(op)} ${diskOf(op)}: now ${String(op?.details.destination ?? 'the copy')}`] })],
+    plan: (_f, op) => [
+      actionStep({
+        action: 'pivot',
+        title: 'Pivot',
+        request: `virsh blockjob ${domainOf(op)} ${diskOf(op)} --pivot`,
+        changes: [`domain ${domainOf(op)} ${diskOf(op)}: now ${String(op?.details.destination ?? 'the copy')}`],
+      }),
+    ],
   },
   {
     id: 'libvirt.cancel-copy',
     title: 'Cancel, keeping a point-in-time copy',
     description: 'Mirroring stops; the domain stays on its source.',
-    plan: (_f, op) => [actionStep({ action: 'cancel', title: 'Cancel the copy', request: `virsh blockjob ${domainOf(op)} ${diskOf(op)} --abort`, changes: [`block copy to ${String(op?.details.destination ?? 'the copy')}: stopped`] })],
+    plan: (_f, op) => [
+      actionStep({
+        action: 'cancel',
+        title: 'Cancel the copy',
+        request: `virsh blockjob ${domainOf(op)} ${diskOf(op)} --abort`,
+        changes: [`block copy to ${String(op?.details.destination ?? 'the copy')}: stopped`],
+      }),
+    ],
   },
 ];
 

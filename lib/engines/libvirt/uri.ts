@@ -32,7 +32,8 @@ export interface LibvirtUri {
 }
 
 const TRANSPORTS = ['unix', 'ssh', 'libssh', 'libssh2', 'tls', 'tcp'] as const;
-const SHAPE = /^qemu(?:\+(?<transport>[a-z0-9]+))?:\/\/(?:(?<user>[^@/?#]*)@)?(?<host>\[[0-9a-fA-F:.]*\]|[^:/?#@]*)(?::(?<port>[^/?#]*))?(?<path>\/[^?#]*)(?:\?(?<query>[^#]*))?$/;
+const SHAPE =
+  /^qemu(?:\+(?<transport>[a-z0-9]+))?:\/\/(?:(?<user>[^@/?#]*)@)?(?<host>\[[0-9a-fA-F:.]*\]|[^:/?#@]*)(?::(?<port>[^/?#]*))?(?<path>\/[^?#]*)(?:\?(?<query>[^#]*))?$/;
 const USER = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$/;
 const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}))*|\[[0-9a-fA-F:.]+\])$/;
 const SSH_TRANSPORTS = new Set(['ssh', 'libssh', 'libssh2']);
@@ -60,7 +61,10 @@ const PARAMS: Record<string, ParamRule> = {
   pkipath: inKeyDir,
   // `auto` would accept a host key never seen before: verification stays on.
   known_hosts_verify: oneOf('normal'),
-  sshauth: (v) => (v.split(',').every((m) => ['agent', 'privkey', 'password', 'keyboard-interactive'].includes(m)) ? null : 'must list agent, privkey, password or keyboard-interactive'),
+  sshauth: (v) =>
+    v.split(',').every((m) => ['agent', 'privkey', 'password', 'keyboard-interactive'].includes(m))
+      ? null
+      : 'must list agent, privkey, password or keyboard-interactive',
   mode: oneOf('auto', 'legacy', 'direct'),
   // On a local unix transport the socket is only connected to; over ssh it would enter a remote shell.
   socket: (v, u) => (u.transport !== 'unix' ? 'is only allowed with qemu+unix' : isPlainAbsolutePath(v) ? null : 'must be a plain absolute path'),
@@ -118,7 +122,8 @@ function parse(uri: string, policy: LibvirtUriPolicy): LibvirtUri {
   if (host !== null && !HOST.test(host)) throw refuse(`host "${host}" is not allowed: use a host name or IP address, not starting with a dash`);
   const remote = SSH_TRANSPORTS.has(transport) || transport === 'tls' || transport === 'tcp';
   if (remote && host === null) throw refuse(`qemu+${transport} needs a host`);
-  if (!remote && (host !== null || user !== null || g.port !== undefined)) throw refuse('a local URI (qemu:///… or qemu+unix:///…) takes no user, host or port');
+  if (!remote && (host !== null || user !== null || g.port !== undefined))
+    throw refuse('a local URI (qemu:///… or qemu+unix:///…) takes no user, host or port');
   let port: number | null = null;
   if (g.port !== undefined) {
     if (!/^\d{1,5}$/.test(g.port) || Number(g.port) < 1 || Number(g.port) > 65535) throw refuse(`port "${g.port}" is not a port number`);

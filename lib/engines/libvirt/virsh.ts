@@ -20,7 +20,6 @@ export interface VirshTransport {
 
 const SEPARATOR = '@@phaseboard@@';
 
-
 export interface VirshOptions {
   uri: string;
   timeoutMs: number;

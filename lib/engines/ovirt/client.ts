@@ -3,15 +3,7 @@ import { AppError } from '@/lib/errors/app-error';
 import { sendRequest, type RawResponse } from '@/lib/http/json-request';
 import type { Logger } from '@/lib/log/logger';
 import { SSO_SCOPE } from './constants';
-import {
-  OvirtApiRoot,
-  OvirtDisk,
-  OvirtImageTransfer,
-  OvirtImageTransferList,
-  SsoToken,
-  faultMessage,
-  parsePayload,
-} from './parse';
+import { OvirtApiRoot, OvirtDisk, OvirtImageTransfer, OvirtImageTransferList, SsoToken, faultMessage, parsePayload } from './parse';
 
 export interface OvirtClientOptions {
   /** engine base, e.g. https://engine.example.com/ovirt-engine (a trailing /api is accepted) */
@@ -88,12 +80,7 @@ export class OvirtClient {
     return res;
   }
 
-  private async send(
-    method: 'GET' | 'POST',
-    path: string,
-    opts: { body?: string; headers?: Record<string, string> },
-    token: string,
-  ): Promise<RawResponse> {
+  private async send(method: 'GET' | 'POST', path: string, opts: { body?: string; headers?: Record<string, string> }, token: string): Promise<RawResponse> {
     const started = Date.now();
     const res = await sendRequest({
       method,

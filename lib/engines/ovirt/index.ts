@@ -88,11 +88,7 @@ export function createOvirtAdapter(options: OvirtAdapterOptions): OvirtAdapter {
     describeActions: describeTransferActions,
 
     performAction(op, request) {
-      return performTransferAction(
-        { client, now, sleep, finalizeTimeoutMs: options.finalizeTimeoutMs, finalizePollMs: options.finalizePollMs },
-        op,
-        request,
-      );
+      return performTransferAction({ client, now, sleep, finalizeTimeoutMs: options.finalizeTimeoutMs, finalizePollMs: options.finalizePollMs }, op, request);
     },
 
     async close() {},

@@ -4,7 +4,13 @@ import { AppError } from '@/lib/errors/app-error';
 
 // oVirt's JSON renders numbers and booleans as strings ("1073741824", "true");
 // older versions send real ones. Accept both.
-const num = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/, 'expected a number').transform(Number)]);
+const num = z.union([
+  z.number(),
+  z
+    .string()
+    .regex(/^-?\d+(\.\d+)?$/, 'expected a number')
+    .transform(Number),
+]);
 const bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
 const link = z.object({ id: z.string(), href: z.string().optional() });
 

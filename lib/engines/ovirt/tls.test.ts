@@ -18,7 +18,12 @@ describe('oVirt over HTTPS with a custom CA file', () => {
   afterAll(() => sim.stop());
 
   const clientFor = (caFile?: string) => {
-    const env = { PHASEBOARD_OVIRT_URL: url, PHASEBOARD_OVIRT_USERNAME: 'admin@internal', PHASEBOARD_OVIRT_PASSWORD: 'secret', PHASEBOARD_OVIRT_CA_FILE: caFile };
+    const env = {
+      PHASEBOARD_OVIRT_URL: url,
+      PHASEBOARD_OVIRT_USERNAME: 'admin@internal',
+      PHASEBOARD_OVIRT_PASSWORD: 'secret',
+      PHASEBOARD_OVIRT_CA_FILE: caFile,
+    };
     const [conn] = loadConfig(env, pki.dir).engines;
     if (!conn || conn.engine !== 'ovirt') throw new Error('no oVirt connection configured');
     return new OvirtClient({ url: conn.url, username: conn.username, password: conn.password, ca: conn.ca, timeoutMs: 5000, log: logger });
@@ -30,11 +35,15 @@ describe('oVirt over HTTPS with a custom CA file', () => {
   });
 
   it('refuses the engine without the CA file: verification stays on', async () => {
-    await expect(clientFor().imageTransferList()).rejects.toThrow(/cannot verify 127\.0\.0\.1:\d+'s TLS certificate: UNABLE_TO_VERIFY_LEAF_SIGNATURE.*set caFile/);
+    await expect(clientFor().imageTransferList()).rejects.toThrow(
+      /cannot verify 127\.0\.0\.1:\d+'s TLS certificate: UNABLE_TO_VERIFY_LEAF_SIGNATURE.*set caFile/,
+    );
   });
 
   it('refuses the engine when the CA file holds a different CA', async () => {
-    await expect(clientFor(pki.otherCaFile).imageTransferList()).rejects.toThrow(/cannot verify 127\.0\.0\.1:\d+'s TLS certificate: UNABLE_TO_VERIFY_LEAF_SIGNATURE.*set caFile/);
+    await expect(clientFor(pki.otherCaFile).imageTransferList()).rejects.toThrow(
+      /cannot verify 127\.0\.0\.1:\d+'s TLS certificate: UNABLE_TO_VERIFY_LEAF_SIGNATURE.*set caFile/,
+    );
     expect(sim.stats.byRoute.sso).toBe(1);
   });
 });

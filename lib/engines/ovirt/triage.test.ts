@@ -28,11 +28,32 @@ describe('oVirt triage rules against the simulated engine', () => {
     const sim = new OvirtSimServer({ username: 'u', password: 'p', engine });
     const url = await sim.start();
     const store = openSqliteStore(tempDir());
-    cleanups.push(() => sim.stop(), () => store.close());
+    cleanups.push(
+      () => sim.stop(),
+      () => store.close(),
+    );
     const bus = createMemoryBus();
-    const evaluator = new TriageEvaluator({ store, bus, log: logger, rulesFor: () => ovirtTriage.rules, now, expectedPhaseS: { pending: 120, finalizing: 20, running: 1800 } });
+    const evaluator = new TriageEvaluator({
+      store,
+      bus,
+      log: logger,
+      rulesFor: () => ovirtTriage.rules,
+      now,
+      expectedPhaseS: { pending: 120, finalizing: 20, running: 1800 },
+    });
     const adapter = createOvirtAdapter({ url, username: 'u', password: 'p', log: logger, now });
-    const poller = new ConnectionPoller({ connectionId: 'lab', engine: 'ovirt', adapter, store, bus, log: logger, fastMs: 1000, slowMs: 10_000, now, onCycle: evaluator.onCycle });
+    const poller = new ConnectionPoller({
+      connectionId: 'lab',
+      engine: 'ovirt',
+      adapter,
+      store,
+      bus,
+      log: logger,
+      fastMs: 1000,
+      slowMs: 10_000,
+      now,
+      onCycle: evaluator.onCycle,
+    });
     /** advances the clock in 1 s polls, like the collector while busy */
     const run = async (ms: number) => {
       for (let left = ms; left > 0; left -= 1000) {
@@ -54,11 +75,13 @@ describe('oVirt triage rules against the simulated engine', () => {
     const [idle] = await findings('open');
     expect(idle).toMatchObject({ ruleId: 'ovirt.client-inactive', severity: 'warning', operationId: `lab:${tr.id}` });
     expect(idle?.title).toBe('Client idle: oVirt pauses this transfer after 30 s without data');
-    expect(idle?.explanation).toMatch(/^No data has been sent for 1\d\.\d s \(since .*\)\. After 30 s without data oVirt pauses the transfer \(paused_system\): in about 1\d\.\d s\.$/);
+    expect(idle?.explanation).toMatch(
+      /^No data has been sent for 1\d\.\d s \(since .*\)\. After 30 s without data oVirt pauses the transfer \(paused_system\): in about 1\d\.\d s\.$/,
+    );
     await run(16_000); // past the timeout: paused_system
     const open = await findings('open');
     expect(open.map((f) => f.ruleId)).toEqual(['ovirt.paused-system']);
-    expect(open[0]?.cause).toContain("inactivity timeout (30 s)");
+    expect(open[0]?.cause).toContain('inactivity timeout (30 s)');
     expect(open[0]?.remedies.map((r) => [r.rank, r.playbookId])).toEqual([
       [1, 'ovirt.resume-transfer'],
       [2, 'ovirt.cancel-transfer'],

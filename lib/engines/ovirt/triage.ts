@@ -37,7 +37,10 @@ const pausedBySystem: TriageRule = {
           severity: paused > 15 * 60_000 ? 'critical' : 'warning',
           title: 'Transfer paused by the engine (paused_system)',
           explanation:
-            `oVirt paused this ${op.details.direction ?? ''} transfer itself. The disk stays locked and nothing moves until it is resumed or cancelled.`.replace('  ', ' '),
+            `oVirt paused this ${op.details.direction ?? ''} transfer itself. The disk stays locked and nothing moves until it is resumed or cancelled.`.replace(
+              '  ',
+              ' ',
+            ),
           cause:
             timeout !== null && timeout !== undefined
               ? `Most often the client stopped sending for longer than the transfer's inactivity timeout (${timeout} s); a host that lost the image ticket pauses it too.`
@@ -51,8 +54,18 @@ const pausedBySystem: TriageRule = {
             evidence('host', op.details.host),
           ],
           remedies: [
-            { playbookId: 'ovirt.resume-transfer', label: 'Resume the transfer', rank: 1, why: 'oVirt re-arms the ticket (resuming → transferring); the client must still be there to send the rest.' },
-            { playbookId: 'ovirt.cancel-transfer', label: 'Cancel the transfer', rank: 2, why: 'Ends it and cleans up (finalizing_cleanup → finished_cleanup); the data sent so far is discarded.' },
+            {
+              playbookId: 'ovirt.resume-transfer',
+              label: 'Resume the transfer',
+              rank: 1,
+              why: 'oVirt re-arms the ticket (resuming → transferring); the client must still be there to send the rest.',
+            },
+            {
+              playbookId: 'ovirt.cancel-transfer',
+              label: 'Cancel the transfer',
+              rank: 2,
+              why: 'Ends it and cleans up (finalizing_cleanup → finished_cleanup); the data sent so far is discarded.',
+            },
           ],
           supersedes: ['no-progress', 'phase-overdue'],
         };
@@ -87,8 +100,18 @@ const finalizingStuck: TriageRule = {
               evidence('host', op.details.host),
             ],
             remedies: [
-              { playbookId: 'ovirt.recheck-transfer', label: 'Read the transfer and disk again', rank: 1, why: 'Read-only: shows whether the engine has moved on since the last poll.' },
-              { playbookId: 'ovirt.engine-task-check', label: 'Check the engine task on the engine side', rank: 2, why: 'Find the stuck task and clear it only if nothing still runs; the steps are run on the engine host.' },
+              {
+                playbookId: 'ovirt.recheck-transfer',
+                label: 'Read the transfer and disk again',
+                rank: 1,
+                why: 'Read-only: shows whether the engine has moved on since the last poll.',
+              },
+              {
+                playbookId: 'ovirt.engine-task-check',
+                label: 'Check the engine task on the engine side',
+                rank: 2,
+                why: 'Find the stuck task and clear it only if nothing still runs; the steps are run on the engine host.',
+              },
             ],
             supersedes: ['phase-overdue'],
           },
@@ -102,45 +125,62 @@ const diskOkWhileFinalizing: TriageRule = {
     transfers(ctx)
       // The disk turns OK ~3 s before a normal finish; past that gap the question gets asked.
       .filter((op) => op.nativePhase === 'finalizing_success' && op.details.diskStatus === 'ok' && ctx.now - Date.parse(op.phaseChangedAt) >= DISK_OK_GAP_MS)
-      .map(
-        (op): FindingDraft => ({
-          ruleId: 'ovirt.disk-ok-finalizing',
-          key: `ovirt.disk-ok-finalizing:${op.id}`,
-          severity: 'info',
-          title: 'Disk shows OK while the transfer is still finalizing: do not use it yet',
-          explanation:
-            `Disk ${diskId(op)} reports OK, but its transfer is still finalizing_success. oVirt sets the disk status to OK a few seconds before it releases the lock, ` +
-            'and verification can still fail and leave the disk ILLEGAL. Only finished_success says the disk is ready (seed 000).',
-          cause: 'Normal ordering inside the engine; it becomes a problem only if a tool trusts the disk status and moves on.',
-          since: op.phaseChangedAt,
-          ...aboutOperation(op),
-          evidence: [evidence('transfer phase', op.nativePhase, op.phaseChangedAt), evidence('disk status', op.details.diskStatus)],
-          remedies: [{ playbookId: 'ovirt.wait-finished', label: 'Wait for finished_success', rank: 1, why: 'Polls the transfer every second (seed 000) until it finishes; changes nothing.' }],
-        }),
-      ),
+      .map((op): FindingDraft => ({
+        ruleId: 'ovirt.disk-ok-finalizing',
+        key: `ovirt.disk-ok-finalizing:${op.id}`,
+        severity: 'info',
+        title: 'Disk shows OK while the transfer is still finalizing: do not use it yet',
+        explanation:
+          `Disk ${diskId(op)} reports OK, but its transfer is still finalizing_success. oVirt sets the disk status to OK a few seconds before it releases the lock, ` +
+          'and verification can still fail and leave the disk ILLEGAL. Only finished_success says the disk is ready (seed 000).',
+        cause: 'Normal ordering inside the engine; it becomes a problem only if a tool trusts the disk status and moves on.',
+        since: op.phaseChangedAt,
+        ...aboutOperation(op),
+        evidence: [evidence('transfer phase', op.nativePhase, op.phaseChangedAt), evidence('disk status', op.details.diskStatus)],
+        remedies: [
+          {
+            playbookId: 'ovirt.wait-finished',
+            label: 'Wait for finished_success',
+            rank: 1,
+            why: 'Polls the transfer every second (seed 000) until it finishes; changes nothing.',
+          },
+        ],
+      })),
 };
 
 const lockedDiskOrphan: TriageRule = {
   id: 'ovirt.disk-locked-orphan',
   evaluate: (ctx) =>
     ctx.recentlyEnded
-      .filter((op) => op.kind === 'image_transfer' && op.gone && op.details.diskStatus === 'locked' && op.endedAt && ctx.now - Date.parse(op.endedAt) >= ORPHAN_AFTER_MS)
-      .map(
-        (op): FindingDraft => ({
-          ruleId: 'ovirt.disk-locked-orphan',
-          key: `ovirt.disk-locked-orphan:${op.id}`,
-          severity: 'critical',
-          title: `Disk ${op.subject.name} is LOCKED and no transfer is alive`,
-          explanation:
-            `The engine removed transfer ${op.nativeId} (last seen ${op.nativePhase}) but disk ${diskId(op)} is still locked. ` +
-            'Nothing running will release the lock: the disk cannot be attached, moved or removed until it is unlocked on the engine side.',
-          cause: 'The engine lost the transfer\'s cleanup (an engine restart during finalize, or a failed host task) and left its lock behind.',
-          since: op.endedAt ?? isoAt(ctx.now),
-          ...aboutOperation(op),
-          evidence: [evidence('transfer last seen', op.nativePhase, op.phaseChangedAt), evidence('disk status after removal', 'locked', op.endedAt), evidence('outcome', op.outcome)],
-          remedies: [{ playbookId: 'ovirt.unlock-disk', label: 'Unlock the disk on the engine side', rank: 1, why: 'The engine\'s unlock_entity.sh releases the stale lock; phaseboard then checks the disk.' }],
-        }),
-      ),
+      .filter(
+        (op) =>
+          op.kind === 'image_transfer' && op.gone && op.details.diskStatus === 'locked' && op.endedAt && ctx.now - Date.parse(op.endedAt) >= ORPHAN_AFTER_MS,
+      )
+      .map((op): FindingDraft => ({
+        ruleId: 'ovirt.disk-locked-orphan',
+        key: `ovirt.disk-locked-orphan:${op.id}`,
+        severity: 'critical',
+        title: `Disk ${op.subject.name} is LOCKED and no transfer is alive`,
+        explanation:
+          `The engine removed transfer ${op.nativeId} (last seen ${op.nativePhase}) but disk ${diskId(op)} is still locked. ` +
+          'Nothing running will release the lock: the disk cannot be attached, moved or removed until it is unlocked on the engine side.',
+        cause: "The engine lost the transfer's cleanup (an engine restart during finalize, or a failed host task) and left its lock behind.",
+        since: op.endedAt ?? isoAt(ctx.now),
+        ...aboutOperation(op),
+        evidence: [
+          evidence('transfer last seen', op.nativePhase, op.phaseChangedAt),
+          evidence('disk status after removal', 'locked', op.endedAt),
+          evidence('outcome', op.outcome),
+        ],
+        remedies: [
+          {
+            playbookId: 'ovirt.unlock-disk',
+            label: 'Unlock the disk on the engine side',
+            rank: 1,
+            why: "The engine's unlock_entity.sh releases the stale lock; phaseboard then checks the disk.",
+          },
+        ],
+      })),
 };
 
 const clientInactive: TriageRule = {
@@ -168,8 +208,18 @@ const clientInactive: TriageRule = {
           ...aboutOperation(op),
           evidence: [evidence(`last data ${verb}`, `${p.done} of ${p.total ?? '?'} bytes`, op.progressAt), evidence('inactivity timeout', `${timeoutS} s`)],
           remedies: [
-            { playbookId: 'ovirt.pause-transfer', label: 'Pause it while you check the client', rank: 1, why: 'A paused_user transfer waits for you instead of being paused as a failure; resume when the client is back.' },
-            { playbookId: 'ovirt.cancel-transfer', label: 'Cancel the transfer', rank: 2, why: 'If the client is gone for good: ends it and cleans up; the data sent so far is discarded.' },
+            {
+              playbookId: 'ovirt.pause-transfer',
+              label: 'Pause it while you check the client',
+              rank: 1,
+              why: 'A paused_user transfer waits for you instead of being paused as a failure; resume when the client is back.',
+            },
+            {
+              playbookId: 'ovirt.cancel-transfer',
+              label: 'Cancel the transfer',
+              rank: 2,
+              why: 'If the client is gone for good: ends it and cleans up; the data sent so far is discarded.',
+            },
           ],
           supersedes: ['no-progress'],
         },
@@ -200,14 +250,21 @@ const playbooks: Playbook<OvirtAdapter>[] = [
     id: 'ovirt.resume-transfer',
     title: 'Resume the transfer',
     description: 'Asks oVirt to resume a paused transfer. The client must still be there to send the rest.',
-    plan: (_f, op) => [actionStep({ action: 'resume', title: 'Resume the image transfer', request: transferRequest(op, 'resume'), changes: transferEntity(op) })],
+    plan: (_f, op) => [
+      actionStep({ action: 'resume', title: 'Resume the image transfer', request: transferRequest(op, 'resume'), changes: transferEntity(op) }),
+    ],
   },
   {
     id: 'ovirt.cancel-transfer',
     title: 'Cancel the transfer',
     description: 'Cancels the transfer; oVirt cleans up (finalizing_cleanup → finished_cleanup).',
     plan: (_f, op) => [
-      actionStep({ action: 'cancel', title: 'Cancel the image transfer', request: transferRequest(op, 'cancel'), changes: [...transferEntity(op), ...(op ? [`disk ${diskId(op)}: data sent so far discarded`] : [])] }),
+      actionStep({
+        action: 'cancel',
+        title: 'Cancel the image transfer',
+        request: transferRequest(op, 'cancel'),
+        changes: [...transferEntity(op), ...(op ? [`disk ${diskId(op)}: data sent so far discarded`] : [])],
+      }),
     ],
   },
   {
@@ -278,7 +335,7 @@ const playbooks: Playbook<OvirtAdapter>[] = [
       manualStep({
         title: 'Only if no task is running: remove the zombie engine task (read its options first)',
         command: '/usr/share/ovirt-engine/setup/dbutils/taskcleaner.sh -h',
-        changes: ['the engine\'s zombie async task for this transfer'],
+        changes: ["the engine's zombie async task for this transfer"],
       }),
       readStep(op),
     ],
@@ -286,7 +343,7 @@ const playbooks: Playbook<OvirtAdapter>[] = [
   {
     id: 'ovirt.unlock-disk',
     title: 'Unlock the disk on the engine side',
-    description: 'Releases a lock no transfer holds any more, with the engine\'s own dbutils script, then checks the disk.',
+    description: "Releases a lock no transfer holds any more, with the engine's own dbutils script, then checks the disk.",
     plan: (_f, op) => [
       manualStep({ title: 'List locked disks on the engine host', command: '/usr/share/ovirt-engine/setup/dbutils/unlock_entity.sh -t disk -q', changes: [] }),
       manualStep({

@@ -75,11 +75,34 @@ export class SimLibvirtHost {
     const name = `${scenario.id}-${this.seq}`;
     const speed = options.speed ?? 1;
     const t = this.now();
-    const d: SimDomain = { name, keep: false, disk: { target: 'vda', source: `/var/lib/libvirt/images/${name}.qcow2`, format: 'qcow2' }, job: null, migration: null, speed };
+    const d: SimDomain = {
+      name,
+      keep: false,
+      disk: { target: 'vda', source: `/var/lib/libvirt/images/${name}.qcow2`, format: 'qcow2' },
+      job: null,
+      migration: null,
+      speed,
+    };
     if (scenario.job === 'migration') {
-      d.migration = { scenario, startedAt: t, bandwidth: scenario.bandwidth, dirtyRate: scenario.dirtyRate, ram: scenario.ramBytes, iteration: 1, iterStartedAt: t, iterBytes: scenario.ramBytes, sentBefore: 0, postcopy: false };
+      d.migration = {
+        scenario,
+        startedAt: t,
+        bandwidth: scenario.bandwidth,
+        dirtyRate: scenario.dirtyRate,
+        ram: scenario.ramBytes,
+        iteration: 1,
+        iterStartedAt: t,
+        iterBytes: scenario.ramBytes,
+        sentBefore: 0,
+        postcopy: false,
+      };
     } else {
-      const mirror = scenario.job === 'copy' ? `/var/lib/libvirt/images/${name}-copy.qcow2` : scenario.job === 'active-commit' ? `/var/lib/libvirt/images/${name}-base.qcow2` : null;
+      const mirror =
+        scenario.job === 'copy'
+          ? `/var/lib/libvirt/images/${name}-copy.qcow2`
+          : scenario.job === 'active-commit'
+            ? `/var/lib/libvirt/images/${name}-base.qcow2`
+            : null;
       d.job = { scenario, type: JOB_TYPE[scenario.job], mirror, size: scenario.sizeBytes, bandwidth: scenario.bandwidth, cur: 0, at: t, readyAt: null };
     }
     this.domains.set(name, d);
@@ -88,7 +111,14 @@ export class SimLibvirtHost {
 
   /** An idle domain to start copies and migrations on from phaseboard. */
   addIdleDomain(name: string): SimDomain {
-    const d: SimDomain = { name, keep: true, disk: { target: 'vda', source: `/var/lib/libvirt/images/${name}.qcow2`, format: 'qcow2' }, job: null, migration: null, speed: 1 };
+    const d: SimDomain = {
+      name,
+      keep: true,
+      disk: { target: 'vda', source: `/var/lib/libvirt/images/${name}.qcow2`, format: 'qcow2' },
+      job: null,
+      migration: null,
+      speed: 1,
+    };
     this.domains.set(name, d);
     return d;
   }
@@ -110,7 +140,18 @@ export class SimLibvirtHost {
     const scenario = findLibvirtScenario('migration-converging') as MigrationScenario;
     const bandwidth = (bandwidthMiBs ?? 300) * 1024 * 1024;
     const t = this.now();
-    d.migration = { scenario, startedAt: t, bandwidth, dirtyRate: 40 * 1024 * 1024, ram: 4 * 1024 ** 3, iteration: 1, iterStartedAt: t, iterBytes: 4 * 1024 ** 3, sentBefore: 0, postcopy: false };
+    d.migration = {
+      scenario,
+      startedAt: t,
+      bandwidth,
+      dirtyRate: 40 * 1024 * 1024,
+      ram: 4 * 1024 ** 3,
+      iteration: 1,
+      iterStartedAt: t,
+      iterBytes: 4 * 1024 ** 3,
+      sentBefore: 0,
+      postcopy: false,
+    };
     return null;
   }
 

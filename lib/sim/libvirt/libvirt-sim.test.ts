@@ -22,12 +22,32 @@ describe('libvirt flows on the simulator', () => {
     let t = Date.parse('2026-01-01T00:00:00Z');
     const now = () => t;
     const host = new SimLibvirtHost(now);
-    const adapter = createLibvirtAdapter({ uri: 'sim+test:///system', log: logger, transport: new SimVirshTransport(host), now, sleep: async (ms) => void (t += ms) });
+    const adapter = createLibvirtAdapter({
+      uri: 'sim+test:///system',
+      log: logger,
+      transport: new SimVirshTransport(host),
+      now,
+      sleep: async (ms) => void (t += ms),
+    });
     const store = openSqliteStore(tempDir());
     const bus = createMemoryBus();
     const evaluator = new TriageEvaluator({ store, bus, log: logger, rulesFor: () => libvirtTriage.rules, now });
-    const poller = new ConnectionPoller({ connectionId: 'sim', engine: 'libvirt', adapter, store, bus, log: logger, fastMs: 1000, slowMs: 10_000, now, onCycle: evaluator.onCycle });
-    cleanups.push(adapter.subscribe!(() => {}), () => store.close());
+    const poller = new ConnectionPoller({
+      connectionId: 'sim',
+      engine: 'libvirt',
+      adapter,
+      store,
+      bus,
+      log: logger,
+      fastMs: 1000,
+      slowMs: 10_000,
+      now,
+      onCycle: evaluator.onCycle,
+    });
+    cleanups.push(
+      adapter.subscribe!(() => {}),
+      () => store.close(),
+    );
     const run = async (ms: number) => {
       for (let left = ms; left > 0; left -= 1000) {
         t += Math.min(1000, left);
@@ -41,12 +61,17 @@ describe('libvirt flows on the simulator', () => {
     return { host, store, run, ops, act };
   }
 
-  it('copy → ready (libvirt\'s word) → pivot: the domain runs on the copy', async () => {
+  it("copy → ready (libvirt's word) → pivot: the domain runs on the copy", async () => {
     const { host, run, ops, act } = setup();
     const d = host.startScenario('copy-awaits-pivot'); // 2 GiB at 200 MiB/s
     await run(3000);
     const [copying] = await ops();
-    expect(copying).toMatchObject({ kind: 'block_copy', nativePhase: 'copying', state: 'running', details: { destination: `/var/lib/libvirt/images/${d.name}-copy.qcow2` } });
+    expect(copying).toMatchObject({
+      kind: 'block_copy',
+      nativePhase: 'copying',
+      state: 'running',
+      details: { destination: `/var/lib/libvirt/images/${d.name}-copy.qcow2` },
+    });
     expect(copying!.progress!.done).toBeGreaterThan(0);
     await run(10_000);
     const [ready] = await ops();
@@ -61,11 +86,19 @@ describe('libvirt flows on the simulator', () => {
     const late = host.startScenario('copy-cancel-after-ready');
     await run(30_000);
     const byDomain = new Map((await ops()).map((o) => [String(o.details.domain), o]));
-    expect(byDomain.get(early.name)).toMatchObject({ state: 'cancelled', gone: true, outcome: expect.stringMatching(/^cancelled before ready: the copy .* is abandoned/) });
-    expect(byDomain.get(late.name)).toMatchObject({ state: 'cancelled', gone: true, outcome: expect.stringMatching(/^cancelled after ready: .* is left as a point-in-time copy/) });
+    expect(byDomain.get(early.name)).toMatchObject({
+      state: 'cancelled',
+      gone: true,
+      outcome: expect.stringMatching(/^cancelled before ready: the copy .* is abandoned/),
+    });
+    expect(byDomain.get(late.name)).toMatchObject({
+      state: 'cancelled',
+      gone: true,
+      outcome: expect.stringMatching(/^cancelled after ready: .* is left as a point-in-time copy/),
+    });
   });
 
-  it('a converging migration completes with libvirt\'s figures', async () => {
+  it("a converging migration completes with libvirt's figures", async () => {
     const { host, run, ops } = setup();
     host.startScenario('migration-converging');
     await run(5000);
@@ -73,7 +106,11 @@ describe('libvirt flows on the simulator', () => {
     expect(m).toMatchObject({ kind: 'live_migration', state: 'running' });
     await run(20_000);
     const [done] = await ops();
-    expect(done).toMatchObject({ state: 'succeeded', gone: true, outcome: expect.stringMatching(/^migrated in \d+\.\d s, [\d.]+ GiB sent, 3 iterations, downtime \d+ ms$/) });
+    expect(done).toMatchObject({
+      state: 'succeeded',
+      gone: true,
+      outcome: expect.stringMatching(/^migrated in \d+\.\d s, [\d.]+ GiB sent, 3 iterations, downtime \d+ ms$/),
+    });
   });
 
   it('flags a migration that does not converge; raising the bandwidth lets it finish', async () => {
@@ -96,23 +133,35 @@ describe('libvirt flows on the simulator', () => {
     host.addIdleDomain('sim-vm-a');
     const adapter = createLibvirtAdapter({ uri: 'sim+test:///system', log: logger, transport: new SimVirshTransport(host), events: false });
     const inv = await adapter.inventory!();
-    expect(inv.domains).toEqual([{ name: 'sim-vm-a', disks: [{ target: 'vda', source: '/var/lib/libvirt/images/sim-vm-a.qcow2', format: 'qcow2', busy: false }], migrating: false }]);
-    const copy = await adapter.start!('block_copy', { domain: 'sim-vm-a', disk: 'vda', target: '/var/lib/libvirt/images/a-copy.qcow2', bandwidthMiBs: 400 }, () => {});
+    expect(inv.domains).toEqual([
+      { name: 'sim-vm-a', disks: [{ target: 'vda', source: '/var/lib/libvirt/images/sim-vm-a.qcow2', format: 'qcow2', busy: false }], migrating: false },
+    ]);
+    const copy = await adapter.start!(
+      'block_copy',
+      { domain: 'sim-vm-a', disk: 'vda', target: '/var/lib/libvirt/images/a-copy.qcow2', bandwidthMiBs: 400 },
+      () => {},
+    );
     expect(copy).toEqual({ message: 'Block Copy started', warnings: [] });
     await run(8000);
     expect((await ops())[0]).toMatchObject({ kind: 'block_copy', state: 'ready', details: { destination: '/var/lib/libvirt/images/a-copy.qcow2' } });
-    await expect(adapter.start!('block_copy', { domain: 'sim-vm-a', disk: 'vda', target: '/var/lib/libvirt/images/x.qcow2' }, () => {})).rejects.toThrow(/already in active block job/);
+    await expect(adapter.start!('block_copy', { domain: 'sim-vm-a', disk: 'vda', target: '/var/lib/libvirt/images/x.qcow2' }, () => {})).rejects.toThrow(
+      /already in active block job/,
+    );
     // Another domain's disk, in the same directory, is not a copy destination.
     host.addIdleDomain('sim-vm-b');
-    await expect(adapter.start!('block_copy', { domain: 'sim-vm-a', disk: 'vda', target: '/var/lib/libvirt/images/sim-vm-b.qcow2', reuseExternal: true }, () => {})).rejects.toThrow(
-      /^target: \/var\/lib\/libvirt\/images\/sim-vm-b.qcow2 is storage of domain sim-vm-b/,
-    );
+    await expect(
+      adapter.start!('block_copy', { domain: 'sim-vm-a', disk: 'vda', target: '/var/lib/libvirt/images/sim-vm-b.qcow2', reuseExternal: true }, () => {}),
+    ).rejects.toThrow(/^target: \/var\/lib\/libvirt\/images\/sim-vm-b.qcow2 is storage of domain sim-vm-b/);
     // Outside the disk's directory nothing is sent: phaseboard refuses first.
-    await expect(adapter.start!('block_copy', { domain: 'sim-vm-a', disk: 'vda', target: '/etc/shadow', reuseExternal: true, raw: true }, () => {})).rejects.toThrow(
-      /^target: \/etc\/shadow is outside the storage directories \(\/var\/lib\/libvirt\/images\)/,
+    await expect(
+      adapter.start!('block_copy', { domain: 'sim-vm-a', disk: 'vda', target: '/etc/shadow', reuseExternal: true, raw: true }, () => {}),
+    ).rejects.toThrow(/^target: \/etc\/shadow is outside the storage directories \(\/var\/lib\/libvirt\/images\)/);
+    await expect(adapter.start!('live_migration', { domain: 'sim-vm-a', destinationUri: 'qemu+ext:///system?command=/tmp/x' }, () => {})).rejects.toThrow(
+      /^destinationUri: transport "ext" is not allowed/,
     );
-    await expect(adapter.start!('live_migration', { domain: 'sim-vm-a', destinationUri: 'qemu+ext:///system?command=/tmp/x' }, () => {})).rejects.toThrow(/^destinationUri: transport "ext" is not allowed/);
-    await expect(adapter.start!('block_copy', { domain: '--help', disk: 'vda', target: '/var/lib/libvirt/images/y.qcow2' }, () => {})).rejects.toThrow(/^domain: no running domain "--help"/);
+    await expect(adapter.start!('block_copy', { domain: '--help', disk: 'vda', target: '/var/lib/libvirt/images/y.qcow2' }, () => {})).rejects.toThrow(
+      /^domain: no running domain "--help"/,
+    );
     await adapter.start!('live_migration', { domain: 'sim-vm-a', destinationUri: 'qemu+ssh://h2/system', bandwidthMiBs: 1000 }, () => {});
     await run(30_000);
     const migration = (await ops()).find((o) => o.kind === 'live_migration');

@@ -100,7 +100,8 @@ export const LIBVIRT_SCENARIOS: readonly LibvirtScenario[] = [
   {
     id: 'migration-not-converging',
     title: 'Live migration does not converge',
-    description: 'The guest dirties 180 MiB/s against 120 MiB/s of bandwidth: remaining data stops shrinking; aborted after 12 iterations unless an operator helps.',
+    description:
+      'The guest dirties 180 MiB/s against 120 MiB/s of bandwidth: remaining data stops shrinking; aborted after 12 iterations unless an operator helps.',
     job: 'migration',
     ramBytes: 2 * GiB,
     bandwidth: 120 * MiB,

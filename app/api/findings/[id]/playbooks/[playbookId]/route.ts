@@ -9,4 +9,6 @@ type Params = { id: string; playbookId: string };
 export const GET = route<Params>({ role: 'viewer' }, ({ params }) => findingDryRun(params.id, params.playbookId));
 
 /** Runs it (body `{ "confirm": true }`); answers the run, whose steps then go on live. */
-export const POST = route<Params>({ role: 'operator', status: 202 }, ({ params, body, actor }) => findingRunPlaybook(params.id, params.playbookId, body, actor));
+export const POST = route<Params>({ role: 'operator', status: 202 }, ({ params, body, actor }) =>
+  findingRunPlaybook(params.id, params.playbookId, body, actor),
+);

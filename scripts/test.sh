@@ -8,6 +8,8 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 NEXT_TELEMETRY_DISABLED=1
 bash scripts/setup.sh || { echo "test: setup failed"; exit 1; }
 rm -rf reports && mkdir -p reports
 npx tsc --noEmit || { echo "test: type check failed"; exit 1; }
+# Layers (oxlint's no-restricted-imports) and formatting (prettier): both fail the run.
+npm run --silent lint || { echo "test: lint failed (npm run format fixes formatting)"; exit 1; }
 npx next build >reports/build.log 2>&1 || { cat reports/build.log; echo "test: build failed"; exit 1; }
 
 # Real libvirtd + QEMU for the libvirt tests. If they cannot come up, the

@@ -98,9 +98,9 @@ export function DemoPlayer() {
               <h2 className="font-medium">{s.title}</h2>
               <p className="text-sm text-slate-600 dark:text-slate-300">{s.description}</p>
               <p className="mt-1 text-xs text-slate-500">
-                {s.engine} · {s.direction}
+                {s.engine} · {s.detail}
                 {s.finalizeBy && ` · finalized by ${finalizeBy === 'scenario' ? s.finalizeBy : finalizeBy}`}
-                {s.legacyRemoval ? ' · engine < 4.4.7' : ''}
+                {s.tags.map((t) => ` · ${t}`).join('')}
               </p>
             </div>
             <button

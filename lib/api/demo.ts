@@ -1,73 +1,45 @@
 import 'server-only';
 import { z } from 'zod';
 import { AppError } from '@/lib/errors/app-error';
-import { fromZodError } from '@/lib/errors/zod-error';
-import { operationId } from '@/lib/model/operation';
-import { getRuntime } from '@/lib/runtime/get-runtime';
-import { SIM_CONNECTION_ID, SIM_LIBVIRT_ID } from '@/lib/runtime/runtime';
-import { LIBVIRT_SCENARIOS } from '@/lib/sim/libvirt/scenarios';
-import { SCENARIOS } from '@/lib/sim/ovirt/scenarios';
+import { parseInput } from '@/lib/errors/zod-error';
+import type { Runtime } from '@/lib/runtime/runtime';
 
-export function scenarioList() {
+/** Every running simulator's scenarios, each with its engine. */
+export function scenarioList(rt: Runtime) {
   return {
-    scenarios: [
-      ...SCENARIOS.map((s) => ({
-        id: s.id,
-        engine: 'ovirt' as const,
-        title: s.title,
-        description: s.description,
-        direction: s.direction,
-        finalizeBy: s.finalizeBy,
-        legacyRemoval: s.legacyRemoval,
-      })),
-      ...LIBVIRT_SCENARIOS.map((s) => ({
-        id: s.id,
-        engine: 'libvirt' as const,
-        title: s.title,
-        description: s.description,
-        direction: s.job,
-        finalizeBy: null,
-        legacyRemoval: false,
-      })),
-    ],
+    scenarios: [...rt.simulators.values()].flatMap(({ module }) =>
+      (module.simulator?.scenarios ?? []).map((s) => ({ ...s, engine: module.kind, engineLabel: module.label })),
+    ),
   };
 }
 
-export const StartScenarioBody = z
-  .object({
-    speed: z.number().positive().max(100).default(1),
-    finalizeBy: z.enum(['client', 'operator']).optional(),
-  })
-  .strict();
+export const StartScenarioBody = z.strictObject({
+  speed: z.number().positive().max(100).default(1),
+  finalizeBy: z.enum(['client', 'operator']).optional(),
+});
 
-/** Starts a scenario on the embedded simulator; answers the operation id to open. */
-export async function scenarioStart(id: string, body: unknown) {
-  const parsed = StartScenarioBody.safeParse(body ?? {});
-  if (!parsed.success) throw fromZodError(parsed.error, 'scenario start');
-  const rt = await getRuntime();
-  if (!rt.sim || !rt.simLibvirt) throw new AppError('unsupported', 'the embedded simulator is off (PHASEBOARD_SIMULATOR=off or engines are configured)');
-  if (LIBVIRT_SCENARIOS.some((s) => s.id === id)) {
-    const domain = rt.simLibvirt.startScenario(id, { speed: parsed.data.speed });
-    // Poll now so the operation exists when the browser opens it.
-    await rt.collector.connection(SIM_LIBVIRT_ID).poller.pollOnce();
-    const op = (await rt.store.trackedOperations(SIM_LIBVIRT_ID)).find((o) => o.details.domain === domain.name);
-    if (!op) throw new AppError('conflict', `scenario ${id} started on ${domain.name}, but its operation is not listed yet`);
-    return { operationId: op.id, transferId: null };
-  }
-  if (!SCENARIOS.some((s) => s.id === id)) throw new AppError('not_found', `no scenario "${id}"`);
-  const t = rt.sim.engine.startScenario(id, parsed.data);
+/** Starts a scenario on the embedded simulator that has it; answers the operation id to open. */
+export async function scenarioStart(rt: Runtime, id: string, body: unknown) {
+  const options = parseInput(StartScenarioBody, body, 'scenario start');
+  if (rt.simulators.size === 0) throw new AppError('unsupported', 'the embedded simulator is off (PHASEBOARD_SIMULATOR=off or engines are configured)');
+  const found = [...rt.simulators.entries()].find(([, { module }]) => module.simulator?.scenarios.some((s) => s.id === id));
+  if (!found) throw new AppError('not_found', `no scenario "${id}"`);
+  const [connectionId, { sim }] = found;
+  const matches = sim.startScenario(id, options);
   // Poll now so the operation exists when the browser opens it.
-  await rt.collector.connection(SIM_CONNECTION_ID).poller.pollOnce();
-  return { operationId: operationId(SIM_CONNECTION_ID, t.id), transferId: t.id };
+  await rt.collector.connection(connectionId).poller.pollOnce();
+  const op = (await rt.store.trackedOperations(connectionId)).find(matches);
+  if (!op) throw new AppError('conflict', `scenario ${id} started, but its operation is not listed yet`);
+  return { operationId: op.id, nativeId: op.nativeId };
 }
 
 export const OutageBody = z.strictObject({ seconds: z.number().int().min(1).max(600) });
 
-/** The simulated engine answers 503 for a while: the connection degrades, triage says so. */
-export async function simulateOutage(body: unknown) {
-  const parsed = OutageBody.safeParse(body ?? {});
-  if (!parsed.success) throw fromZodError(parsed.error, 'outage');
-  const rt = await getRuntime();
-  if (!rt.sim) throw new AppError('unsupported', 'the embedded simulator is off (PHASEBOARD_SIMULATOR=off or engines are configured)');
-  return { until: rt.sim.startOutage(parsed.data.seconds) };
+/** The simulated engines answer 503 for a while: connections degrade, triage says so. */
+export async function simulateOutage(rt: Runtime, body: unknown) {
+  const { seconds } = parseInput(OutageBody, body, 'outage');
+  const able = [...rt.simulators.values()].filter(({ sim }) => sim.outage);
+  if (able.length === 0) throw new AppError('unsupported', 'no running simulator can simulate an outage (the embedded simulator is off?)');
+  const until = able.map(({ sim }) => sim.outage!(seconds));
+  return { until: until[0]! };
 }

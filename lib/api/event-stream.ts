@@ -1,6 +1,6 @@
 import 'server-only';
+import type { Runtime } from '@/lib/runtime/runtime';
 import type { Bus, BusMessage } from '@/lib/bus/types';
-import { getRuntime } from '@/lib/runtime/get-runtime';
 import type { Store } from '@/lib/store/types';
 
 const HEARTBEAT_MS = 15_000;
@@ -104,8 +104,8 @@ export function resumePoint(req: Request): number | null {
 }
 
 /** The one event stream of a browser or script: ends when it goes, or when phaseboard stops (SIGTERM must not wait for browsers). */
-export async function openEventStream(req: Request): Promise<Response> {
-  const { store, bus, stopping } = await getRuntime();
+export async function openEventStream(rt: Runtime, req: Request): Promise<Response> {
+  const { store, bus, stopping } = rt;
   const stream = createEventStream({ store, bus, since: resumePoint(req), signal: AbortSignal.any([req.signal, stopping]) });
   return new Response(stream, {
     headers: {

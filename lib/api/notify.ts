@@ -1,17 +1,17 @@
 import 'server-only';
+import type { Runtime } from '@/lib/runtime/runtime';
 import { z } from 'zod';
 import type { Principal } from '@/lib/model/actor';
 import { AppError } from '@/lib/errors/app-error';
 import { fromZodError } from '@/lib/errors/zod-error';
-import { getRuntime } from '@/lib/runtime/get-runtime';
 
 /**
  * Webhooks (never their secrets), recent deliveries with every attempt, and
  * watched operations. Many webhook URLs are themselves secrets (chat hooks
  * carry a key in the path): only admins see them whole.
  */
-export async function notificationsGet(principal: Principal) {
-  const { config, store } = await getRuntime();
+export async function notificationsGet(rt: Runtime, principal: Principal) {
+  const { config, store } = rt;
   const [deliveries, watches] = await Promise.all([store.listDeliveries(100), store.listWatches()]);
   const shown = (url: string) => (principal.role === 'admin' ? url : `${new URL(url).origin}/…`);
   return {
@@ -23,10 +23,10 @@ export async function notificationsGet(principal: Principal) {
 
 export const WatchBody = z.strictObject({ watched: z.boolean() });
 
-export async function operationWatch(id: string, body: unknown, actor: string) {
+export async function operationWatch(rt: Runtime, id: string, body: unknown, actor: string) {
   const parsed = WatchBody.safeParse(body);
   if (!parsed.success) throw fromZodError(parsed.error, 'watch body');
-  const { store } = await getRuntime();
+  const { store } = rt;
   if (!(await store.getOperation(id))) throw new AppError('not_found', `no operation "${id}"`);
   await store.setWatch(id, actor, parsed.data.watched, new Date().toISOString());
   return { watch: await store.getWatch(id) };

@@ -1,10 +1,10 @@
 import 'server-only';
+import type { Runtime } from '@/lib/runtime/runtime';
 import { z } from 'zod';
 import { requestAction } from '@/lib/actions/request-action';
 import { AppError } from '@/lib/errors/app-error';
 import { fromZodError } from '@/lib/errors/zod-error';
 import { ActionName, EngineKind, OperationKind, OperationState } from '@/lib/model/operation';
-import { getRuntime } from '@/lib/runtime/get-runtime';
 import { buildSupportBundle } from '@/lib/support/bundle';
 
 export const OperationListQuery = z
@@ -23,17 +23,17 @@ export const OperationListQuery = z
   .strict();
 export type OperationListQuery = z.infer<typeof OperationListQuery>;
 
-export async function operationList(params: URLSearchParams) {
+export async function operationList(rt: Runtime, params: URLSearchParams) {
   const parsed = OperationListQuery.safeParse(Object.fromEntries(params));
   if (!parsed.success) throw fromZodError(parsed.error, 'query');
   const q = parsed.data;
-  const { store } = await getRuntime();
+  const { store } = rt;
   const page = await store.listOperations({ engine: q.engine, kind: q.kind, states: q.state, text: q.q, limit: q.limit, offset: q.offset });
   return { ...page, limit: q.limit, offset: q.offset, seq: await store.lastSeq() };
 }
 
-export async function operationGet(id: string) {
-  const { store } = await getRuntime();
+export async function operationGet(rt: Runtime, id: string) {
+  const { store } = rt;
   const operation = await store.getOperation(id);
   if (!operation) throw new AppError('not_found', `no operation "${id}"`);
   const group = operation.attemptOf ?? operation.id;
@@ -60,7 +60,7 @@ export const ActionBody = z
   })
   .strict();
 
-export async function operationActionRequest(input: { id: string; action: string; body: unknown; idempotencyKey: string | null; actor: string }) {
+export async function operationActionRequest(rt: Runtime, input: { id: string; action: string; body: unknown; idempotencyKey: string | null; actor: string }) {
   const action = ActionName.safeParse(input.action);
   if (!action.success) {
     throw new AppError('invalid_input', `unknown action "${input.action}"; known: ${ActionName.options.join(', ')}`, { field: 'action' });
@@ -70,7 +70,6 @@ export async function operationActionRequest(input: { id: string; action: string
   if (input.idempotencyKey !== null && !/^[\w.:-]{1,128}$/.test(input.idempotencyKey)) {
     throw new AppError('invalid_input', 'Idempotency-Key header: use 1–128 letters, digits, dots, colons or dashes', { field: 'Idempotency-Key' });
   }
-  const rt = await getRuntime();
   return requestAction(
     { store: rt.store, collector: rt.collector, log: rt.log },
     {
@@ -86,8 +85,8 @@ export async function operationActionRequest(input: { id: string; action: string
 /** Reads a JSON body; an unparsable one is invalid input, an empty one is {}. */
 
 /** The support bundle of one operation, as a file download. */
-export async function operationBundle(id: string): Promise<Response> {
-  const bundle = await buildSupportBundle(await getRuntime(), id);
+export async function operationBundle(rt: Runtime, id: string): Promise<Response> {
+  const bundle = await buildSupportBundle(rt, id);
   const name = `phaseboard-${id.replace(/[^A-Za-z0-9._-]+/g, '_')}.json`;
   return new Response(JSON.stringify(bundle, null, 2), {
     headers: { 'Content-Type': 'application/json', 'Content-Disposition': `attachment; filename="${name}"`, 'Cache-Control': 'no-store' },

@@ -1,9 +1,9 @@
 import 'server-only';
+import type { Runtime } from '@/lib/runtime/runtime';
 import { z } from 'zod';
 import { actorName, type Principal } from '@/lib/model/actor';
 import { AppError } from '@/lib/errors/app-error';
 import { fromZodError } from '@/lib/errors/zod-error';
-import { getRuntime } from '@/lib/runtime/get-runtime';
 import { applyMark, isSnoozed, MARK_VERBS, MarkBody, type MarkVerb } from '@/lib/triage/marks';
 import { playbookDryRun, startPlaybook } from '@/lib/triage/playbook-runner';
 
@@ -15,11 +15,11 @@ export const FindingListQuery = z.strictObject({
   offset: z.coerce.number().int().min(0).default(0),
 });
 
-export async function findingList(params: URLSearchParams) {
+export async function findingList(rt: Runtime, params: URLSearchParams) {
   const parsed = FindingListQuery.safeParse(Object.fromEntries(params));
   if (!parsed.success) throw fromZodError(parsed.error, 'query');
   const q = parsed.data;
-  const { store } = await getRuntime();
+  const { store } = rt;
   const now = Date.now();
   if (q.view === 'resolved' || q.view === 'all') {
     const page = await store.listFindings({
@@ -28,23 +28,23 @@ export async function findingList(params: URLSearchParams) {
       limit: q.limit,
       offset: q.offset,
     });
-    return { ...page, counts: await counts(now) };
+    return { ...page, counts: await counts(rt, now) };
   }
   // Snoozing is a per-finding time; open findings are few, so split them here.
   const open = (await store.listFindings({ status: 'open', operationId: q.operation, limit: 5000, offset: 0 })).items;
   const wanted = open.filter((f) => isSnoozed(f, now) === (q.view === 'snoozed'));
-  return { items: wanted.slice(q.offset, q.offset + q.limit), total: wanted.length, counts: await counts(now) };
+  return { items: wanted.slice(q.offset, q.offset + q.limit), total: wanted.length, counts: await counts(rt, now) };
 }
 
-async function counts(now: number) {
-  const { store } = await getRuntime();
+async function counts(rt: Runtime, now: number) {
+  const { store } = rt;
   const open = (await store.listFindings({ status: 'open', limit: 5000, offset: 0 })).items;
   const awake = open.filter((f) => !isSnoozed(f, now));
   return { open: awake.length, critical: awake.filter((f) => f.severity === 'critical').length, snoozed: open.length - awake.length };
 }
 
-export async function findingGet(id: string) {
-  const { store, triage } = await getRuntime();
+export async function findingGet(rt: Runtime, id: string) {
+  const { store, triage } = rt;
   const finding = await store.getFinding(id);
   if (!finding) throw new AppError('not_found', `no finding "${id}"`);
   const [notes, playbookRuns, operation] = await Promise.all([
@@ -59,12 +59,12 @@ export async function findingGet(id: string) {
   return { finding, notes, playbookRuns, operation, remedies };
 }
 
-export async function findingMark(id: string, verb: string, body: unknown, principal: Principal) {
+export async function findingMark(rt: Runtime, id: string, verb: string, body: unknown, principal: Principal) {
   const actor = actorName(principal);
   if (!MARK_VERBS.includes(verb as MarkVerb)) throw new AppError('invalid_input', `unknown mark "${verb}"; one of ${MARK_VERBS.join(', ')}`, { field: 'verb' });
   const parsed = MarkBody[verb as MarkVerb].safeParse(body ?? {});
   if (!parsed.success) throw fromZodError(parsed.error, `${verb} body`);
-  const { store, bus } = await getRuntime();
+  const { store, bus } = rt;
   const current = await store.getFinding(id);
   if (!current) throw new AppError('not_found', `no finding "${id}"`);
   const { finding, note } = applyMark(current, verb as MarkVerb, parsed.data as never, actor, Date.now(), principal.role === 'admin');
@@ -74,8 +74,8 @@ export async function findingMark(id: string, verb: string, body: unknown, princ
   return { finding, note };
 }
 
-export async function findingDryRun(id: string, playbookId: string) {
-  const { triage } = await getRuntime();
+export async function findingDryRun(rt: Runtime, id: string, playbookId: string) {
+  const { triage } = rt;
   return playbookDryRun(triage.runner, id, playbookId);
 }
 
@@ -85,15 +85,15 @@ export const RunBody = z.strictObject({
   note: z.string().max(2000).optional(),
 });
 
-export async function findingRunPlaybook(id: string, playbookId: string, body: unknown, actor: string) {
+export async function findingRunPlaybook(rt: Runtime, id: string, playbookId: string, body: unknown, actor: string) {
   const parsed = RunBody.safeParse(body ?? {});
   if (!parsed.success) throw fromZodError(parsed.error, 'playbook run body');
-  const { triage } = await getRuntime();
+  const { triage } = rt;
   return { run: await startPlaybook(triage.runner, { findingId: id, playbookId, actor, note: parsed.data.note }) };
 }
 
-export async function playbookRunGet(id: string) {
-  const { store } = await getRuntime();
+export async function playbookRunGet(rt: Runtime, id: string) {
+  const { store } = rt;
   const run = await store.getPlaybookRun(id);
   if (!run) throw new AppError('not_found', `no playbook run "${id}"`);
   return { run };

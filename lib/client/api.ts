@@ -46,6 +46,7 @@ export type OperationDetail = z.infer<typeof OperationDetail>;
 
 export const EngineView = z.object({
   id: z.string(),
+  /** the engine's kind; its module is in EnginesView.modules */
   engine: z.string(),
   url: z.string(),
   simulated: z.boolean(),
@@ -64,15 +65,30 @@ export const EngineView = z.object({
 });
 export type EngineView = z.infer<typeof EngineView>;
 
+/** An engine phaseboard speaks, from the registry: what its connections can do and its UI parts. */
+export const EngineModuleView = z.object({
+  kind: z.string(),
+  label: z.string(),
+  addable: z.boolean(),
+  start: z.array(z.object({ kind: z.string(), label: z.string() })),
+  inventory: z.boolean(),
+  ui: z.object({ connectionForm: z.string().optional(), startForm: z.string().optional() }),
+});
+export type EngineModuleView = z.infer<typeof EngineModuleView>;
+
+export const EnginesView = z.object({ engines: z.array(EngineView), modules: z.array(EngineModuleView) });
+export type EnginesView = z.infer<typeof EnginesView>;
+
 export const ScenarioView = z.object({
   id: z.string(),
-  engine: z.enum(['ovirt', 'libvirt']),
+  engine: z.string(),
+  engineLabel: z.string(),
   title: z.string(),
   description: z.string(),
   /** upload / download for oVirt; the job (copy, pull, migration …) for libvirt */
-  direction: z.string(),
+  detail: z.string(),
   finalizeBy: z.enum(['client', 'operator']).nullable(),
-  legacyRemoval: z.boolean(),
+  tags: z.array(z.string()),
 });
 export type ScenarioView = z.infer<typeof ScenarioView>;
 

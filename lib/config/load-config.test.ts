@@ -103,7 +103,7 @@ describe('loadConfig', () => {
       {},
       withConfig({ libvirt: { allowTcp: true }, engines: [{ id: 'kvm', engine: 'libvirt', uri: 'qemu+tcp://kvm1/system', storageDirs: ['/srv/images'] }] }),
     );
-    expect(allowed.libvirt).toEqual({ allowTcp: true, keyDir: null });
+    expect(allowed.engineSettings.libvirt).toEqual({ allowTcp: true });
     expect(() => loadConfig({}, withConfig({ engines: [{ id: 'kvm', engine: 'libvirt', uri: 'qemu:///system', storageDirs: ['/srv/../etc'] }] }))).toThrow(
       /storageDirs\.\[0\]|storageDirs\[0\]/,
     );

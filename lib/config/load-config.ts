@@ -1,21 +1,13 @@
 import 'server-only';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { LibvirtUriPolicy } from '@/lib/engines/libvirt/uri';
+import type { AnyEngineModule, ConnectionBase, Resolved } from '@/lib/engines/module';
+import { ENGINES } from '@/lib/engines/registry';
 import { AppError } from '@/lib/errors/app-error';
-import {
-  ConfigFile,
-  type AuthConfig,
-  type ConnectionConfig,
-  type LibvirtConnectionConfig,
-  type OvirtConnectionConfig,
-  type TriageConfig,
-  type WebhookConfig,
-} from './schema';
+import { configFileSchema, type AuthConfig, type ConfigFile, type TriageConfig, type WebhookConfig } from './schema';
 
-/** A connection ready to use: secrets resolved, CA read. Server-side only. */
-export type ResolvedConnection =
-  (OvirtConnectionConfig & { password: string; ca?: string; simulated: boolean }) | (LibvirtConnectionConfig & { simulated: boolean });
+/** A connection ready to use, of any engine: secrets resolved, CA read. Server-side only. */
+export type ResolvedConnection = Resolved<ConnectionBase> & Record<string, unknown>;
 
 /** Login settings, secrets read. Server-side only. */
 export interface ResolvedAuth {
@@ -41,8 +33,8 @@ export type ResolvedWebhook = WebhookConfig & { secret: string; ca?: string };
 export interface PhaseboardConfig {
   dataDir: string;
   engines: ResolvedConnection[];
-  /** the rules libvirt URIs are held to (connections added later and migration destinations too) */
-  libvirt: LibvirtUriPolicy;
+  /** each engine's settings section, by engine kind (libvirt: the URI rules) */
+  engineSettings: Record<string, unknown>;
   server: ServerSettings;
   auth: ResolvedAuth;
   simulator: { enabled: boolean; mix: number; speed: number };
@@ -56,10 +48,11 @@ type Env = Record<string, string | undefined>;
 
 /**
  * Reads the config file (PHASEBOARD_CONFIG, or ./phaseboard.config.json when
- * present) and the PHASEBOARD_OVIRT_* variables, validates them, and throws
- * invalid_config naming the bad field.
+ * present) and the environment (each engine's own variables, such as
+ * PHASEBOARD_OVIRT_*), validates them, and throws invalid_config naming the
+ * bad field.
  */
-export function loadConfig(env: Env = process.env, cwd = process.cwd()): PhaseboardConfig {
+export function loadConfig(env: Env = process.env, cwd = process.cwd(), engines: readonly AnyEngineModule[] = ENGINES): PhaseboardConfig {
   const file = env.PHASEBOARD_CONFIG ?? (fs.existsSync(path.join(cwd, 'phaseboard.config.json')) ? 'phaseboard.config.json' : undefined);
   let raw: Record<string, unknown> = {};
   if (file) {
@@ -76,18 +69,17 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Phasebo
       throw new AppError('invalid_config', `config file ${full} is not valid JSON: ${(e as Error).message}`);
     }
   }
-  const fromEnv = envConnection(env);
-  if (fromEnv) raw = { ...raw, engines: [...((raw.engines as unknown[] | undefined) ?? []), fromEnv] };
-  if (env.PHASEBOARD_LIBVIRT_URI) {
-    const storageDirs = env.PHASEBOARD_LIBVIRT_STORAGE_DIRS?.split(':').filter(Boolean);
-    const lv = { id: env.PHASEBOARD_LIBVIRT_ID ?? 'libvirt', engine: 'libvirt', uri: env.PHASEBOARD_LIBVIRT_URI, ...(storageDirs ? { storageDirs } : {}) };
-    raw = { ...raw, engines: [...((raw.engines as unknown[] | undefined) ?? []), lv] };
+  // Each engine reads its own variables: a connection, and its settings section.
+  const envSources: string[] = [];
+  for (const m of engines) {
+    const fromEnv = m.fromEnv?.(env) ?? {};
+    if (fromEnv.connection) {
+      raw = { ...raw, engines: [...((raw.engines as unknown[] | undefined) ?? []), fromEnv.connection] };
+      envSources.push(`PHASEBOARD_${m.kind.toUpperCase()}_* variables`);
+    }
+    if (fromEnv.settings && Object.keys(fromEnv.settings).length)
+      raw = { ...raw, [m.kind]: { ...((raw[m.kind] as object | undefined) ?? {}), ...fromEnv.settings } };
   }
-  const libvirtEnv = {
-    ...(env.PHASEBOARD_LIBVIRT_ALLOW_TCP !== undefined ? { allowTcp: envBoolean(env, 'PHASEBOARD_LIBVIRT_ALLOW_TCP') } : {}),
-    ...(env.PHASEBOARD_LIBVIRT_KEY_DIR ? { keyDir: env.PHASEBOARD_LIBVIRT_KEY_DIR } : {}),
-  };
-  if (Object.keys(libvirtEnv).length) raw = { ...raw, libvirt: { ...((raw.libvirt as object | undefined) ?? {}), ...libvirtEnv } };
   const simEnv = envSimulator(env);
   if (simEnv) raw = { ...raw, simulator: { ...((raw.simulator as object | undefined) ?? {}), ...simEnv } };
   if (env.PHASEBOARD_WEBHOOK_URL) {
@@ -125,11 +117,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Phasebo
     raw = { ...raw, triage: { ...t, ...triageEnv.top, expectedPhaseS: { ...((t.expectedPhaseS as object | undefined) ?? {}), ...triageEnv.phase } } };
   }
 
-  const parsed = ConfigFile.safeParse(raw);
-  const where =
-    [file && `config file ${file}`, fromEnv && 'PHASEBOARD_OVIRT_* variables', env.PHASEBOARD_LIBVIRT_URI && 'PHASEBOARD_LIBVIRT_URI']
-      .filter(Boolean)
-      .join(' + ') || 'defaults';
+  const parsed = configFileSchema(engines).safeParse(raw);
+  const where = [file && `config file ${file}`, ...envSources].filter(Boolean).join(' + ') || 'defaults';
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field =
@@ -139,11 +128,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Phasebo
         .replace(/^\./, '') ?? '';
     throw new AppError('invalid_config', `invalid config (${where}): ${field || '(root)'}: ${issue?.message ?? 'invalid'}`, { field });
   }
-  const c = parsed.data;
+  const c = parsed.data as ConfigFile;
   return {
     dataDir: path.resolve(cwd, env.PHASEBOARD_DATA_DIR ?? 'data'),
-    engines: c.engines.map((e, i) => resolveConnection(e, i, cwd)),
-    libvirt: { allowTcp: c.libvirt.allowTcp, keyDir: c.libvirt.keyDir ?? null },
+    engines: c.engines.map((e, i) => resolveConnection(engines, e, i, cwd)),
+    engineSettings: Object.fromEntries(engines.map((m) => [m.kind, c[m.kind]])),
     server: serverSettings(c.server, env),
     auth: resolveAuth(c.auth, env, cwd),
     simulator: { enabled: c.simulator.enabled ?? c.engines.length === 0, mix: c.simulator.mix, speed: c.simulator.speed },
@@ -210,35 +199,15 @@ function resolveWebhook(w: WebhookConfig, i: number, cwd: string): ResolvedWebho
   return { ...w, secret, ca };
 }
 
-function resolveConnection(e: ConnectionConfig, i: number, cwd: string): ResolvedConnection {
-  if (e.engine === 'libvirt') return { ...e, simulated: false };
-  const password = e.password ?? readFor(`engines[${i}].passwordFile`, e.passwordFile ?? '', cwd).trim();
-  const ca = e.caFile ? readFor(`engines[${i}].caFile`, e.caFile, cwd) : undefined;
-  if (ca !== undefined && !ca.includes('-----BEGIN CERTIFICATE-----')) {
-    throw new AppError('invalid_config', `invalid config: engines[${i}].caFile: ${e.caFile} holds no PEM certificate`, { field: `engines[${i}].caFile` });
-  }
-  return { ...e, password, ca, simulated: false };
-}
-
-function envConnection(env: Env) {
-  if (!env.PHASEBOARD_OVIRT_URL) return undefined;
-  return {
-    id: env.PHASEBOARD_OVIRT_ID ?? 'ovirt',
-    engine: 'ovirt',
-    url: env.PHASEBOARD_OVIRT_URL,
-    username: env.PHASEBOARD_OVIRT_USERNAME,
-    password: env.PHASEBOARD_OVIRT_PASSWORD,
-    passwordFile: env.PHASEBOARD_OVIRT_PASSWORD_FILE,
-    caFile: env.PHASEBOARD_OVIRT_CA_FILE,
-    ...(env.PHASEBOARD_OVIRT_INSECURE !== undefined ? { insecure: envBoolean(env, 'PHASEBOARD_OVIRT_INSECURE') } : {}),
+function resolveConnection(engines: readonly AnyEngineModule[], e: ConfigFile['engines'][number], i: number, cwd: string): ResolvedConnection {
+  const at = (field: string) => `engines[${i}].${field}`;
+  const files = {
+    read: (field: string, p: string) => readFor(at(field), p, cwd),
+    fail: (field: string, message: string): never => {
+      throw new AppError('invalid_config', `invalid config: ${at(field)}: ${message}`, { field: at(field) });
+    },
   };
-}
-
-function envBoolean(env: Env, key: string): boolean {
-  const v = env[key];
-  if (v === 'true' || v === '1') return true;
-  if (v === 'false' || v === '0') return false;
-  throw new AppError('invalid_config', `invalid config: ${key} must be true or false, not "${v}"`, { field: key });
+  return engines.find((m) => m.kind === e.engine)!.resolve(e, files) as ResolvedConnection;
 }
 
 function envNumber(env: Env, key: string): number | undefined {

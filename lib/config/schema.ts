@@ -1,78 +1,8 @@
 import 'server-only';
 import { z } from 'zod';
-import { isPlainAbsolutePath } from '@/lib/engines/libvirt/paths';
-import { libvirtUriProblem } from '@/lib/engines/libvirt/uri';
+import { ConnectionId } from '@/lib/engines/connection-schema';
+import type { AnyEngineModule } from '@/lib/engines/module';
 import { NotifyEvent } from '@/lib/model/delivery';
-
-const ConnectionId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'use lowercase letters, digits and dashes (it appears in operation ids)');
-
-/** fast (≤ 1 s) while anything is in transition, slow (≥ 10 s) when idle */
-const PollInterval = z
-  .object({
-    fast: z.number().int().min(100).max(1000).default(1000),
-    slow: z.number().int().min(10_000).max(600_000).default(10_000),
-  })
-  .strict()
-  .default({ fast: 1000, slow: 10_000 });
-const RequestTimeout = z.number().int().min(1000).max(120_000).default(15_000);
-
-export const OvirtConnectionConfig = z
-  .object({
-    id: ConnectionId,
-    engine: z.literal('ovirt'),
-    /** e.g. https://engine.example.com/ovirt-engine */
-    url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://engine.example.com/ovirt-engine' }),
-    /** allow a plain http:// URL: the SSO password then crosses the network in clear */
-    insecure: z.boolean().default(false),
-    username: z.string().min(1, 'is required, e.g. admin@internal'),
-    password: z.string().min(1).optional(),
-    /** read the password from this file instead (kept out of the config) */
-    passwordFile: z.string().min(1).optional(),
-    /** PEM file of the engine's CA; TLS verification is never turned off */
-    caFile: z.string().min(1).optional(),
-    pollIntervalMs: PollInterval,
-    timeoutMs: RequestTimeout,
-  })
-  .strict()
-  .refine((c) => c.password !== undefined || c.passwordFile !== undefined, {
-    message: 'password or passwordFile is required',
-    path: ['password'],
-  })
-  .refine((c) => c.insecure || c.url.startsWith('https:'), {
-    message: 'must be https: the SSO password would cross the network in clear (set "insecure": true for this connection to allow http)',
-    path: ['url'],
-  });
-export type OvirtConnectionConfig = z.infer<typeof OvirtConnectionConfig>;
-
-const AbsoluteDir = z.string().refine(isPlainAbsolutePath, 'must be a plain absolute path such as /var/lib/libvirt/images');
-
-export const LibvirtConnectionConfig = z
-  .object({
-    id: ConnectionId,
-    engine: z.literal('libvirt'),
-    /** qemu:///system, qemu+ssh://host/system, qemu+tls://host/system; checked against the libvirt URI rules */
-    uri: z.string().min(1).max(1024),
-    /** directories on the host block copies may write to; default: the source disk's directory */
-    storageDirs: z.array(AbsoluteDir).max(32).optional(),
-    pollIntervalMs: PollInterval,
-    timeoutMs: RequestTimeout,
-  })
-  .strict();
-export type LibvirtConnectionConfig = z.infer<typeof LibvirtConnectionConfig>;
-
-export const ConnectionConfig = z.discriminatedUnion('engine', [OvirtConnectionConfig, LibvirtConnectionConfig]);
-export type ConnectionConfig = z.infer<typeof ConnectionConfig>;
-
-/** Rules every libvirt URI (connections and migration destinations) is held to. */
-export const LibvirtSettings = z
-  .object({
-    /** qemu+tcp is unencrypted and unauthenticated: refused unless this is true */
-    allowTcp: z.boolean().default(false),
-    /** keyfile=, known_hosts= and pkipath= may only point inside this directory */
-    keyDir: AbsoluteDir.optional(),
-  })
-  .strict();
-export type LibvirtSettings = z.infer<typeof LibvirtSettings>;
 
 /** An IPv4 or IPv6 address, or a CIDR range of either. */
 const AddressOrRange = z.string().regex(/^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-fA-F:]+)(?:\/\d{1,3})?$/, 'must be an IP address or CIDR range such as 10.0.0.0/8');
@@ -193,29 +123,45 @@ export const WebhookConfig = z
   .refine((w) => w.secret !== undefined || w.secretFile !== undefined, { message: 'secret or secretFile is required', path: ['secret'] });
 export type WebhookConfig = z.infer<typeof WebhookConfig>;
 
-export const ConfigFile = z
-  .object({
-    engines: z.array(ConnectionConfig).default([]),
-    libvirt: LibvirtSettings.default({ allowTcp: false }),
-    server: ServerConfig.default({ allowedHosts: [] }),
-    auth: AuthConfig.default({ sessionHours: 12, loginAttemptsPerMinute: 5 }),
-    simulator: SimulatorConfig.default({ mix: 6, speed: 1 }),
-    triage: TriageConfig.default({ stallAfterS: 60, expectedPhaseS: { pending: 120, finalizing: 120, running: 1800 } }),
-    notifications: z
-      .object({ webhooks: z.array(WebhookConfig).default([]) })
-      .strict()
-      .default({ webhooks: [] }),
-  })
-  .strict()
-  .superRefine((c, ctx) => {
-    const seen = new Set<string>();
-    const policy = { allowTcp: c.libvirt.allowTcp, keyDir: c.libvirt.keyDir ?? null };
-    c.engines.forEach((e, i) => {
-      if (seen.has(e.id)) ctx.addIssue({ code: 'custom', message: `duplicate connection id "${e.id}"`, path: ['engines', i, 'id'] });
-      seen.add(e.id);
-      // Checked before anything runs: a URI libvirt would turn into a program must stop startup.
-      const problem = e.engine === 'libvirt' ? libvirtUriProblem(e.uri, policy) : null;
-      if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['engines', i, 'uri'] });
+/**
+ * The config file, from the engines phaseboard speaks: `engines` holds
+ * connections of any of them, and each engine with settings has a section
+ * named after it (`libvirt`: the URI rules).
+ */
+export function configFileSchema(engines: readonly AnyEngineModule[]) {
+  const connection = z.discriminatedUnion('engine', engines.map((e) => e.connectionSchema) as never);
+  const sections = Object.fromEntries(engines.filter((e) => e.settingsSchema).map((e) => [e.kind, (e.settingsSchema as z.ZodType).optional()]));
+  return z
+    .object({
+      engines: z.array(connection).default([]),
+      ...sections,
+      server: ServerConfig.default({ allowedHosts: [] }),
+      auth: AuthConfig.default({ sessionHours: 12, loginAttemptsPerMinute: 5 }),
+      simulator: SimulatorConfig.default({ mix: 6, speed: 1 }),
+      triage: TriageConfig.default({ stallAfterS: 60, expectedPhaseS: { pending: 120, finalizing: 120, running: 1800 } }),
+      notifications: z
+        .object({ webhooks: z.array(WebhookConfig).default([]) })
+        .strict()
+        .default({ webhooks: [] }),
+    })
+    .strict()
+    .superRefine((c, ctx) => {
+      const seen = new Set<string>();
+      (c.engines as { id: string; engine: string }[]).forEach((e, i) => {
+        if (seen.has(e.id)) ctx.addIssue({ code: 'custom', message: `duplicate connection id "${e.id}"`, path: ['engines', i, 'id'] });
+        seen.add(e.id);
+        // Checked before anything runs: a libvirt URI that would run a program must stop startup.
+        const m = engines.find((x) => x.kind === e.engine);
+        const problem = m?.check?.(e, (c as Record<string, unknown>)[e.engine]);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem.message, path: ['engines', i, problem.field] });
+      });
     });
-  });
-export type ConfigFile = z.infer<typeof ConfigFile>;
+}
+export type ConfigFile = {
+  engines: ({ id: string; engine: string } & Record<string, unknown>)[];
+  server: z.infer<typeof ServerConfig>;
+  auth: AuthConfig;
+  simulator: z.infer<typeof SimulatorConfig>;
+  triage: TriageConfig;
+  notifications: { webhooks: WebhookConfig[] };
+} & Record<string, unknown>;

@@ -25,12 +25,6 @@ export interface ActionResult {
   resolution?: Resolution;
 }
 
-export type StartKind = 'block_copy' | 'live_migration';
-
-export interface Inventory {
-  domains: { name: string; disks: { target: string; source: string | null; format: string | null; busy: boolean }[]; migrating: boolean }[];
-}
-
 export interface EngineInfo {
   product: string;
   version: string;
@@ -57,10 +51,10 @@ export interface EngineAdapter {
   performAction(op: Operation, request: ActionRequest): Promise<ActionResult>;
   /** the engine's product and version, for support bundles */
   describeEngine?(): Promise<EngineInfo>;
-  /** what can be started from phaseboard (libvirt: domains and their disks); absent when nothing can */
-  inventory?(): Promise<Inventory>;
+  /** what work can be started on (libvirt: domains and their disks), in a shape its engine's UI part reads; absent when nothing can */
+  inventory?(): Promise<unknown>;
   /** starts a new operation; params are checked by the adapter (invalid_input names the field) */
-  start?(kind: StartKind, params: unknown, log: (line: string) => void): Promise<{ message: string; warnings: string[] }>;
+  start?(kind: string, params: unknown, log: (line: string) => void): Promise<{ message: string; warnings: string[] }>;
   /** pushes: calls onChange when the engine says something moved (poll now) */
   subscribe?(onChange: () => void): () => void;
   close(): Promise<void>;

@@ -5,12 +5,15 @@ import { actorName, hasRole, withArticle, type Principal, type Role } from '@/li
 import { AppError, HTTP_STATUS, isAppError } from '@/lib/errors/app-error';
 import { logger } from '@/lib/log/logger';
 import { getRuntime } from '@/lib/runtime/get-runtime';
+import type { Runtime } from '@/lib/runtime/runtime';
 import { readJsonBody } from './body';
 import { checkHost, checkJsonContentType, checkSameOrigin } from './guards';
 
 type Params = Record<string, string>;
 
 export interface RouteContext<P extends Params, Who = Principal> {
+  /** the running phaseboard the services work on */
+  rt: Runtime;
   req: Request;
   params: P;
   /** the JSON body of a state-changing request (read at most 64 KiB), {} otherwise */
@@ -71,6 +74,7 @@ function guarded<P extends Params>(
       }
       const params = (ctx ? await ctx.params : {}) as P;
       const result = await handler({
+        rt,
         req,
         params,
         body,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-/** Engines phaseboard speaks to; one folder each under lib/engines/. */
-export const EngineKind = z.enum(['ovirt', 'libvirt', 'openstack', 'ganeti', 'vdsm']);
+/** An engine's kind (ovirt, libvirt …): one module each under lib/engines/, listed in its registry. */
+export const EngineKind = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'an engine kind such as ovirt or libvirt');
 export type EngineKind = z.infer<typeof EngineKind>;
 
 export const OperationKind = z.enum([

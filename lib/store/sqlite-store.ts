@@ -203,7 +203,11 @@ export function openSqliteStore(dataDir: string): Store {
     },
 
     async listConnectionConfigs() {
-      return (db.prepare('SELECT data FROM connection_configs ORDER BY id').all() as Row[]).map((r) => JSON.parse(String(r.data)) as AddedConnection);
+      return (db.prepare('SELECT data FROM connection_configs ORDER BY id').all() as Row[]).map((r) => {
+        const c = JSON.parse(String(r.data)) as AddedConnection & { uri?: string; storageDirs?: string[] };
+        // Kept before engine modules: a libvirt URI beside the id.
+        return c.config ? c : { ...c, config: { id: c.id, engine: c.engine, uri: c.uri, ...(c.storageDirs ? { storageDirs: c.storageDirs } : {}) } };
+      });
     },
 
     async deleteConnectionConfig(id) {

@@ -35,10 +35,9 @@ export interface ConnectionStatus {
 /** A connection someone added from phaseboard: libvirt URIs carry no secret. */
 export interface AddedConnection {
   id: string;
-  engine: 'libvirt';
-  uri: string;
-  /** where block copies may write; absent: the source disk's directory */
-  storageDirs?: string[];
+  engine: string;
+  /** the connection as its engine's config schema takes it (no secret: only engines without one are addable) */
+  config: Record<string, unknown>;
   addedBy: string;
   addedAt: string;
 }

@@ -3,7 +3,7 @@ import { route } from '@/lib/http/route';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = route({ role: 'viewer' }, () => engineList());
+export const GET = route({ role: 'viewer' }, ({ rt }) => engineList(rt));
 
 /** body `{ "id": "kvm1", "engine": "libvirt", "uri": "qemu+ssh://root@kvm1/system" }`: checked, tried, then kept */
-export const POST = route({ role: 'admin', status: 201 }, ({ body, actor }) => engineAdd(body, actor));
+export const POST = route({ role: 'admin', status: 201 }, ({ rt, body, actor }) => engineAdd(rt, body, actor));

@@ -3,4 +3,4 @@ import { route } from '@/lib/http/route';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = route({ role: 'viewer' }, ({ principal }) => notificationsGet(principal));
+export const GET = route({ role: 'viewer' }, ({ rt, principal }) => notificationsGet(rt, principal));

@@ -3,4 +3,4 @@ import { route } from '@/lib/http/route';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = route({ role: 'viewer' }, ({ query }) => operationList(query));
+export const GET = route({ role: 'viewer' }, ({ rt, query }) => operationList(rt, query));

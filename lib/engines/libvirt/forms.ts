@@ -53,3 +53,15 @@ export function copyWarnings(p: BlockCopyParams): string[] {
   }
   return [];
 }
+
+/** What the Engines page can start work on: each domain with its disks (adapter.inventory). */
+export const LibvirtInventory = z.object({
+  domains: z.array(
+    z.object({
+      name: z.string(),
+      disks: z.array(z.object({ target: z.string(), source: z.string().nullable(), format: z.string().nullable(), busy: z.boolean() })),
+      migrating: z.boolean(),
+    }),
+  ),
+});
+export type LibvirtInventory = z.infer<typeof LibvirtInventory>;

@@ -6,8 +6,11 @@ import { fromZodError, parseInput } from '@/lib/errors/zod-error';
 import type { Logger } from '@/lib/log/logger';
 import type { Operation } from '@/lib/model/operation';
 import type { OperationSnapshot, Resolution } from '@/lib/model/snapshot';
+import { libvirtSimulator } from '@/lib/sim/libvirt/embedded';
+import { defineEngine } from '../module';
 import type { ActionRequest, ActionResult, EngineAdapter } from '../types';
 import { describeLibvirtActions, migrationSummary } from './actions';
+import { checkLibvirt, LibvirtConnectionConfig, libvirtFromEnv, LibvirtSettings, uriPolicy, withDestination } from './config';
 import { blockJobSnapshot, migrationId, migrationSnapshot } from './normalize';
 import {
   EventLineParser,
@@ -19,10 +22,11 @@ import {
   storagePathsInXml,
   type VirshEvent,
 } from './parse';
-import { BlockCopyParams, copyWarnings, MigrationParams } from './forms';
+import { BlockCopyParams, copyWarnings, MigrationParams, type LibvirtInventory } from './forms';
 import { blockCopyArgs, checkMigrationUri, migrationArgs } from './start';
 import { checkCopyTarget } from './storage';
 import { DEFAULT_URI_POLICY, parseLibvirtUri, type LibvirtUriPolicy } from './uri';
+import { libvirtTriage } from './triage';
 import { Virsh, type VirshTransport } from './virsh';
 import { opt } from './virsh-args';
 
@@ -54,6 +58,7 @@ export interface LibvirtAdapterOptions {
 
 export interface LibvirtAdapter extends EngineAdapter {
   readonly virsh: VirshTransport;
+  inventory(): Promise<LibvirtInventory>;
 }
 
 const KEEP_EVENTS = 50;
@@ -270,6 +275,7 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
         poke();
         return { message: out.trim() || 'Block Copy started', warnings: copyWarnings(p) };
       }
+      if (kind !== 'live_migration') throw new AppError('invalid_input', `kind: libvirt starts block_copy or live_migration, not "${kind}"`, { field: 'kind' });
       const p = parseInput(MigrationParams, params, 'live migration');
       const destination = parseLibvirtUri(p.destinationUri, options.uriPolicy ?? DEFAULT_URI_POLICY, 'destinationUri');
       checkMigrationUri(p.migrationUri, destination.host);
@@ -365,3 +371,37 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
     },
   };
 }
+
+/** libvirt / QEMU block jobs and live migrations: the engine module the registry lists. */
+export const libvirtEngine = defineEngine<LibvirtConnectionConfig, LibvirtSettings | undefined, LibvirtAdapter>({
+  kind: 'libvirt',
+  label: 'libvirt / QEMU',
+  connectionSchema: LibvirtConnectionConfig,
+  settingsSchema: LibvirtSettings,
+  fromEnv: libvirtFromEnv,
+  check: checkLibvirt,
+  resolve: (c) => ({ ...c, simulated: false }),
+  redact: (c) => ({ id: c.id, engine: c.engine, uri: c.uri, storageDirs: c.storageDirs ?? null, pollIntervalMs: c.pollIntervalMs, timeoutMs: c.timeoutMs }),
+  describe: (c) => ({ url: c.uri, insecure: false }),
+  createAdapter(c, { log, settings }) {
+    const policy = uriPolicy(settings);
+    const uri = parseLibvirtUri(c.uri, policy);
+    return createLibvirtAdapter({ uri: c.uri, timeoutMs: c.timeoutMs, log, uriPolicy: policy, storageDirs: c.storageDirs, checkLocalFiles: uri.local });
+  },
+  async testConnection(adapter) {
+    await adapter.listOperations();
+  },
+  capabilities: {
+    push: true,
+    inventory: true,
+    start: [
+      { kind: 'block_copy', label: 'Block copy' },
+      { kind: 'live_migration', label: 'Live migration' },
+    ],
+    addable: true,
+  },
+  startParams: (kind, body, ctx) => (kind === 'live_migration' ? withDestination(body, ctx) : body),
+  triage: libvirtTriage,
+  simulator: libvirtSimulator,
+  ui: { connectionForm: 'libvirt.connection', startForm: 'libvirt.start' },
+});

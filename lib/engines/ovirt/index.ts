@@ -2,10 +2,14 @@ import 'server-only';
 import type { Logger } from '@/lib/log/logger';
 import type { Operation } from '@/lib/model/operation';
 import type { Resolution } from '@/lib/model/snapshot';
+import { ovirtSimulator } from '@/lib/sim/ovirt/embedded';
+import { defineEngine } from '../module';
 import type { EngineAdapter } from '../types';
 import { describeTransferActions, performTransferAction } from './actions';
 import { OvirtClient } from './client';
+import { OvirtConnectionConfig, ovirtFromEnv, redactOvirt, resolveOvirt, type OvirtConnection } from './config';
 import { transferSnapshot } from './normalize';
+import { ovirtTriage } from './triage';
 
 export interface OvirtAdapterOptions {
   /** engine base URL, e.g. https://engine.example.com/ovirt-engine */
@@ -94,3 +98,25 @@ export function createOvirtAdapter(options: OvirtAdapterOptions): OvirtAdapter {
     async close() {},
   };
 }
+
+/** oVirt / RHV image transfers: the engine module the registry lists. */
+export const ovirtEngine = defineEngine<OvirtConnectionConfig, undefined, OvirtAdapter>({
+  kind: 'ovirt',
+  label: 'oVirt / RHV',
+  connectionSchema: OvirtConnectionConfig as never,
+  fromEnv: ovirtFromEnv,
+  resolve: resolveOvirt,
+  redact: (c) => redactOvirt(c as OvirtConnection),
+  describe: (c) => ({ url: c.url, insecure: c.url.startsWith('http:') }),
+  createAdapter: (c, { log }) => {
+    const o = c as OvirtConnection;
+    return createOvirtAdapter({ url: o.url, username: o.username, password: o.password, ca: o.ca, timeoutMs: o.timeoutMs, log });
+  },
+  async testConnection(adapter) {
+    await adapter.client.apiRoot();
+  },
+  capabilities: { push: false, inventory: false, start: [], addable: false },
+  triage: ovirtTriage,
+  simulator: ovirtSimulator,
+  ui: {},
+});

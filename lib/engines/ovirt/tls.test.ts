@@ -4,6 +4,7 @@ import { logger } from '@/lib/log/logger';
 import { OvirtSimServer } from '@/lib/sim/ovirt/server';
 import { makeTestPki, type TestPki } from '@/lib/testing/certificates';
 import { OvirtClient } from './client';
+import type { OvirtConnection } from './config';
 
 describe('oVirt over HTTPS with a custom CA file', () => {
   let pki: TestPki;
@@ -24,7 +25,7 @@ describe('oVirt over HTTPS with a custom CA file', () => {
       PHASEBOARD_OVIRT_PASSWORD: 'secret',
       PHASEBOARD_OVIRT_CA_FILE: caFile,
     };
-    const [conn] = loadConfig(env, pki.dir).engines;
+    const [conn] = loadConfig(env, pki.dir).engines as OvirtConnection[];
     if (!conn || conn.engine !== 'ovirt') throw new Error('no oVirt connection configured');
     return new OvirtClient({ url: conn.url, username: conn.username, password: conn.password, ca: conn.ca, timeoutMs: 5000, log: logger });
   };

@@ -3,4 +3,4 @@ import { route } from '@/lib/http/route';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = route({ role: 'viewer' }, async () => scenarioList());
+export const GET = route({ role: 'viewer' }, async ({ rt }) => scenarioList(rt));

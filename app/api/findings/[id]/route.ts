@@ -3,4 +3,4 @@ import { route } from '@/lib/http/route';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = route<{ id: string }>({ role: 'viewer' }, ({ params }) => findingGet(params.id));
+export const GET = route<{ id: string }>({ role: 'viewer' }, ({ rt, params }) => findingGet(rt, params.id));

@@ -3,4 +3,4 @@ import { route } from '@/lib/http/route';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = route<{ id: string }>({ role: 'viewer' }, ({ params }) => operationGet(params.id));
+export const GET = route<{ id: string }>({ role: 'viewer' }, ({ rt, params }) => operationGet(rt, params.id));

@@ -4,4 +4,4 @@ import { route } from '@/lib/http/route';
 export const dynamic = 'force-dynamic';
 
 /** body `{ "currentPassword", "newPassword" }`: any logged-in user changes their own password */
-export const POST = route({ role: 'viewer' }, ({ principal, body }) => ownPasswordChange(principal, body));
+export const POST = route({ role: 'viewer' }, ({ rt, principal, body }) => ownPasswordChange(rt, principal, body));

@@ -3,4 +3,4 @@ import { route } from '@/lib/http/route';
 
 export const dynamic = 'force-dynamic';
 
-export const DELETE = route<{ id: string }>({ role: 'admin' }, ({ params, actor }) => tokenRevoke(params.id, actor));
+export const DELETE = route<{ id: string }>({ role: 'admin' }, ({ rt, params, actor }) => tokenRevoke(rt, params.id, actor));

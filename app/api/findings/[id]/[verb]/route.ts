@@ -4,6 +4,6 @@ import { route } from '@/lib/http/route';
 export const dynamic = 'force-dynamic';
 
 /** claim, release, acknowledge, snooze, note, resolve */
-export const POST = route<{ id: string; verb: string }>({ role: 'operator' }, ({ params, body, principal }) =>
-  findingMark(params.id, params.verb, body, principal),
+export const POST = route<{ id: string; verb: string }>({ role: 'operator' }, ({ rt, params, body, principal }) =>
+  findingMark(rt, params.id, params.verb, body, principal),
 );

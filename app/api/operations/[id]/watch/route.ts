@@ -4,4 +4,4 @@ import { route } from '@/lib/http/route';
 export const dynamic = 'force-dynamic';
 
 /** body `{ "watched": true | false }`: be told (browser, webhook) if it fails */
-export const POST = route<{ id: string }>({ role: 'operator' }, ({ params, body, actor }) => operationWatch(params.id, body, actor));
+export const POST = route<{ id: string }>({ role: 'operator' }, ({ rt, params, body, actor }) => operationWatch(rt, params.id, body, actor));

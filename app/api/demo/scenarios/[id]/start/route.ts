@@ -3,4 +3,4 @@ import { route } from '@/lib/http/route';
 
 export const dynamic = 'force-dynamic';
 
-export const POST = route<{ id: string }>({ role: 'admin', status: 201 }, ({ params, body }) => scenarioStart(params.id, body));
+export const POST = route<{ id: string }>({ role: 'admin', status: 201 }, ({ rt, params, body }) => scenarioStart(rt, params.id, body));

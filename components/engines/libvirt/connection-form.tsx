@@ -14,7 +14,7 @@ const input = 'mt-1 block rounded border border-slate-300 bg-white px-2 py-1 tex
  * rules and tries it before keeping it. Copies write only inside the
  * storage directories (default: each disk's own directory).
  */
-export function AddConnection() {
+export function LibvirtConnectionForm() {
   const qc = useQueryClient();
   const [id, setId] = useState('');
   const [uri, setUri] = useState('');
@@ -67,29 +67,5 @@ export function AddConnection() {
         {add.isPending ? 'Trying…' : 'Add libvirt connection'}
       </button>
     </InlineForm>
-  );
-}
-
-/** Removes a connection that was added here. */
-export function RemoveConnection({ id }: { id: string }) {
-  const qc = useQueryClient();
-  const remove = useMutation({
-    mutationFn: () => apiFetch(z.object({ removed: z.string() }), `/api/engines/${id}`, { method: 'DELETE' }),
-    onSuccess: () => {
-      toast.success(`Connection ${id} removed`);
-      void qc.invalidateQueries({ queryKey: ['engines'] });
-    },
-    onError: (e) => toast.error('Not removed', { description: e.message }),
-  });
-  return (
-    <button
-      type="button"
-      className="ml-auto text-xs text-rose-700 underline dark:text-rose-300"
-      disabled={remove.isPending}
-      onClick={() => remove.mutate()}
-      aria-label={`Remove connection ${id}`}
-    >
-      remove
-    </button>
   );
 }

@@ -6,17 +6,8 @@ import { toast } from 'sonner';
 import { z } from 'zod';
 import { ConfirmDialog } from '@/components/common/confirm-dialog';
 import { apiFetch } from '@/lib/client/api';
-import { copyWarnings } from '@/lib/engines/libvirt/forms';
+import { copyWarnings, LibvirtInventory } from '@/lib/engines/libvirt/forms';
 
-const Inventory = z.object({
-  domains: z.array(
-    z.object({
-      name: z.string(),
-      disks: z.array(z.object({ target: z.string(), source: z.string().nullable(), format: z.string().nullable(), busy: z.boolean() })),
-      migrating: z.boolean(),
-    }),
-  ),
-});
 const Started = z.object({ message: z.string(), warnings: z.array(z.string()), commands: z.array(z.string()) });
 
 type Form =
@@ -42,27 +33,27 @@ type Form =
       unsafe: boolean;
     };
 
+/** What the Engines page hands every engine's start form. */
+export interface StartFormProps {
+  connectionId: string;
+  /** whether the person may start work here, and why not */
+  canStart: { allowed: boolean; reason?: string };
+  /** other connections of the same engine (a migration's destination) */
+  destinations: string[];
+  simulated: boolean;
+}
+
 const input = 'mt-1 block w-full rounded border border-slate-300 bg-white px-2 py-1 dark:border-slate-600 dark:bg-slate-900';
 
 /**
  * Domains of a libvirt connection, with "copy disk" and "migrate" forms.
  * Migrations go to another configured connection, never to a typed URI.
  */
-export function LibvirtStart({
-  connectionId,
-  canStart,
-  destinations,
-  simulated,
-}: {
-  connectionId: string;
-  canStart: { allowed: boolean; reason?: string };
-  destinations: string[];
-  simulated: boolean;
-}) {
+export function LibvirtStart({ connectionId, canStart, destinations, simulated }: StartFormProps) {
   const choices = simulated ? [] : destinations;
   const inv = useQuery({
     queryKey: ['inventory', connectionId],
-    queryFn: () => apiFetch(Inventory, `/api/engines/${connectionId}/inventory`),
+    queryFn: () => apiFetch(LibvirtInventory, `/api/engines/${connectionId}/inventory`),
     refetchInterval: 5000,
   });
   const [form, setForm] = useState<Form | null>(null);

@@ -1,0 +1,17 @@
+'use client';
+
+import type { ComponentType } from 'react';
+import { LibvirtConnectionForm } from './libvirt/connection-form';
+import { LibvirtStart, type StartFormProps } from './libvirt/start-form';
+
+/**
+ * The UI parts engines contribute, by the keys their modules declare
+ * (`ui.connectionForm`, `ui.startForm`): the Engines page looks them up here.
+ */
+export const CONNECTION_FORMS: Record<string, ComponentType> = {
+  'libvirt.connection': LibvirtConnectionForm,
+};
+
+export const START_FORMS: Record<string, ComponentType<StartFormProps>> = {
+  'libvirt.start': LibvirtStart,
+};

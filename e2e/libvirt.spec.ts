@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { createDomain, realLibvirt, virsh } from '../lib/testing/real-libvirt';
-import { openOperation } from './helpers';
+import { openOperation, startScenario } from './helpers';
 
 // Against the real libvirtd of scripts/libvirt/up.sh (npm test starts it).
 test('pivot a real block copy from the UI: ready, confirm, the domain runs on the copy', async ({ page, request }) => {
@@ -43,6 +43,20 @@ test('the same flow on the simulated libvirt host, started from the demo page', 
   await expect(page.getByTestId('outcome')).toHaveText(
     /^pivoted: copy-awaits-pivot-\d+ vda now runs on \/var\/lib\/libvirt\/images\/copy-awaits-pivot-\d+-copy\.qcow2$/,
   );
+});
+
+test("an action that takes a value asks for it: raise a struggling migration's bandwidth on the simulated host", async ({ page }) => {
+  test.setTimeout(60_000);
+  const id = await startScenario('migration-not-converging', 2);
+  await openOperation(page, id);
+  await page.getByRole('group', { name: 'Actions' }).getByRole('button', { name: 'Change bandwidth', exact: true }).click();
+  const dialog = page.getByRole('dialog');
+  // The engine describes the value (name, unit, bounds); the page asks for it.
+  const value = dialog.getByLabel('New maximum (MiB/s)');
+  await expect(value).toHaveValue('64');
+  await value.fill('400');
+  await dialog.getByRole('button', { name: 'Yes, change bandwidth' }).click();
+  await expect(page.getByTestId('timeline')).toContainText('set_bandwidth succeeded: maximum bandwidth set to 400 MiB/s', { timeout: 20_000 });
 });
 
 test('start a block copy and a live migration from the UI on real libvirt', async ({ page, request }) => {

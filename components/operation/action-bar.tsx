@@ -17,8 +17,8 @@ export function ActionBar({ operation }: { operation: Operation }) {
   const can = useCan('operator');
   // A viewer sees the same buttons, all disabled, each saying why.
   const actions = can.allowed ? operation.actions : operation.actions.map((a) => ({ ...a, enabled: false, reason: a.enabled ? can.reason : a.reason }));
-  // the one action that takes a value today: a migration's new maximum bandwidth
-  const [bandwidth, setBandwidth] = useState('64');
+  // Values the pending action takes, as its engine describes them (a migration's new bandwidth).
+  const [values, setValues] = useState<Record<string, string>>({});
   // One key per confirmation: a double click or a retried request acts once.
   const key = useRef<string>('');
   const mutation = useMutation({
@@ -26,7 +26,7 @@ export function ActionBar({ operation }: { operation: Operation }) {
       apiFetch(ActionAccepted, `/api/operations/${encodeURIComponent(operation.id)}/actions/${a.name}`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', 'Idempotency-Key': key.current },
-        body: JSON.stringify(a.name === 'set_bandwidth' ? { params: { bandwidthMiBs: Number(bandwidth) } } : {}),
+        body: JSON.stringify(a.params?.length ? { params: Object.fromEntries(a.params.map((p) => [p.name, Number(values[p.name] ?? p.default)])) } : {}),
       }),
     onSuccess: (r) => toast.success(`${r.run.action} sent`, { description: 'Its progress shows in the timeline.' }),
     onError: (e) => toast.error('Action refused', { description: e.message }),
@@ -44,6 +44,7 @@ export function ActionBar({ operation }: { operation: Operation }) {
             aria-describedby={a.enabled ? undefined : `why-${a.name}`}
             onClick={() => {
               key.current = crypto.randomUUID();
+              setValues(Object.fromEntries((a.params ?? []).map((p) => [p.name, p.default === undefined ? '' : String(p.default)])));
               setPending(a);
             }}
             className={`rounded px-3 py-1.5 text-sm font-medium focus:outline-2 focus:outline-offset-2 focus:outline-sky-500 disabled:cursor-not-allowed disabled:opacity-40 ${
@@ -67,25 +68,29 @@ export function ActionBar({ operation }: { operation: Operation }) {
         action={
           pending && {
             title: `${pending.label} ${operation.subject.name}?`,
-            effect:
-              pending.name === 'set_bandwidth' ? (
-                <>
-                  <p>{pending.effect}</p>
-                  <label className="mt-2 block">
-                    New maximum (MiB/s)
+            effect: pending.params?.length ? (
+              <>
+                <p>{pending.effect}</p>
+                {pending.params.map((p) => (
+                  <label key={p.name} className="mt-2 block">
+                    {p.label}
+                    {p.unit && ` (${p.unit})`}
                     <input
                       type="number"
-                      min={1}
+                      step={1}
+                      min={p.min}
+                      max={p.max}
                       required
-                      value={bandwidth}
-                      onChange={(e) => setBandwidth(e.target.value)}
+                      value={values[p.name] ?? ''}
+                      onChange={(e) => setValues((v) => ({ ...v, [p.name]: e.target.value }))}
                       className="ml-2 w-28 rounded border border-slate-300 bg-white px-2 py-1 dark:border-slate-600 dark:bg-slate-900"
                     />
                   </label>
-                </>
-              ) : (
-                pending.effect
-              ),
+                ))}
+              </>
+            ) : (
+              pending.effect
+            ),
             confirmLabel: `Yes, ${pending.label.toLowerCase()}`,
             dangerous: pending.dangerous,
           }

@@ -67,6 +67,13 @@ async function claimAndRun(deps: ActionDeps, input: ActionRequestInput): Promise
   const now = deps.now ?? Date.now;
   const op = await deps.store.getOperation(input.operationId);
   if (!op) throw new AppError('not_found', `no operation "${input.operationId}"`);
+  // Which actions exist is the engine's word (describeActions), kept on the operation.
+  const known = op.actions.map((a) => a.name);
+  if (!known.includes(input.action)) {
+    throw new AppError('invalid_input', `unknown action "${input.action}" for ${op.kind.replace(/_/g, ' ')}; known: ${known.join(', ') || 'none'}`, {
+      field: 'action',
+    });
+  }
   const { poller, adapter } = deps.collector.connection(op.connectionId);
   adapter.checkParams?.(input.action, input.params);
 

@@ -62,9 +62,7 @@ export const ActionBody = z
 
 export async function operationActionRequest(rt: Runtime, input: { id: string; action: string; body: unknown; idempotencyKey: string | null; actor: string }) {
   const action = ActionName.safeParse(input.action);
-  if (!action.success) {
-    throw new AppError('invalid_input', `unknown action "${input.action}"; known: ${ActionName.options.join(', ')}`, { field: 'action' });
-  }
+  if (!action.success) throw new AppError('invalid_input', `unknown action "${input.action.slice(0, 40)}"`, { field: 'action' });
   const body = ActionBody.safeParse(input.body ?? {});
   if (!body.success) throw fromZodError(body.error, 'action body');
   if (input.idempotencyKey !== null && !/^[\w.:-]{1,128}$/.test(input.idempotencyKey)) {

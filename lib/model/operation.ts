@@ -52,8 +52,21 @@ export const Progress = z.object({
 });
 export type Progress = z.infer<typeof Progress>;
 
-export const ActionName = z.enum(['finalize', 'cancel', 'pause', 'resume', 'retry', 'cleanup', 'pivot', 'set_bandwidth', 'postcopy']);
+/** An action's name (finalize, pivot, set_bandwidth …): each engine says which its operations have, in describeActions. */
+export const ActionName = z.string().regex(/^[a-z][a-z_]{0,31}$/, 'an action name such as finalize or pivot');
 export type ActionName = z.infer<typeof ActionName>;
+
+/** A value an action takes (a migration's new bandwidth), described so any UI can ask for it; the adapter checks it again. */
+export const ActionParam = z.object({
+  name: z.string(),
+  label: z.string(),
+  type: z.literal('integer'),
+  unit: z.string().optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  default: z.number().optional(),
+});
+export type ActionParam = z.infer<typeof ActionParam>;
 
 export const ActionAvailability = z.object({
   name: ActionName,
@@ -64,6 +77,8 @@ export const ActionAvailability = z.object({
   /** what will happen, shown in the confirmation dialog */
   effect: z.string(),
   dangerous: z.boolean(),
+  /** values the action takes; none for most */
+  params: z.array(ActionParam).optional(),
 });
 export type ActionAvailability = z.infer<typeof ActionAvailability>;
 

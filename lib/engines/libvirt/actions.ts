@@ -24,6 +24,7 @@ export function describeLibvirtActions(op: ActionView): ActionAvailability[] {
         name: 'set_bandwidth',
         label: 'Change bandwidth',
         dangerous: false,
+        params: [{ name: 'bandwidthMiBs', label: 'New maximum', type: 'integer', unit: 'MiB/s', min: 1, max: 1_000_000, default: 64 }],
         effect: `libvirt changes the migration's maximum bandwidth (migrate-setspeed, MiB/s); now ${d.memoryBandwidth ? formatBytes(Number(d.memoryBandwidth)) + '/s' : 'unknown'} in use.`,
         ...when(true, ''),
       },

@@ -8,7 +8,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 NEXT_TELEMETRY_DISABLED=1
 bash scripts/setup.sh || { echo "test: setup failed"; exit 1; }
 rm -rf reports && mkdir -p reports
 npx tsc --noEmit || { echo "test: type check failed"; exit 1; }
-# Layers (oxlint's no-restricted-imports) and formatting (prettier): both fail the run.
+# Layers (eslint's no-restricted-imports, eslint.config.mjs) and formatting (prettier): both fail the run.
 npm run --silent lint || { echo "test: lint failed (npm run format fixes formatting)"; exit 1; }
 npx next build >reports/build.log 2>&1 || { cat reports/build.log; echo "test: build failed"; exit 1; }
 

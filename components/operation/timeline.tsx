@@ -48,6 +48,8 @@ function describe(ev: TimelineEvent): string {
       return `${e.action}: ${e.message}`;
     case 'action_finished':
       return `${e.action} ${e.ok ? 'succeeded' : 'failed'}: ${e.message}`;
+    case 'engine_fact':
+      return e.text;
     case 'action_interrupted':
       return `${e.action} was interrupted: phaseboard stopped while it ran; after the restart ${e.engineNow}`;
   }

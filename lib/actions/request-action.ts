@@ -110,7 +110,7 @@ async function claimAndRun(deps: ActionDeps, input: ActionRequestInput): Promise
   const log = (message: string) => void poller.record(op.id, [{ type: 'action_log', action: input.action, runId: run.id, message }]);
 
   const work = adapter
-    .performAction(op, { action: input.action, params: input.params, correlationId: run.id, log })
+    .performAction(op, { action: input.action, params: input.params, correlationId: run.id, log, history: () => poller.history(op.id) })
     .then(async (result) => {
       const entry = { type: 'action_finished' as const, action: input.action, runId: run.id, ok: result.ok, message: result.message };
       const current = result.resolution ? await deps.store.getOperation(op.id) : null;

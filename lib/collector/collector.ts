@@ -39,7 +39,10 @@ export class Collector {
       now: this.deps.now,
       onCycle: this.deps.onCycle,
     });
-    c.adapter.subscribe?.(() => poller.nudge(0));
+    c.adapter.subscribe?.(
+      () => poller.nudge(0),
+      (fact) => void poller.recordFact(fact).catch((e: unknown) => this.deps.log.warn({ connection: c.id, err: e }, 'could not record an engine fact')),
+    );
     this.pollers.set(c.id, { poller, adapter: c.adapter });
     return poller;
   }

@@ -1,7 +1,8 @@
 import 'server-only';
 import type { Bus, BusMessage } from '@/lib/bus/types';
-import type { EngineAdapter } from '@/lib/engines/types';
-import { publicMessage } from '@/lib/errors/app-error';
+import type { EngineAdapter, EngineFact } from '@/lib/engines/types';
+import type { TimelineEntry } from '@/lib/model/timeline';
+import { hasCode, publicMessage } from '@/lib/errors/app-error';
 import type { Logger } from '@/lib/log/logger';
 import type { EngineKind, Operation } from '@/lib/model/operation';
 import { isInTransition, isTerminal } from '@/lib/model/operation';
@@ -52,6 +53,8 @@ export class ConnectionPoller {
   private readonly samples = new Map<string, { done: number; at: number }>();
   /** gone operations resolved as unknown, with when they were last looked at */
   private readonly unresolved = new Map<string, { op: Operation; checkedAt: number }>();
+  /** when each operation the engine stopped listing was first missed, while its adapter asks to wait */
+  private readonly missingSince = new Map<string, number>();
   private queue: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
   private stopped = true;
@@ -118,6 +121,27 @@ export class ConnectionPoller {
     });
   }
 
+  /**
+   * Records what the engine said about the operations it concerns (those
+   * whose native id starts with the fact's prefix): the outcome is then read
+   * from history, never from adapter memory.
+   */
+  recordFact(fact: EngineFact): Promise<void> {
+    return this.enqueue(async () => {
+      const at = new Date(this.now()).toISOString();
+      const concerned = [...this.known.values()].filter((op) => op.nativeId.startsWith(fact.nativeIdPrefix));
+      await this.commit(
+        [],
+        concerned.map((op) => ({ operationId: op.id, at, entry: { type: 'engine_fact' as const, data: fact.data, text: fact.text } })),
+      );
+    });
+  }
+
+  /** An operation's recorded history, as adapters read it back. */
+  history(operationId: string): Promise<TimelineEntry[]> {
+    return this.o.store.timeline(operationId).then((events) => events.map((e) => e.entry));
+  }
+
   /** Marks an action in flight so the poller stays fast until it ends. */
   trackAction<T>(work: Promise<T>): Promise<T> {
     this.activeActions += 1;
@@ -157,7 +181,7 @@ export class ConnectionPoller {
   private async poll(): Promise<void> {
     let snapshots;
     try {
-      snapshots = await this.o.adapter.listOperations();
+      snapshots = await this.o.adapter.listOperations({ known: [...this.known.values()] });
     } catch (e) {
       await this.setStatus({
         ...this.status,
@@ -186,7 +210,10 @@ export class ConnectionPoller {
       // The engine forgot it; its subject tells how it ended. If that look
       // fails, try again next cycle: nothing is marked until it is known.
       try {
-        const resolution = await this.o.adapter.resolveVanished(op);
+        const missing = this.missingSince.get(op.id) ?? this.now();
+        this.missingSince.set(op.id, missing);
+        const resolution = await this.o.adapter.resolveVanished(op, { history: await this.history(op.id), missingForMs: this.now() - missing });
+        this.missingSince.delete(op.id);
         const gone = reduceOperation(op, { type: 'vanished', at });
         ops.push(this.withActions(reduceOperation(gone, { type: 'resolved', at, resolution })));
         entries.push(
@@ -194,7 +221,9 @@ export class ConnectionPoller {
           { operationId: op.id, at, entry: { type: 'resolved', state: resolution.state, message: resolution.message } },
         );
       } catch (e) {
-        this.o.log.warn({ operation: op.id, err: publicMessage(e) }, 'could not resolve a vanished operation yet');
+        // `unavailable`: the adapter waits for an engine event (libvirt's job-completed) before it decides.
+        const level = hasCode(e, 'unavailable') ? 'debug' : 'warn';
+        this.o.log[level]({ operation: op.id, err: publicMessage(e) }, 'could not resolve a vanished operation yet');
       }
     }
     await this.commit(ops, entries);
@@ -228,7 +257,7 @@ export class ConnectionPoller {
       return op;
     }
     this.unresolved.set(op.id, { op, checkedAt: this.now() });
-    const resolution = await this.o.adapter.resolveVanished(op);
+    const resolution = await this.o.adapter.resolveVanished(op, { history: await this.history(op.id), missingForMs: Number.MAX_SAFE_INTEGER });
     if (resolution.state === op.state && resolution.message === op.outcome) return op;
     const at = new Date(this.now()).toISOString();
     const changed = this.withActions(reduceOperation(op, { type: 'resolved', at, resolution }));

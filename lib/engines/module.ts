@@ -116,5 +116,4 @@ export function defineEngine<C extends ConnectionBase, S, A extends EngineAdapte
 }
 
 /** A module with its types erased, as the registry lists them. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyEngineModule = EngineModule<any, any, any>;

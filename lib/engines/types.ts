@@ -1,11 +1,31 @@
 import 'server-only';
 import type { ActionAvailability, ActionName, EngineKind, Operation } from '@/lib/model/operation';
 import type { OperationSnapshot, Resolution } from '@/lib/model/snapshot';
+import type { TimelineEntry } from '@/lib/model/timeline';
 
 /** Optional capabilities an adapter declares up front. */
 export interface AdapterCapabilities {
   /** the engine pushes changes; subscribe() is implemented */
   push: boolean;
+}
+
+/**
+ * Something the engine said that decides an outcome (an event), for the
+ * operations whose native id starts with `nativeIdPrefix`. The collector
+ * records it in their timelines; resolveVanished reads it back.
+ */
+export interface EngineFact {
+  nativeIdPrefix: string;
+  data: Record<string, string | number | boolean | null>;
+  /** one line for the timeline */
+  text: string;
+}
+
+/** What an adapter may read when it decides how an operation ended: the operation's own recorded history. */
+export interface ResolveContext {
+  history: readonly TimelineEntry[];
+  /** how long the engine has not listed it (the poller retries while an adapter asks to wait) */
+  missingForMs: number;
 }
 
 export interface ActionRequest {
@@ -15,6 +35,8 @@ export interface ActionRequest {
   correlationId: string;
   /** each progress line becomes an action_log timeline entry */
   log: (message: string) => void;
+  /** the operation's recorded history, read fresh (engine facts and earlier actions) */
+  history(): Promise<readonly TimelineEntry[]>;
   signal?: AbortSignal;
 }
 
@@ -37,12 +59,12 @@ export interface EngineInfo {
 export interface EngineAdapter {
   readonly engine: EngineKind;
   readonly capabilities: AdapterCapabilities;
-  /** every operation the engine lists now, in one batched call */
-  listOperations(): Promise<OperationSnapshot[]>;
+  /** every operation the engine lists now, in one batched call; `known` are the ones phaseboard tracks (ids to keep, what was seen before) */
+  listOperations(ctx?: { known: readonly Operation[] }): Promise<OperationSnapshot[]>;
   /** one operation fresh from the engine, or null when it is gone */
   getOperation(nativeId: string): Promise<OperationSnapshot | null>;
-  /** the outcome of an operation the engine stopped listing, from its subject */
-  resolveVanished(op: Operation): Promise<Resolution>;
+  /** the outcome of an operation the engine stopped listing, from its subject and its recorded history; AppError `unavailable` asks to wait */
+  resolveVanished(op: Operation, ctx: ResolveContext): Promise<Resolution>;
   /** which actions are possible in this state, with reasons when not */
   describeActions(op: Pick<Operation, 'kind' | 'nativePhase' | 'state' | 'gone' | 'details'>): ActionAvailability[];
   /** throws invalid_input naming the bad parameter, before anything is sent */
@@ -55,7 +77,7 @@ export interface EngineAdapter {
   inventory?(): Promise<unknown>;
   /** starts a new operation; params are checked by the adapter (invalid_input names the field) */
   start?(kind: string, params: unknown, log: (line: string) => void): Promise<{ message: string; warnings: string[] }>;
-  /** pushes: calls onChange when the engine says something moved (poll now) */
-  subscribe?(onChange: () => void): () => void;
+  /** pushes: calls onChange when the engine says something moved (poll now), and onFact for what decides outcomes */
+  subscribe?(onChange: () => void, onFact?: (fact: EngineFact) => void): () => void;
   close(): Promise<void>;
 }

@@ -21,6 +21,12 @@ export const TimelineEntry = z.discriminatedUnion('type', [
   }),
   /** phaseboard stopped while the action ran; after the restart the engine was asked how things stand */
   z.object({ type: z.literal('action_interrupted'), action: ActionName, runId: z.string(), engineNow: z.string() }),
+  /**
+   * Something the engine said that decides how the operation ends (libvirt's
+   * block-job and job-completed events): kept here, so the outcome is read
+   * back from history and no adapter memory decides it.
+   */
+  z.object({ type: z.literal('engine_fact'), data: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])), text: z.string() }),
 ]);
 export type TimelineEntry = z.infer<typeof TimelineEntry>;
 

@@ -5,11 +5,12 @@ import { AppError, hasCode, isAppError } from '@/lib/errors/app-error';
 import { fromZodError, parseInput } from '@/lib/errors/zod-error';
 import type { Logger } from '@/lib/log/logger';
 import type { Operation } from '@/lib/model/operation';
-import type { OperationSnapshot, Resolution } from '@/lib/model/snapshot';
+import type { OperationSnapshot } from '@/lib/model/snapshot';
 import { libvirtSimulator } from '@/lib/sim/libvirt/embedded';
 import { defineEngine } from '../module';
-import type { ActionRequest, ActionResult, EngineAdapter } from '../types';
-import { describeLibvirtActions, migrationSummary } from './actions';
+import type { ActionRequest, ActionResult, EngineAdapter, EngineFact } from '../types';
+import { describeLibvirtActions } from './actions';
+import { abortedFact, factOf, migrationFailedFact, resolveBlockJob, resolveMigration } from './resolve';
 import { checkLibvirt, LibvirtConnectionConfig, libvirtFromEnv, LibvirtSettings, uriPolicy, withDestination } from './config';
 import { blockJobSnapshot, migrationId, migrationSnapshot } from './normalize';
 import {
@@ -20,6 +21,7 @@ import {
   parseDomBlkList,
   parseDomJobInfo,
   storagePathsInXml,
+  type DomJobInfo,
   type VirshEvent,
 } from './parse';
 import { BlockCopyParams, copyWarnings, MigrationParams, type LibvirtInventory } from './forms';
@@ -61,10 +63,8 @@ export interface LibvirtAdapter extends EngineAdapter {
   inventory(): Promise<LibvirtInventory>;
 }
 
-const KEEP_EVENTS = 50;
 const BandwidthParams = z.object({ bandwidthMiBs: z.number().int().min(1).max(1_000_000) });
 const SETTLE_MS = 30_000;
-const EVENT_GRACE_MS = 1500;
 const START_GRACE_MS = 8000;
 
 /**
@@ -76,23 +76,18 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
   const virsh: VirshTransport = options.transport ?? new Virsh({ uri: options.uri, timeoutMs: options.timeoutMs ?? 15_000, bin: options.virshBin });
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  /** recent events per domain: how a job that vanished ended */
-  const events = new Map<string, VirshEvent[]>();
-  /** a migration keeps the id it was first seen with */
-  const migrationIds = new Map<string, string>();
-  /** migrations phaseboard aborted (to tell aborted from failed) */
-  const aborted = new Set<string>();
-  /** why a migration phaseboard started failed, in virsh's words, per domain */
-  const startErrors = new Map<string, string>();
-  /** per migration: data remaining when each iteration was first seen, to tell convergence */
-  const remainingByIteration = new Map<string, Map<number, number>>();
+  // No fact that decides an outcome is kept here: events become facts in the
+  // operations' timelines (the collector records them) and resolution reads
+  // them back, so a restart of phaseboard changes no outcome.
   const listeners = new Set<() => void>();
+  const factListeners = new Set<(f: EngineFact) => void>();
   const pushes = options.events !== false;
   let watch: { stop(): void } | null = null;
-  const onEvent = (e: VirshEvent) => {
-    events.set(e.domain, [...(events.get(e.domain) ?? []), e].slice(-KEEP_EVENTS));
+  const tell = (fact: EngineFact | null) => {
+    if (fact) for (const l of factListeners) l(fact);
     for (const l of listeners) l();
   };
+  const onEvent = (e: VirshEvent) => tell(factOf(e));
   const startWatching = () => {
     const parser = new EventLineParser(onEvent);
     // job-completed continues on indented lines; nothing marks its end but silence.
@@ -104,7 +99,21 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
     }, options.log);
   };
 
-  async function snapshotsOf(domains: string[]): Promise<OperationSnapshot[]> {
+  /**
+   * A migration keeps the id it was first seen with, and the data remaining
+   * at the start of each iteration: both come from the operation phaseboard
+   * already tracks, not from memory here.
+   */
+  function migrationOf(domain: string, job: DomJobInfo, known: readonly Operation[]) {
+    const prior = known.find((o) => o.kind === 'live_migration' && !o.gone && o.details.domain === domain);
+    const id = prior?.nativeId ?? migrationId(domain, now(), job.elapsedMs);
+    const remaining = prior?.details.remainingPerIteration ? String(prior.details.remainingPerIteration).split(',').map(Number) : [];
+    const lastIteration = prior?.details.iteration === undefined || prior.details.iteration === null ? 0 : Number(prior.details.iteration);
+    if (job.iteration !== null && job.dataRemaining !== null && job.iteration > lastIteration) remaining.push(job.dataRemaining);
+    return migrationSnapshot(domain, id, job, remaining);
+  }
+
+  async function snapshotsOf(domains: string[], known: readonly Operation[] = []): Promise<OperationSnapshot[]> {
     if (domains.length === 0) return [];
     const info = await virsh.batch(domains.flatMap(domainInfoCommands));
     const disksOf = new Map(domains.map((d, i) => [d, info[2 * i] ? parseDomainDisks(info[2 * i]!) : []]));
@@ -118,23 +127,7 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
     });
     domains.forEach((d, i) => {
       const job = parseDomJobInfo(info[2 * i + 1] ?? '');
-      if (!job || !/migration/i.test(job.operation) || /incoming/i.test(job.operation)) {
-        migrationIds.delete(d);
-        return;
-      }
-      const id = migrationIds.get(d) ?? migrationId(d, now(), job.elapsedMs);
-      migrationIds.set(d, id);
-      const seen = remainingByIteration.get(id) ?? new Map<number, number>();
-      remainingByIteration.set(id, seen);
-      if (job.iteration !== null && job.dataRemaining !== null && !seen.has(job.iteration)) seen.set(job.iteration, job.dataRemaining);
-      out.push(
-        migrationSnapshot(
-          d,
-          id,
-          job,
-          [...seen.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r),
-        ),
-      );
+      if (job && /migration/i.test(job.operation) && !/incoming/i.test(job.operation)) out.push(migrationOf(d, job, known));
     });
     return out;
   }
@@ -155,11 +148,6 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
     return i >= 0 ? domains[i]! : null;
   }
 
-  const lastBlockEvent = (domain: string, disk: string) =>
-    [...(events.get(domain) ?? [])]
-      .reverse()
-      .find((e): e is Extract<VirshEvent, { type: 'block-job-2' }> => e.type === 'block-job-2' && e.disk === disk && e.status !== 'ready');
-
   async function diskSource(domain: string, disk: string): Promise<string | null | undefined> {
     try {
       return parseDomBlkList(await virsh.run(['domblklist', opt('domain', domain), '--details'])).find((d) => d.target === disk)?.source ?? null;
@@ -167,47 +155,6 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
       if (hasCode(e, 'engine_refused')) return undefined; // the domain is gone
       throw e;
     }
-  }
-
-  async function resolveBlockJob(op: Operation): Promise<Resolution> {
-    const domain = String(op.details.domain);
-    const disk = String(op.details.disk);
-    const destination = op.details.destination ? String(op.details.destination) : null;
-    const source = String(op.details.source ?? '?');
-    const wasReady = op.nativePhase === 'ready';
-    const ev = lastBlockEvent(domain, disk);
-    const now = await diskSource(domain, disk);
-    if (now === undefined) return { state: 'unknown', message: `domain ${domain} is gone; how the job ended is not known` };
-    if (op.kind === 'block_copy' && destination && now === destination) {
-      return { state: 'succeeded', message: `pivoted: ${domain} ${disk} now runs on ${destination}`, details: { diskSourceNow: now } };
-    }
-    if (ev?.status === 'failed')
-      return { state: 'failed', message: `libvirt reports the ${String(op.details.jobType)} failed; ${disk} stays on ${now}`, details: { diskSourceNow: now } };
-    if (op.kind !== 'block_copy') {
-      if (ev?.status === 'completed')
-        return { state: 'succeeded', message: `${String(op.details.jobType)} completed; ${disk} is ${now}`, details: { diskSourceNow: now } };
-      return { state: 'cancelled', message: `${String(op.details.jobType)} stopped before it completed; ${disk} is ${now}`, details: { diskSourceNow: now } };
-    }
-    const message = wasReady
-      ? `cancelled after ready: ${destination} is left as a point-in-time copy; ${domain} stays on ${now}`
-      : `cancelled before ready: the copy ${destination} is abandoned (incomplete); ${domain} stays on ${now}`;
-    return { state: 'cancelled', message: now === source ? message : `${message} (was ${source})`, details: { diskSourceNow: now } };
-  }
-
-  async function resolveMigration(op: Operation): Promise<Resolution> {
-    const domain = String(op.details.domain);
-    const completed = () =>
-      [...(events.get(domain) ?? [])].reverse().find((e): e is Extract<VirshEvent, { type: 'job-completed' }> => e.type === 'job-completed');
-    // The poll may see the job gone a moment before libvirt's job-completed event arrives.
-    for (let waited = 0; watch && !completed() && waited < EVENT_GRACE_MS; waited += 100) await sleep(100);
-    const done = completed();
-    if (done) return { state: 'succeeded', message: `migrated ${migrationSummary(done.stats)}`.trim(), details: { downtimeMs: done.stats.downtime ?? null } };
-    const present = parseDomainNames(await virsh.run(['list', '--name'])).includes(domain);
-    if (!present) return { state: 'succeeded', message: `migrated: ${domain} left this host` };
-    if (aborted.has(op.nativeId)) return { state: 'cancelled', message: `migration aborted; ${domain} keeps running on the source` };
-    const why = startErrors.get(domain);
-    if (why) return { state: 'failed', message: `migration failed: ${why}; ${domain} still runs on the source` };
-    return { state: 'failed', message: `migration ended without completing; ${domain} still runs on the source` };
   }
 
   /** Waits until the job is gone from libvirt (after pivot/abort), up to SETTLE_MS. */
@@ -227,15 +174,18 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
     capabilities: { push: pushes },
     virsh,
 
-    async listOperations() {
-      return snapshotsOf(parseDomainNames(await virsh.run(['list', '--name'])));
+    async listOperations(ctx) {
+      return snapshotsOf(parseDomainNames(await virsh.run(['list', '--name'])), ctx?.known);
     },
 
     async getOperation(nativeId) {
       const domain = nativeId.split('/')[0] ?? '';
       const names = parseDomainNames(await virsh.run(['list', '--name']));
       if (!names.includes(domain)) return null;
-      return (await snapshotsOf([domain])).find((s) => s.nativeId === nativeId) ?? null;
+      const snapshots = await snapshotsOf([domain]);
+      // A domain has one outgoing migration at a time: it is the one asked about, whatever id it would get now.
+      const migration = nativeId.startsWith(`${domain}/migration/`) ? snapshots.find((s) => s.kind === 'live_migration') : undefined;
+      return migration ? { ...migration, nativeId } : (snapshots.find((s) => s.nativeId === nativeId) ?? null);
     },
 
     async inventory() {
@@ -282,13 +232,11 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
       await domainDisks(p.domain);
       const args = migrationArgs(p);
       log(`virsh ${args.join(' ')}`);
-      startErrors.delete(p.domain);
       const running = virsh.background(args);
       running.catch((e: unknown) => {
         const message = isAppError(e) ? (e.engineMessage ?? e.message) : String(e);
-        startErrors.set(p.domain, message);
         options.log.warn({ domain: p.domain, err: message }, 'migration failed');
-        listeners.forEach((l) => l());
+        tell(migrationFailedFact(p.domain, message));
       });
       // A refusal comes within seconds (bad URI, no post-copy on this host): say it to whoever
       // started it. Answer once data flows, or when the grace is over.
@@ -308,8 +256,11 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
       return { message: `migration of ${p.domain} to ${p.destinationUri} started`, warnings: [] };
     },
 
-    resolveVanished(op) {
-      return op.kind === 'live_migration' ? resolveMigration(op) : resolveBlockJob(op);
+    async resolveVanished(op, { history, missingForMs }) {
+      const domain = String(op.details.domain);
+      if (op.kind === 'live_migration')
+        return resolveMigration(op, history, parseDomainNames(await virsh.run(['list', '--name'])).includes(domain), missingForMs);
+      return resolveBlockJob(op, history, await diskSource(domain, String(op.details.disk)));
     },
 
     describeActions: describeLibvirtActions,
@@ -336,8 +287,8 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
       }
       if (op.kind === 'live_migration' && req.action === 'cancel') {
         req.log(`virsh domjobabort ${domain}`);
-        aborted.add(op.nativeId);
         await virsh.run(['domjobabort', opt('domain', domain)]);
+        tell(abortedFact(domain));
         return { ok: true, message: 'migration abort requested' };
       }
       if (req.action === 'pivot' || req.action === 'cancel') {
@@ -345,18 +296,24 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
         req.log(`virsh blockjob ${domain} ${disk} ${flag}`);
         await virsh.run(['blockjob', opt('domain', domain), opt('path', disk), flag]);
         await settle(op, req.log);
-        const resolution = await resolveBlockJob({ ...op, nativePhase: op.state === 'ready' ? 'ready' : op.nativePhase });
+        const resolution = resolveBlockJob(
+          { ...op, nativePhase: op.state === 'ready' ? 'ready' : op.nativePhase },
+          await req.history(),
+          await diskSource(domain, disk),
+        );
         const ok = req.action === 'pivot' ? resolution.state === 'succeeded' : resolution.state === 'cancelled';
         return { ok, message: resolution.message, resolution };
       }
       throw new AppError('unsupported', `libvirt ${op.kind.replace(/_/g, ' ')} has no "${req.action}" action`);
     },
 
-    subscribe(onChange) {
+    subscribe(onChange, onFact) {
       listeners.add(onChange);
+      if (onFact) factListeners.add(onFact);
       if (pushes && !watch) startWatching();
       return () => {
         listeners.delete(onChange);
+        if (onFact) factListeners.delete(onFact);
         if (listeners.size === 0) {
           watch?.stop();
           watch = null;
@@ -366,6 +323,7 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
 
     async close() {
       listeners.clear();
+      factListeners.clear();
       watch?.stop();
       watch = null;
     },

@@ -36,7 +36,11 @@ describe('libvirt adapter against real libvirtd + QEMU', { timeout: 90_000 }, ()
       fastMs: 500,
       slowMs: 10_000,
     });
-    unsubscribe = adapter.subscribe!(() => {});
+    // As the collector does: events become facts in the timelines they concern.
+    unsubscribe = adapter.subscribe!(
+      () => {},
+      (fact) => void poller.recordFact(fact),
+    );
   });
   afterAll(async () => {
     unsubscribe();
@@ -56,7 +60,8 @@ describe('libvirt adapter against real libvirtd + QEMU', { timeout: 90_000 }, ()
     }
     throw new Error(`timed out waiting for ${what}`);
   }
-  const run = (op: Operation, action: 'pivot' | 'cancel') => adapter.performAction(op, { action, params: {}, correlationId: 'test', log: () => {} });
+  const run = (op: Operation, action: 'pivot' | 'cancel') =>
+    adapter.performAction(op, { action, params: {}, correlationId: 'test', log: () => {}, history: () => poller.history(op.id) });
 
   it('block copy: copying with rising progress, then ready, then pivot moves the domain to the copy', async () => {
     const { domain, disk } = createDomain(env, 'pivot');
@@ -131,7 +136,13 @@ describe('libvirt adapter against real libvirtd + QEMU', { timeout: 90_000 }, ()
     );
     // bandwidth can be changed while it runs (checked by libvirt's own migrate-getspeed)
     expect(() => adapter.checkParams!('set_bandwidth', { bandwidthMiBs: 0 })).toThrow(/set_bandwidth params: bandwidthMiBs: /);
-    const speed = await adapter.performAction(active, { action: 'set_bandwidth', params: { bandwidthMiBs: 3 }, correlationId: 'test', log: () => {} });
+    const speed = await adapter.performAction(active, {
+      action: 'set_bandwidth',
+      params: { bandwidthMiBs: 3 },
+      correlationId: 'test',
+      log: () => {},
+      history: () => poller.history(active.id),
+    });
     expect(speed).toMatchObject({ ok: true, message: 'maximum bandwidth set to 3 MiB/s' });
     expect(virsh(env.srcUri, 'migrate-getspeed', domain).trim()).toBe('3');
     expect(await run(active, 'cancel')).toMatchObject({ ok: true });

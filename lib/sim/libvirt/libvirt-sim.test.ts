@@ -44,8 +44,12 @@ describe('libvirt flows on the simulator', () => {
       now,
       onCycle: evaluator.onCycle,
     });
+    // As the collector does: events become facts in the timelines they concern.
     cleanups.push(
-      adapter.subscribe!(() => {}),
+      adapter.subscribe!(
+        () => {},
+        (fact) => void poller.recordFact(fact),
+      ),
       () => store.close(),
     );
     const run = async (ms: number) => {
@@ -57,9 +61,40 @@ describe('libvirt flows on the simulator', () => {
     };
     const ops = async () => (await store.listOperations({ limit: 50, offset: 0 })).items;
     const act = (op: Operation, action: 'pivot' | 'cancel' | 'set_bandwidth' | 'postcopy', params: Record<string, unknown> = {}) =>
-      adapter.performAction(op, { action, params, correlationId: 't', log: () => {} });
-    return { host, store, run, ops, act };
+      adapter.performAction(op, { action, params, correlationId: 't', log: () => {}, history: () => poller.history(op.id) });
+    /** phaseboard restarted: a new adapter (nothing in memory) and poller on the same store and host */
+    const restart = async () => {
+      await adapter.close();
+      const fresh = createLibvirtAdapter({ uri: 'sim+test:///system', log: logger, transport: new SimVirshTransport(host), now, events: false });
+      const next = new ConnectionPoller({ connectionId: 'sim', engine: 'libvirt', adapter: fresh, store, bus, log: logger, fastMs: 1000, slowMs: 10_000, now });
+      await next.start();
+      next.stop();
+      return next;
+    };
+    const advance = (ms: number) => {
+      t += ms;
+      host.advance();
+    };
+    return { host, store, run, ops, act, restart, advance };
   }
+
+  it('how a migration ended is read back from the store: a restart between the event and the poll changes no outcome', async () => {
+    const { host, run, ops, restart, advance } = setup();
+    const d = host.startScenario('migration-converging');
+    await run(3000);
+    expect((await ops()).find((o) => o.kind === 'live_migration')).toMatchObject({ state: 'running' });
+    // The migration completes; libvirt's job-completed event is heard (and recorded) before any poll sees the job gone.
+    advance(120_000);
+    await new Promise((r) => setTimeout(r, 400));
+    // phaseboard restarts: the new adapter never heard the event.
+    const poller = await restart();
+    await poller.pollOnce();
+    const m = (await ops()).find((o) => o.kind === 'live_migration');
+    expect(m).toMatchObject({ state: 'succeeded', gone: true });
+    expect(m?.outcome).toMatch(/^migrated in \d+\.\d s, .* sent, \d+ iterations/);
+    expect(m?.outcome).not.toContain('left this host');
+    expect(host.domains.has(d.name)).toBe(false);
+  });
 
   it("copy → ready (libvirt's word) → pivot: the domain runs on the copy", async () => {
     const { host, run, ops, act } = setup();

@@ -63,5 +63,5 @@ export default tseslint.config(
     ),
   },
   // Tests and tools may reach across layers to set things up.
-  { files: ['**/*.test.ts', 'e2e/**', 'bench/**'], rules: { 'no-restricted-imports': 'off' } },
+  { files: ['**/*.test.ts', '**/*.suite.ts', 'e2e/**', 'bench/**'], rules: { 'no-restricted-imports': 'off' } },
 );

@@ -25,7 +25,7 @@ export function DemoPlayer() {
         body: JSON.stringify({ seconds: 30 }),
       }),
     onSuccess: () =>
-      toast.success('The simulated engine is down for 30 s', { description: 'Watch the connection degrade on Engines and the finding on Triage.' }),
+      toast.success('The simulated engines are down for 30 s', { description: 'Watch their connections degrade on Engines and the finding on Triage.' }),
     onError: (e) => toast.error('Could not start the outage', { description: e.message }),
   });
   const scenarios = useQuery({ queryKey: ['scenarios'], queryFn: () => apiFetch(z.object({ scenarios: z.array(ScenarioView) }), '/api/demo/scenarios') });
@@ -80,7 +80,7 @@ export function DemoPlayer() {
           title={can.reason}
           onClick={() => outage.mutate()}
         >
-          Take the engine down for 30 s
+          Take the simulated engines down for 30 s
         </button>{' '}
         <span className="text-slate-500">every poll fails: the connection degrades and triage reports it; it recovers by itself.</span>
       </p>

@@ -35,7 +35,7 @@ export async function scenarioStart(rt: Runtime, id: string, body: unknown) {
 
 export const OutageBody = z.strictObject({ seconds: z.number().int().min(1).max(600) });
 
-/** The simulated engines answer 503 for a while: connections degrade, triage says so. */
+/** Every simulated engine stops answering for a while (oVirt: 503; libvirt: its socket refuses): connections degrade, triage says so. */
 export async function simulateOutage(rt: Runtime, body: unknown) {
   const { seconds } = parseInput(OutageBody, body, 'outage');
   const able = [...rt.simulators.values()].filter(({ sim }) => sim.outage);

@@ -123,7 +123,8 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
     jobOf.forEach(({ domain, target }, i) => {
       const job = parseBlockJobRaw(jobs[i] ?? '');
       const disk = disksOf.get(domain)?.find((k) => k.target === target);
-      if (job && disk) out.push(blockJobSnapshot(domain, disk, job));
+      const snapshot = job && disk ? blockJobSnapshot(domain, disk, job) : null;
+      if (snapshot) out.push(snapshot);
     });
     domains.forEach((d, i) => {
       const job = parseDomJobInfo(info[2 * i + 1] ?? '');

@@ -4,11 +4,11 @@ import type { OperationSnapshot } from '@/lib/model/snapshot';
 import type { BlockJobInfo, DomainDisk, DomJobInfo } from './parse';
 
 /** Block job type (virsh words) → operation kind and the phase words phaseboard shows. */
-const JOB: Record<string, { kind: OperationKind; phase: string; tag: string }> = {
-  'Block Copy': { kind: 'block_copy', phase: 'copying', tag: 'copy' },
-  'Block Pull': { kind: 'block_pull', phase: 'pulling', tag: 'pull' },
-  'Block Commit': { kind: 'block_commit', phase: 'committing', tag: 'commit' },
-  'Active Block Commit': { kind: 'block_commit', phase: 'committing', tag: 'active-commit' },
+const JOB: Record<string, { kind: OperationKind; phase: string; tag: string; mirrored: boolean }> = {
+  'Block Copy': { kind: 'block_copy', phase: 'copying', tag: 'copy', mirrored: true },
+  'Block Pull': { kind: 'block_pull', phase: 'pulling', tag: 'pull', mirrored: false },
+  'Block Commit': { kind: 'block_commit', phase: 'committing', tag: 'commit', mirrored: false },
+  'Active Block Commit': { kind: 'block_commit', phase: 'committing', tag: 'active-commit', mirrored: true },
 };
 
 /**
@@ -16,9 +16,14 @@ const JOB: Record<string, { kind: OperationKind; phase: string; tag: string }> =
  * goes (a copy's destination), so it stays the same across restarts of
  * either side. `ready` is libvirt's own word from the live XML
  * (`<mirror ready='yes'>`); cur == end alone does not say it.
+ *
+ * Null for a copy (or active commit) whose `<mirror>` is not in the XML yet:
+ * libvirt lists the job a moment before it writes the mirror, and an id made
+ * then would name the source as the target and change a poll later.
  */
-export function blockJobSnapshot(domain: string, disk: DomainDisk, job: BlockJobInfo): OperationSnapshot {
-  const j = JOB[job.type] ?? { kind: 'block_copy' as const, phase: 'running', tag: 'job' };
+export function blockJobSnapshot(domain: string, disk: DomainDisk, job: BlockJobInfo): OperationSnapshot | null {
+  const j = JOB[job.type] ?? { kind: 'block_copy' as const, phase: 'running', tag: 'job', mirrored: false };
+  if (j.mirrored && !disk.mirror?.file) return null;
   const ready = disk.mirror?.ready === true;
   const state: OperationState = ready ? 'ready' : 'running';
   const target = disk.mirror?.file ?? disk.source ?? '';

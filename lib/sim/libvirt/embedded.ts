@@ -28,6 +28,7 @@ export const libvirtSimulator: SimulatorSpec<LibvirtConnectionConfig> = {
         const domain = host.startScenario(id, { speed: o.speed });
         return (op) => op.details.domain === domain.name;
       },
+      outage: (seconds) => host.startOutage(seconds),
       async stop() {
         stopMix();
       },

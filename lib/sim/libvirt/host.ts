@@ -55,8 +55,26 @@ export class SimLibvirtHost {
   readonly domains = new Map<string, SimDomain>();
   private readonly listeners = new Set<(line: string) => void>();
   private seq = 0;
+  /** until then libvirtd does not answer, as one restarting would */
+  private outageUntil = 0;
 
   constructor(readonly now: () => number = Date.now) {}
+
+  /** libvirtd stops answering for a while; answers until when. */
+  startOutage(seconds: number): string {
+    this.outageUntil = this.now() + seconds * 1000;
+    return new Date(this.outageUntil).toISOString();
+  }
+
+  /** libvirtd answers again (an outage ends before its time). */
+  endOutage(): void {
+    this.outageUntil = 0;
+  }
+
+  /** whether libvirtd is down now */
+  get down(): boolean {
+    return this.now() < this.outageUntil;
+  }
 
   onEventLine(listener: (line: string) => void): () => void {
     this.listeners.add(listener);

@@ -19,6 +19,7 @@ export class SimVirshTransport implements VirshTransport {
   ) {}
 
   async run(args: string[]): Promise<string> {
+    this.assertUp();
     this.host.advance();
     const [cmd = ''] = args;
     const { options, flags } = readOptions(args);
@@ -56,6 +57,7 @@ export class SimVirshTransport implements VirshTransport {
 
   /** virsh migrate: the simulated migration starts and is polled like a real one. */
   async background(args: string[]): Promise<void> {
+    this.assertUp();
     this.host.advance();
     const { options } = readOptions(args);
     const d = this.host.domains.get(options.domain ?? '');
@@ -64,7 +66,15 @@ export class SimVirshTransport implements VirshTransport {
     if (error) throw new AppError('engine_refused', `libvirt ${this.uri}: ${error}`, { engineMessage: error });
   }
 
+  /** virsh's own words when libvirtd's socket is gone */
+  private assertUp(): void {
+    if (!this.host.down) return;
+    const message = "failed to connect to the hypervisor: Failed to connect socket to '/run/libvirt/libvirt-sock': Connection refused";
+    throw new AppError('engine_unreachable', `libvirt ${this.uri}: ${message}`, { engineMessage: message });
+  }
+
   async batch(commands: string[][]): Promise<string[]> {
+    this.assertUp();
     const out: string[] = [];
     for (const c of commands) out.push(await this.run(c).catch(() => ''));
     return out;

@@ -84,6 +84,11 @@ export class OvirtSimServer {
     return new Date(this.outageUntil).toISOString();
   }
 
+  /** The engine answers again (an outage ends before its time). */
+  endOutage(): void {
+    this.outageUntil = 0;
+  }
+
   /** Every API answer waits this long from now on (0: none), as a loaded engine's does. */
   setLatency(ms: number): void {
     this.latencyMs = ms;

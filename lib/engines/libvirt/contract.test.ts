@@ -1,0 +1,95 @@
+import path from 'node:path';
+import { logger } from '@/lib/log/logger';
+import { SimLibvirtHost } from '@/lib/sim/libvirt/host';
+import { SimVirshTransport } from '@/lib/sim/libvirt/transport';
+import { createDomain, realLibvirt, virsh, virshBackground } from '@/lib/testing/real-libvirt';
+import { describeAdapterContract } from '../contract.suite';
+import { createLibvirtAdapter, type LibvirtAdapter } from './index';
+
+/** The native id of the job the adapter lists on `domain` (waits for libvirt to show it). */
+async function jobOn(adapter: LibvirtAdapter, domain: string, timeoutMs = 10_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const hit = (await adapter.listOperations({ known: [] })).find((s) => s.details.domain === domain);
+    if (hit) return hit.nativeId;
+    if (Date.now() > deadline) throw new Error(`no job listed on ${domain} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The shared adapter contract on the simulated virsh (one manual clock for host and poller). */
+describeAdapterContract('libvirt on the simulated host', async () => {
+  let t = Date.parse('2026-01-01T00:00:00Z');
+  const now = () => t;
+  const host = new SimLibvirtHost(now);
+  const adapter = createLibvirtAdapter({
+    uri: 'sim+test:///system',
+    log: logger,
+    transport: new SimVirshTransport(host),
+    now,
+    sleep: async (ms) => void (t += ms),
+  });
+  const start = (scenario: string) => jobOn(adapter, host.startScenario(scenario).name);
+  return {
+    adapter,
+    now,
+    // copying → ready; the storage tool pivots 5 s later
+    startOperation: () => start('copy-pivot'),
+    advance: async (ms) => {
+      t += ms;
+      host.advance();
+    },
+    // pivot while still copying: libvirt refuses with its reason
+    refusal: async () => ({ nativeId: await start('copy-awaits-pivot'), action: 'pivot' }),
+    // the tool cancels once in sync: the job vanishes and its end is derived
+    forgotten: () => start('copy-cancel-after-ready'),
+    outage: { begin: async () => void host.startOutage(3600), end: async () => host.endOutage() },
+    close: () => adapter.close(),
+  };
+});
+
+/** The same contract against real libvirtd + QEMU (scripts/libvirt/up.sh); real time. */
+let seq = 0;
+describeAdapterContract(
+  'libvirt on real libvirtd + QEMU',
+  async () => {
+    const env = realLibvirt();
+    const adapter = createLibvirtAdapter({ uri: env.srcUri, log: logger });
+    const domains: string[] = [];
+    const copy = (bandwidthMiBs: number, extra: string[]) => {
+      const { domain, disk } = createDomain(env, `contract-${process.pid}-${++seq}`);
+      domains.push(domain);
+      void virshBackground(
+        env.srcUri,
+        'blockcopy',
+        domain,
+        'vda',
+        path.join(path.dirname(disk), 'copy.qcow2'),
+        '--transient-job',
+        '--bandwidth',
+        String(bandwidthMiBs),
+        ...extra,
+      );
+      return jobOn(adapter, domain);
+    };
+    return {
+      adapter,
+      // virsh waits for ready and pivots by itself, as a storage tool does
+      startOperation: () => copy(16, ['--wait', '--pivot']),
+      advance: (ms) => new Promise((r) => setTimeout(r, ms)),
+      // 1 MiB/s keeps it copying: libvirt refuses a pivot with its reason
+      refusal: async () => ({ nativeId: await copy(1, []), action: 'pivot' }),
+      close: async () => {
+        await adapter.close();
+        for (const d of domains) {
+          try {
+            virsh(env.srcUri, 'destroy', d);
+          } catch {
+            // already gone
+          }
+        }
+      },
+    };
+  },
+  { stepMs: 500, timeoutMs: 45_000, testTimeoutMs: 90_000 },
+);

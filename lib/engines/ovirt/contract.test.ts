@@ -1,0 +1,31 @@
+import { logger } from '@/lib/log/logger';
+import { SimOvirtEngine } from '@/lib/sim/ovirt/engine';
+import { OvirtSimServer } from '@/lib/sim/ovirt/server';
+import { describeAdapterContract } from '../contract.suite';
+import { createOvirtAdapter } from './index';
+
+/** The shared adapter contract, run by the oVirt adapter against the simulated engine over HTTP. */
+describeAdapterContract('oVirt on the simulated engine', async () => {
+  let t = Date.parse('2026-01-01T00:00:00Z');
+  const now = () => t;
+  const engine = new SimOvirtEngine(now);
+  const sim = new OvirtSimServer({ username: 'u', password: 'p', engine });
+  const url = await sim.start();
+  const adapter = createOvirtAdapter({ url, username: 'u', password: 'p', log: logger, now, sleep: async (ms) => void (t += ms) });
+  return {
+    adapter,
+    now,
+    // the client finalizes by itself once its data is sent
+    startOperation: async () => engine.startScenario('upload-success').id,
+    advance: async (ms) => void (t += ms),
+    // finalize while the transfer is still initializing: oVirt refuses with its reason
+    refusal: async () => ({ nativeId: engine.startScenario('upload-awaits-finalize').id, action: 'finalize' }),
+    // before 4.4.7 the engine removes a finished transfer at once
+    forgotten: async () => engine.startScenario('legacy-finalize-removed').id,
+    outage: { begin: async () => void sim.startOutage(3600), end: async () => sim.endOutage() },
+    close: async () => {
+      await adapter.close?.();
+      await sim.stop();
+    },
+  };
+});

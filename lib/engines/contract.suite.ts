@@ -3,7 +3,7 @@ import { createMemoryBus } from '@/lib/bus/memory-bus';
 import { ConnectionPoller } from '@/lib/collector/poller';
 import { isAppError } from '@/lib/errors/app-error';
 import { logger } from '@/lib/log/logger';
-import { ActionAvailability, isTerminal } from '@/lib/model/operation';
+import { ActionAvailability, isTerminal, type OperationState } from '@/lib/model/operation';
 import { OperationSnapshot } from '@/lib/model/snapshot';
 import { openSqliteStore } from '@/lib/store/sqlite-store';
 import type { Store } from '@/lib/store/types';
@@ -23,6 +23,12 @@ export interface ContractHarness {
   advance(ms: number): Promise<void>;
   /** an operation the engine will refuse an action on, and that action (pivot before ready …) */
   refusal?(): Promise<{ nativeId: string; action: string }>;
+  /**
+   * Every action the engine offers, each on an operation of its own that
+   * reaches a state where the action is enabled; `endsIn` is the state the
+   * operation then reaches (absent when it goes on, as after a bandwidth change).
+   */
+  actions: { action: string; start(): Promise<string>; params?: Record<string, unknown>; endsIn?: OperationState }[];
   /** an operation the engine stops listing once it ends (oVirt before 4.4.7 …); answers its native id */
   forgotten?(): Promise<string>;
   /** the engine stops answering, and answers again */
@@ -127,6 +133,31 @@ export function describeAdapterContract(
         expect(cur.type === 'phase' && cur.from).toBe(prev.type === 'observed' ? prev.nativePhase : prev.type === 'phase' ? prev.to : null);
       }
       expect(timeline.map((e) => e.seq)).toEqual([...timeline.map((e) => e.seq)].sort((a, b) => a - b));
+    });
+
+    it('performs each action it offers once the action is enabled, and the operation ends as the action says', async () => {
+      const offered = new Set<string>();
+      for (const c of h.actions) {
+        const id = await c.start();
+        const ready = await until(async () => {
+          const op = await stored(id);
+          return op?.actions.find((a) => a.name === c.action)?.enabled ? op : undefined;
+        }, `${c.action} to be enabled`);
+        for (const a of ready.actions) if (a.enabled) offered.add(a.name);
+        expect(() => h.adapter.checkParams?.(c.action, c.params ?? {})).not.toThrow();
+        const result = await h.adapter.performAction(ready, {
+          action: c.action,
+          params: c.params ?? {},
+          correlationId: 'contract',
+          log: () => {},
+          history: () => poller.history(ready.id),
+        });
+        expect({ action: c.action, ok: result.ok }).toEqual({ action: c.action, ok: true });
+        expect(result.message).toMatch(/\S/);
+        if (c.endsIn) await until(async () => ((await stored(id))?.state === c.endsIn ? true : undefined), `${c.action} to leave the operation ${c.endsIn}`);
+      }
+      // every action the engine offered on the way is one of those performed
+      expect([...offered].filter((a) => !h.actions.some((c) => c.action === a))).toEqual([]);
     });
 
     it('derives an end for an operation the engine stops listing', async () => {

@@ -11,6 +11,7 @@ import type { OperationSnapshot } from '@/lib/model/snapshot';
 import { startRuntime, type Runtime } from '@/lib/runtime/runtime';
 import { tempDir } from '@/lib/testing/temp-dir';
 import { connectionFields } from './connection-schema';
+import { describeAdapterContract } from './contract.suite';
 import { defineEngine, type SimulatorSpec } from './module';
 import { ENGINES } from './registry';
 import type { EngineAdapter } from './types';
@@ -191,4 +192,19 @@ describe('a third engine, added as one module', () => {
     // an action it does not have is refused against its own list
     await expect(operationActionRequest(rt, { id: operationId, action: 'pivot', body: {}, idempotencyKey: null, actor: 'alice' })).rejects.toThrow(/pivot/);
   });
+});
+
+/** The toy engine runs the same adapter contract as every engine. */
+describeAdapterContract('a toy engine defined in this test', async () => {
+  const host = new ToyHost();
+  const adapter = toyAdapter(host);
+  return {
+    adapter,
+    startOperation: async () => host.start('vm-contract'),
+    advance: async () => host.step(),
+    actions: [{ action: 'abort', start: async () => host.start('vm-abort'), endsIn: 'cancelled' }],
+    // abort while still preparing: the toy host refuses
+    refusal: async () => ({ nativeId: host.start('vm-early'), action: 'abort' }),
+    close: () => adapter.close(),
+  };
 });

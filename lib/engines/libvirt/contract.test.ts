@@ -39,6 +39,13 @@ describeAdapterContract('libvirt on the simulated host', async () => {
       t += ms;
       host.advance();
     },
+    actions: [
+      { action: 'pivot', start: () => start('copy-awaits-pivot'), endsIn: 'succeeded' },
+      { action: 'cancel', start: () => start('copy-awaits-pivot'), endsIn: 'cancelled' },
+      { action: 'set_bandwidth', start: () => start('migration-not-converging'), params: { bandwidthMiBs: 400 } },
+      { action: 'postcopy', start: () => start('migration-not-converging'), endsIn: 'succeeded' },
+      { action: 'cancel', start: () => start('migration-converging'), endsIn: 'cancelled' },
+    ],
     // pivot while still copying: libvirt refuses with its reason
     refusal: async () => ({ nativeId: await start('copy-awaits-pivot'), action: 'pivot' }),
     // the tool cancels once in sync: the job vanishes and its end is derived
@@ -77,6 +84,10 @@ describeAdapterContract(
       // virsh waits for ready and pivots by itself, as a storage tool does
       startOperation: () => copy(16, ['--wait', '--pivot']),
       advance: (ms) => new Promise((r) => setTimeout(r, ms)),
+      actions: [
+        { action: 'pivot', start: () => copy(32, []), endsIn: 'succeeded' },
+        { action: 'cancel', start: () => copy(1, []), endsIn: 'cancelled' },
+      ],
       // 1 MiB/s keeps it copying: libvirt refuses a pivot with its reason
       refusal: async () => ({ nativeId: await copy(1, []), action: 'pivot' }),
       close: async () => {

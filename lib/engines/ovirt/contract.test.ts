@@ -18,6 +18,13 @@ describeAdapterContract('oVirt on the simulated engine', async () => {
     // the client finalizes by itself once its data is sent
     startOperation: async () => engine.startScenario('upload-success').id,
     advance: async (ms) => void (t += ms),
+    actions: [
+      { action: 'finalize', start: async () => engine.startScenario('upload-awaits-finalize').id, endsIn: 'succeeded' },
+      { action: 'cancel', start: async () => engine.startScenario('upload-awaits-finalize').id, endsIn: 'cancelled' },
+      { action: 'pause', start: async () => engine.startScenario('upload-awaits-finalize').id, endsIn: 'paused' },
+      // the client stops sending and oVirt pauses the transfer; resumed, the client finishes it
+      { action: 'resume', start: async () => engine.startScenario('inactivity-paused').id, endsIn: 'succeeded' },
+    ],
     // finalize while the transfer is still initializing: oVirt refuses with its reason
     refusal: async () => ({ nativeId: engine.startScenario('upload-awaits-finalize').id, action: 'finalize' }),
     // before 4.4.7 the engine removes a finished transfer at once

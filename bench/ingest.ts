@@ -28,6 +28,7 @@ export async function measureIngestion(dataDir: string, operations = 1000, cycle
     state: cycle % 2 === 0 ? 'running' : 'paused',
     progress: { unit: 'bytes', done: cycle * 1_000_000, total: 1e12 },
     details: { direction: 'upload' },
+    related: [],
     startedAt: null,
   });
   const adapter: EngineAdapter = {

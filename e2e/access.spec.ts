@@ -113,7 +113,7 @@ test.describe('an admin', () => {
     expect((await script.get('/api/operations?limit=1')).status()).toBe(200);
     const refused = await script.post('/api/demo/outage', { data: { seconds: 1 } });
     expect(refused.status()).toBe(403);
-    expect((await refused.json()).error.message).toBe('this needs the admin role; token:e2e-script is a viewer');
+    expect((await refused.json()).error.message).toBe('this needs the admin role; token e2e-script is a viewer');
     await page.reload();
     await expect(page.locator('[data-token="e2e-script"]')).toContainText('viewer');
     await expect(page.getByTestId('tokens')).not.toContainText(secret);

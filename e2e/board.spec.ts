@@ -7,6 +7,8 @@ test('the board shows a transfer progress rising live, with rate and ETA', async
   await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'live');
   const row = page.locator(`[data-testid=board-row][data-operation-id="${id}"]`);
   await expect(row.getByTestId('native-phase')).toHaveText('transferring');
+  // what the engine marks worth a glance, in words: direction and disk status
+  await expect(row.getByTestId('row-summary')).toHaveText('upload · locked');
   const done = row.getByTestId('progress-done');
   const first = Number(await done.getAttribute('data-bytes'));
   // No reload: the stream must move it.

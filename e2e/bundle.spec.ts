@@ -22,9 +22,12 @@ test('a failed finalize: triage flags it, and the support bundle holds the whole
   expect(bundle.engine.version).toEqual({ product: 'oVirt Engine (phaseboard simulator)', version: '4.5.5.0' });
   expect(bundle.operation).toMatchObject({ id, state: 'failed', nativePhase: 'finished_failure' });
   expect(bundle.timeline.map((e: { entry: { type: string; to?: string } }) => e.entry.to).filter(Boolean)).toContain('finished_failure');
-  expect(bundle.actionRuns).toContainEqual(expect.objectContaining({ action: 'finalize', status: 'failed', actor: 'e2eadmin' }));
+  expect(bundle.formatVersion).toBe(2);
+  expect(bundle.actionRuns).toContainEqual(
+    expect.objectContaining({ action: 'finalize', status: 'failed', actor: { kind: 'user', id: expect.any(String), name: 'e2eadmin' }, playbook: null }),
+  );
   const flagged = bundle.findings.find((f: { id: string }) => f.id === finding.id);
-  expect(flagged.journal[0]).toMatchObject({ kind: 'opened', by: 'phaseboard' });
+  expect(flagged.journal[0]).toMatchObject({ kind: 'opened', by: { kind: 'phaseboard' } });
   // Credentials never leave the server: the simulator's random password is nowhere, nor any key.
   expect(text).not.toMatch(/"password":\s*"(?!\[redacted\])/);
   expect(text).not.toContain('-----BEGIN');

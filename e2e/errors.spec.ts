@@ -46,3 +46,16 @@ test('a repeated Idempotency-Key acts once', async ({ request }) => {
   const detail = await (await request.get(`/api/operations/${encodeURIComponent(id)}`)).json();
   expect(detail.actionRuns).toHaveLength(1);
 });
+
+test('an id with slashes and a percent sign is decoded exactly once; a malformed one is a 400, not a 500', async ({ page }) => {
+  // libvirt ids carry the domain, disk and paths: encoded on the way, decoded once by the page
+  const odd = 'sim-libvirt:vm/vda/copy//img/100%25done.qcow2';
+  const opened = await page.goto(`/operations/${encodeURIComponent(odd)}`);
+  expect(opened?.status()).toBe(200);
+  await expect(page.getByText(`no operation "${odd}"`)).toBeVisible();
+  // Next.js refuses a segment that does not decode before any of ours runs
+  const broken = await page.goto('/operations/sim-libvirt%3Avm%2F%E0%A4%A');
+  expect(broken?.status()).toBe(400);
+  const finding = await page.goto('/triage/%ZZ');
+  expect(finding?.status()).toBe(400);
+});

@@ -90,25 +90,36 @@ test('no route answers 5xx to malformed, mistyped, huge or badly encoded input',
   try {
     const all = routes();
     expect(all.length).toBeGreaterThan(20);
+    const jobs: (() => Promise<void>)[] = [];
     for (const who of [{ Authorization: `Bearer ${E2E_ADMIN_TOKEN}` }, {}] as Record<string, string>[]) {
       for (const r of all) {
-        for (const segment of SEGMENTS) {
+        // a route without a dynamic segment is the same URL whatever the segment: fuzz it once
+        for (const segment of r.template.includes('[') ? SEGMENTS : SEGMENTS.slice(0, 1)) {
           const url = r.template.replace(/\[\.\.\.\w+\]/, `sign-in/${segment}`).replace(/\[\w+\]/g, segment);
           for (const method of r.methods) {
             const attempts: RequestInit[] =
               method === 'GET' ? QUERIES.map(() => ({ method })) : BODIES.map((body) => ({ method, body, headers: { 'Content-Type': 'application/json' } }));
             for (const [i, init] of attempts.entries()) {
               const target = method === 'GET' ? `${url}${QUERIES[i]}` : url;
-              const code = await status(pb, target, { ...init, headers: { ...who, ...(init.headers as Record<string, string>) } }).catch((e: Error) => {
-                failures.push(`${method} ${target.slice(0, 120)}: ${e.message}`);
-                return 0;
+              jobs.push(async () => {
+                const code = await status(pb, target, { ...init, headers: { ...who, ...(init.headers as Record<string, string>) } }).catch((e: Error) => {
+                  failures.push(`${method} ${target.slice(0, 120)}: ${e.message}`);
+                  return 0;
+                });
+                if (code >= 500) failures.push(`${method} ${target.slice(0, 120)} (${who.Authorization ? 'admin' : 'anonymous'}) → ${code}`);
               });
-              if (code >= 500) failures.push(`${method} ${target.slice(0, 120)} (${who.Authorization ? 'admin' : 'anonymous'}) → ${code}`);
             }
           }
         }
       }
     }
+    // A few at a time, as several browsers and scripts would send them.
+    const next = jobs.values();
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        for (let job = next.next(); !job.done; job = next.next()) await job.value();
+      }),
+    );
     // The server is still whole afterwards.
     expect((await fetch(`${pb.url}/api/health`)).status).toBe(200);
   } finally {

@@ -21,6 +21,14 @@ export async function openOperation(page: Page, operationId: string) {
   await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'live');
 }
 
+/** Plays the next `seconds` of one simulated operation at once (the demo's skip), instead of waiting for them. */
+export async function skipAhead(operationId: string, seconds: number): Promise<void> {
+  const admin = await request.newContext({ baseURL: test.info().project.use.baseURL, storageState: stateOf('admin') });
+  const res = await admin.post('/api/demo/skip', { data: { seconds, operationId } });
+  expect(res.status(), await res.text()).toBe(200);
+  await admin.dispose();
+}
+
 /** Confirms an action through its dialog. */
 export async function runAction(page: Page, label: string) {
   await page.getByRole('group', { name: 'Actions' }).getByRole('button', { name: label, exact: true }).click();

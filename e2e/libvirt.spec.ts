@@ -49,6 +49,14 @@ test("an action that takes a value asks for it: raise a struggling migration's b
   test.setTimeout(60_000);
   const id = await startScenario('migration-not-converging', 2);
   await openOperation(page, id);
+  // details labelled by the engine, in their units: "1.2 GiB", not dataRemaining 1288490188
+  const details = page.getByLabel('Details');
+  await expect(details.getByText('Remaining', { exact: true })).toBeVisible();
+  await expect(page.getByTestId('detail-dataRemaining')).toHaveText(/^\d+\.\d (MiB|GiB)$/);
+  await expect(page.getByTestId('detail-memoryBandwidth')).toHaveText(/^\d+\.\d MiB\/s$/);
+  await expect(page.getByTestId('detail-remainingPerIteration')).toHaveText(/^\d+\.\d (MiB|GiB)( → \d+\.\d (MiB|GiB))+$/, { timeout: 20_000 });
+  // the bar is 1 − remaining/total: never 100 % while data remains
+  await expect(page.getByTestId('progress-done')).not.toContainText('100 %');
   await page.getByRole('group', { name: 'Actions' }).getByRole('button', { name: 'Change bandwidth', exact: true }).click();
   const dialog = page.getByRole('dialog');
   // The engine describes the value (name, unit, bounds); the page asks for it.

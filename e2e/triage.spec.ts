@@ -1,6 +1,6 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { PEOPLE, stateOf } from './auth';
-import { startScenario } from './helpers';
+import { skipAhead, startScenario } from './helpers';
 import { dryRunAndRun, findingsOf, openFinding, openFromInbox, simControl } from './triage-helpers';
 
 const nativeOf = (operationId: string) => operationId.slice(operationId.indexOf(':') + 1);
@@ -15,9 +15,17 @@ async function expectResolvedByPlaybook(page: Page, title: string) {
 
 async function auditedAction(request: APIRequestContext, operationId: string, action: string, title: string) {
   const detail = (await (await request.get(`/api/operations/${encodeURIComponent(operationId)}`)).json()) as {
-    actionRuns: { action: string; actor: string; status: string }[];
+    actionRuns: { action: string; actor: unknown; playbook: unknown; status: string }[];
   };
-  expect(detail.actionRuns).toContainEqual(expect.objectContaining({ action, actor: `${me} (playbook "${title}")`, status: 'succeeded' }));
+  // Asked by the playbook's step, on behalf of the person who ran it.
+  expect(detail.actionRuns).toContainEqual(
+    expect.objectContaining({
+      action,
+      actor: { kind: 'user', id: expect.any(String), name: me },
+      playbook: { runId: expect.any(String), title },
+      status: 'succeeded',
+    }),
+  );
 }
 
 test.describe.configure({ mode: 'parallel' });
@@ -28,9 +36,16 @@ const me = PEOPLE.operator.username;
 test('paused_system: resume from the finding, which resolves, audited', async ({ page, request }) => {
   test.setTimeout(120_000);
   const id = await startScenario('inactivity-paused', 2);
+  // the client goes idle and oVirt pauses the transfer: minutes skipped, not waited for
+  await skipAhead(id, 120);
   const finding = await openFinding(request, id, 'ovirt.paused-system');
   await openFromInbox(page, finding);
   await expect(page.getByTestId('finding-cause')).toContainText('inactivity timeout (15 s)');
+  // the operation's details as its engine labels them, with units
+  const now = page.getByLabel('Operation details');
+  await expect(now.getByText('Inactivity timeout', { exact: true })).toBeVisible();
+  await expect(now.getByTestId('detail-inactivityTimeout')).toHaveText('15.0 s');
+  await expect(now.getByTestId('detail-diskStatus')).toHaveText('locked');
   await expect(page.getByTestId('remedy')).toHaveCount(2);
   await dryRunAndRun(page, 'Resume the transfer', new RegExp(`^POST /ovirt-engine/api/imagetransfers/${nativeOf(id)}/resume \\{\\}$`));
   await expectResolvedByPlaybook(page, 'Resume the transfer');
@@ -161,7 +176,9 @@ test('claim, snooze and resolve by hand; two people cannot claim the same findin
   await expect(page.getByTestId('finding-resolution')).toContainText(`marked resolved by ${me}: engine task cleared by hand`);
   await page.goto('/triage?view=resolved');
   await expect(page.locator(`[data-testid=finding-row][data-operation="${id}"][data-rule="ovirt.finalizing-stuck"]`)).toContainText(`marked resolved by ${me}`);
-  // Still stuck, but the person who resolved it owns it: it does not reopen.
-  await page.waitForTimeout(2500);
+  // Still stuck, but the person who resolved it owns it: a fresh look at the engine, and triage after it, does not reopen it.
+  await page.goto('/engines');
+  await page.locator('[data-testid=engine]', { hasText: 'sim-ovirt' }).getByRole('button', { name: 'Check now' }).click();
+  await expect(page.getByText('sim-ovirt checked')).toBeVisible();
   expect((await findingsOf(request, id)).filter((f) => f.ruleId === 'ovirt.finalizing-stuck' && f.status === 'open')).toHaveLength(0);
 });

@@ -10,6 +10,8 @@ import { ProgressBar } from '@/components/common/progress-bar';
 import { apiFetch, OperationPage } from '@/lib/client/api';
 import { boardQueryString, parseBoardFilters, type BoardFilters } from '@/lib/client/board-params';
 import { formatDuration, formatTime } from '@/lib/format/durations';
+import { summaryLine } from '@/components/operation/details-list';
+import { useDetailFields } from '@/components/operation/use-detail-fields';
 import { BoardFiltersBar } from './board-filters';
 
 const PAGE = 50;
@@ -21,6 +23,7 @@ export function Board() {
   const filters = useMemo(() => parseBoardFilters(new URLSearchParams(params.toString())), [params]);
   const [offset, setOffset] = useState(0);
   const now = useNow(1000);
+  const fieldsOf = useDetailFields();
 
   const qs = boardQueryString(filters);
   const query = useQuery({
@@ -73,7 +76,7 @@ export function Board() {
                     {op.subject.name}
                   </Link>
                   <div className="text-xs text-slate-500">
-                    {String(op.details.direction ?? '')}
+                    <span data-testid="row-summary">{summaryLine(op, fieldsOf(op.engine, op.kind))}</span>
                     {op.attempt > 1 && <span data-testid="attempt"> · attempt {op.attempt}</span>}
                   </div>
                 </td>

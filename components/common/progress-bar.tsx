@@ -1,4 +1,4 @@
-import { formatBytes, formatRate, percent } from '@/lib/format/bytes';
+import { formatBytes, formatRate, percent, percentText } from '@/lib/format/bytes';
 import { formatDuration } from '@/lib/format/durations';
 import type { Progress } from '@/lib/model/operation';
 
@@ -6,7 +6,9 @@ import type { Progress } from '@/lib/model/operation';
 export function ProgressBar({ progress, compact = false }: { progress: Progress | null; compact?: boolean }) {
   if (!progress) return <span className="text-slate-400">—</span>;
   const pct = progress.unit === 'percent' ? progress.done : percent(progress.done, progress.total);
-  const done = progress.unit === 'bytes' ? formatBytes(progress.done) : `${progress.done.toFixed(0)} %`;
+  // whole percents rounded down: never "100 %" while anything remains
+  const pctText = progress.unit === 'percent' ? '' : percentText(progress.done, progress.total);
+  const done = progress.unit === 'bytes' ? formatBytes(progress.done) : `${Math.floor(progress.done)} %`;
   const total = progress.unit === 'bytes' && progress.total !== null ? ` / ${formatBytes(progress.total)}` : '';
   return (
     <div className={compact ? 'min-w-40' : 'w-full'}>
@@ -15,7 +17,7 @@ export function ProgressBar({ progress, compact = false }: { progress: Progress 
         role="progressbar"
         aria-valuemin={0}
         aria-valuemax={100}
-        aria-valuenow={pct === null ? undefined : Math.round(pct)}
+        aria-valuenow={pct === null ? undefined : Math.floor(pct)}
       >
         <div className="h-full bg-sky-500 transition-[width] duration-500" style={{ width: `${pct ?? 0}%` }} />
       </div>
@@ -23,7 +25,7 @@ export function ProgressBar({ progress, compact = false }: { progress: Progress 
         <span data-testid="progress-done" data-bytes={progress.done}>
           {done}
           {total}
-          {pct !== null && ` (${pct.toFixed(0)} %)`}
+          {pctText && ` (${pctText})`}
         </span>
         <span>{formatRate(progress.rate)}</span>
         <span>ETA {progress.etaSeconds === null ? '—' : formatDuration(progress.etaSeconds * 1000)}</span>

@@ -28,6 +28,19 @@ export function DemoPlayer() {
       toast.success('The simulated engines are down for 30 s', { description: 'Watch their connections degrade on Engines and the finding on Triage.' }),
     onError: (e) => toast.error('Could not start the outage', { description: e.message }),
   });
+  const skip = useMutation({
+    mutationFn: (seconds: number) =>
+      apiFetch(z.object({ totalSkippedSeconds: z.number() }), '/api/demo/skip', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ seconds }),
+      }),
+    onSuccess: (r, seconds) =>
+      toast.success(`The simulated engines moved ${seconds} s ahead`, {
+        description: `${r.totalSkippedSeconds} s skipped so far; phaseboard's own clock did not move.`,
+      }),
+    onError: (e) => toast.error('Could not skip ahead', { description: e.message }),
+  });
   const scenarios = useQuery({ queryKey: ['scenarios'], queryFn: () => apiFetch(z.object({ scenarios: z.array(ScenarioView) }), '/api/demo/scenarios') });
   const start = useMutation({
     mutationFn: (id: string) =>
@@ -83,6 +96,23 @@ export function DemoPlayer() {
           Take the simulated engines down for 30 s
         </button>{' '}
         <span className="text-slate-500">every poll fails: the connection degrades and triage reports it; it recovers by itself.</span>
+      </p>
+      <p className="text-sm">
+        {[30, 120].map((seconds) => (
+          <button
+            key={seconds}
+            type="button"
+            className="mr-2 rounded border border-slate-300 px-3 py-1 hover:bg-slate-50 disabled:opacity-40 dark:border-slate-600 dark:hover:bg-slate-800"
+            disabled={skip.isPending || !can.allowed}
+            title={can.reason}
+            onClick={() => skip.mutate(seconds)}
+          >
+            Skip {seconds < 60 ? `${seconds} s` : `${seconds / 60} min`} ahead
+          </button>
+        ))}
+        <span className="text-slate-500">
+          the simulated engines move on at once (an idle upload reaches oVirt&apos;s inactivity pause); the board catches up.
+        </span>
       </p>
       {!can.allowed && <p className="text-sm text-slate-600 dark:text-slate-300">Watching only: starting scenarios and the outage {can.reason}.</p>}
       {scenarios.error && <p role="alert">{scenarios.error.message}</p>}

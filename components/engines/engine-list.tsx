@@ -6,6 +6,7 @@ import { apiFetch, EnginesView } from '@/lib/client/api';
 import { formatDuration } from '@/lib/format/durations';
 import { useCan } from '@/components/auth/use-session';
 import { CONNECTION_FORMS, START_FORMS } from './parts';
+import { CheckNow } from './check-now';
 import { RemoveConnection } from './remove-connection';
 
 export function EngineList() {
@@ -44,6 +45,7 @@ export function EngineList() {
                   insecure: http
                 </span>
               )}
+              <CheckNow id={e.id} can={operator} />
               {e.added && admin.allowed && <RemoveConnection id={e.id} />}
             </div>
             <div className="mt-1 font-mono text-xs text-slate-500">{e.url}</div>

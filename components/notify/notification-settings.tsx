@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { apiFetch, NotificationsView } from '@/lib/client/api';
 import { formatTime } from '@/lib/format/durations';
+import { actorLabel } from '@/lib/model/actor';
 import { setBrowserNotify, useBrowserNotify } from './browser-notifications';
 
 /** Browser notifications for this tab, the webhooks and every delivery with its attempts, and what is watched. */
@@ -104,7 +105,7 @@ export function NotificationSettings() {
               <Link href={`/operations/${encodeURIComponent(w.operationId)}`} className="text-sky-700 hover:underline dark:text-sky-300">
                 {w.operationId}
               </Link>{' '}
-              by {w.by}
+              by {actorLabel(w.by)}
             </li>
           ))}
         </ul>

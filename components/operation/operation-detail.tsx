@@ -7,14 +7,18 @@ import { PhaseBadge } from '@/components/common/state-badge';
 import { ProgressBar } from '@/components/common/progress-bar';
 import { apiFetch, OperationDetail as DetailSchema } from '@/lib/client/api';
 import { formatDuration, formatTime } from '@/lib/format/durations';
+import { requestedByLabel } from '@/lib/model/action-run';
 import { WatchButton } from '@/components/notify/watch-button';
 import { OperationFindings } from '@/components/triage/operation-findings';
 import { ActionBar } from './action-bar';
+import { DetailsList } from './details-list';
+import { useDetailFields } from './use-detail-fields';
 import { Timeline } from './timeline';
 
 export function OperationDetail({ id }: { id: string }) {
   const now = useNow(1000);
   const q = useQuery({ queryKey: ['operation', id], queryFn: () => apiFetch(DetailSchema, `/api/operations/${encodeURIComponent(id)}`) });
+  const fieldsOf = useDetailFields();
   if (q.error) {
     return (
       <p role="alert" className="text-rose-700 dark:text-rose-300">
@@ -100,12 +104,7 @@ export function OperationDetail({ id }: { id: string }) {
           <dd className="font-mono text-xs">{op.nativeId}</dd>
           <dt className="text-slate-500">started</dt>
           <dd>{formatTime(op.startedAt)}</dd>
-          {Object.entries(op.details).map(([k, v]) => (
-            <div key={k} className="contents">
-              <dt className="text-slate-500">{k}</dt>
-              <dd data-testid={`detail-${k}`}>{v === null ? '—' : String(v)}</dd>
-            </div>
-          ))}
+          <DetailsList op={op} fields={fieldsOf(op.engine, op.kind)} />
         </dl>
       </section>
       <section className="space-y-2">
@@ -130,7 +129,7 @@ export function OperationDetail({ id }: { id: string }) {
               {actionRuns.map((r) => (
                 <tr key={r.id} className="border-t border-slate-100 dark:border-slate-800">
                   <td className="tabular-nums">{formatTime(r.requestedAt)}</td>
-                  <td>{r.actor}</td>
+                  <td>{requestedByLabel(r)}</td>
                   <td>{r.action}</td>
                   <td>
                     {r.status}

@@ -1,6 +1,7 @@
 'use client';
 
 import { formatDuration, formatTime } from '@/lib/format/durations';
+import { requestedByLabel } from '@/lib/model/action-run';
 import { phaseSpans, type TimelineEvent } from '@/lib/model/timeline';
 import { PhaseBadge } from '@/components/common/state-badge';
 
@@ -43,7 +44,7 @@ function describe(ev: TimelineEvent): string {
     case 'resolved':
       return `outcome: ${e.state} — ${e.message}`;
     case 'action_requested':
-      return `${e.actor} requested ${e.action}`;
+      return `${requestedByLabel(e)} requested ${e.action}`;
     case 'action_log':
       return `${e.action}: ${e.message}`;
     case 'action_finished':

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { toast } from 'sonner';
 import { z } from 'zod';
 import { InlineForm } from '@/components/common/inline-form';
-import { Role } from '@/lib/model/actor';
+import { Actor, Role } from '@/lib/model/actor';
 import { apiFetch } from '@/lib/client/api';
 import { RoleSelect } from './role-select';
 
@@ -13,7 +13,7 @@ const Token = z.object({
   id: z.string(),
   name: z.string(),
   role: Role,
-  createdBy: z.string(),
+  createdBy: Actor,
   createdAt: z.string(),
   expiresAt: z.string().nullable(),
   lastUsedAt: z.string().nullable(),

@@ -5,7 +5,10 @@ import Link from 'next/link';
 import { PhaseBadge } from '@/components/common/state-badge';
 import { apiFetch, FindingDetail as DetailSchema } from '@/lib/client/api';
 import { formatDuration, formatTime } from '@/lib/format/durations';
+import { actorLabel } from '@/lib/model/actor';
 import { useNow } from '@/components/common/use-now';
+import { DetailsList } from '@/components/operation/details-list';
+import { useDetailFields } from '@/components/operation/use-detail-fields';
 import { FindingMarks } from './finding-marks';
 import { PlaybookRunView } from './playbook-run-view';
 import { Remedies } from './remedies';
@@ -15,6 +18,7 @@ import { SeverityBadge } from './severity-badge';
 export function FindingDetail({ id }: { id: string }) {
   const now = useNow(1000);
   const q = useQuery({ queryKey: ['finding', id], queryFn: () => apiFetch(DetailSchema, `/api/findings/${encodeURIComponent(id)}`) });
+  const fieldsOf = useDetailFields();
   if (q.error) {
     return (
       <p role="alert" className="text-rose-700 dark:text-rose-300">
@@ -45,10 +49,10 @@ export function FindingDetail({ id }: { id: string }) {
           {f.claim && (
             <>
               {' '}
-              · <span data-testid="finding-claim">claimed by {f.claim.by}</span>
+              · <span data-testid="finding-claim">claimed by {actorLabel(f.claim.by)}</span>
             </>
           )}
-          {f.acknowledged && <> · acknowledged by {f.acknowledged.by}</>}
+          {f.acknowledged && <> · acknowledged by {actorLabel(f.acknowledged.by)}</>}
           {f.snoozedUntil && Date.parse(f.snoozedUntil) > now && <> · snoozed until {formatTime(f.snoozedUntil)}</>}
         </p>
         {operation && (
@@ -93,6 +97,14 @@ export function FindingDetail({ id }: { id: string }) {
               </div>
             ))}
           </dl>
+          {operation && (
+            <>
+              <h2 className="font-semibold">The operation now</h2>
+              <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm" aria-label="Operation details">
+                <DetailsList op={operation} fields={fieldsOf(operation.engine, operation.kind)} />
+              </dl>
+            </>
+          )}
         </div>
       </section>
       <section className="space-y-2">
@@ -116,7 +128,7 @@ export function FindingDetail({ id }: { id: string }) {
         <ol className="space-y-1 text-sm" data-testid="journal">
           {notes.map((n, i) => (
             <li key={i}>
-              <span className="tabular-nums text-slate-500">{formatTime(n.at)}</span> <strong>{n.by}</strong> {n.kind}
+              <span className="tabular-nums text-slate-500">{formatTime(n.at)}</span> <strong>{actorLabel(n.by)}</strong> {n.kind}
               {n.text ? `: ${n.text}` : ''}
             </li>
           ))}

@@ -1,4 +1,5 @@
 import { formatTime } from '@/lib/format/durations';
+import { actorLabel } from '@/lib/model/actor';
 import type { PlaybookRun } from '@/lib/model/playbook-run';
 
 const STEP_TONE: Record<string, string> = {
@@ -15,7 +16,7 @@ export function PlaybookRunView({ run }: { run: PlaybookRun }) {
   return (
     <div className="space-y-2 rounded border border-slate-200 p-3 dark:border-slate-700" data-testid="playbook-run" data-status={run.status}>
       <p className="text-sm">
-        <strong>{run.title}</strong> by {run.actor} at {formatTime(run.startedAt)} —{' '}
+        <strong>{run.title}</strong> by {actorLabel(run.actor)} at {formatTime(run.startedAt)} —{' '}
         <span data-testid="run-status" className={STEP_TONE[run.status === 'running' ? 'running' : run.status]}>
           {run.status}
         </span>

@@ -6,6 +6,7 @@ import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useNow } from '@/components/common/use-now';
 import { apiFetch, FindingPage } from '@/lib/client/api';
 import { formatDuration, formatTime } from '@/lib/format/durations';
+import { actorLabel } from '@/lib/model/actor';
 import { SeverityBadge } from './severity-badge';
 
 const VIEWS = [
@@ -69,7 +70,7 @@ export function TriageInbox() {
               </p>
             </div>
             <div className="text-right text-xs text-slate-500">
-              {f.claim ? <span data-testid="claimed-by">claimed by {f.claim.by}</span> : view !== 'resolved' && <span>unclaimed</span>}
+              {f.claim ? <span data-testid="claimed-by">claimed by {actorLabel(f.claim.by)}</span> : view !== 'resolved' && <span>unclaimed</span>}
               {f.acknowledged && <div>acknowledged</div>}
             </div>
           </li>

@@ -2,6 +2,7 @@ import 'server-only';
 import type { Collector } from '@/lib/collector/collector';
 import { publicMessage } from '@/lib/errors/app-error';
 import type { Logger } from '@/lib/log/logger';
+import { PHASEBOARD } from '@/lib/model/actor';
 import type { Store } from '@/lib/store/types';
 
 export interface RecoverDeps {
@@ -49,7 +50,8 @@ export async function recoverInterruptedRuns(deps: RecoverDeps): Promise<{ actio
     }
     const message = 'interrupted: phaseboard stopped while it ran; the finding is evaluated again against the engine';
     await deps.store.savePlaybookRun({ ...run, status: 'interrupted', finishedAt, message });
-    await deps.store.addFindingNote({ findingId: run.findingId, at: finishedAt, by: run.actor, kind: 'playbook', text: `"${run.title}" ${message}` });
+    // phaseboard, not the person who started it, ends the run.
+    await deps.store.addFindingNote({ findingId: run.findingId, at: finishedAt, by: PHASEBOARD, kind: 'playbook', text: `"${run.title}" ${message}` });
     deps.log.warn({ run: run.id, finding: run.findingId }, 'playbook run interrupted by a restart');
   }
   return { actions: actions.length, playbooks: playbooks.length };

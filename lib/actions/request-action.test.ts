@@ -3,13 +3,17 @@ import { createMemoryBus } from '@/lib/bus/memory-bus';
 import { Collector } from '@/lib/collector/collector';
 import { createOvirtAdapter } from '@/lib/engines/ovirt';
 import { logger } from '@/lib/log/logger';
+import type { Actor } from '@/lib/model/actor';
 import { operationId } from '@/lib/model/operation';
-import { OvirtSimServer } from '@/lib/sim/ovirt/server';
+import { OvirtSimServer } from '@/lib/engines/ovirt/sim/server';
 import { openSqliteStore } from '@/lib/store/sqlite-store';
 import type { Store } from '@/lib/store/types';
 import { tempDir } from '@/lib/testing/temp-dir';
 import { recoverInterruptedRuns } from './recover';
 import { requestAction, type ActionDeps } from './request-action';
+
+const alice: Actor = { kind: 'user', id: 'u-alice', name: 'alice' };
+const bob: Actor = { kind: 'user', id: 'u-bob', name: 'bob' };
 
 const FINALIZE = 'POST /imagetransfers/{id}/finalize';
 const FRESH_GET = 'GET /imagetransfers/{id}';
@@ -60,7 +64,7 @@ describe('one engine action per operation, enforced in the store', () => {
     const before = { finalize: sim.stats.byRoute[FINALIZE] ?? 0, get: sim.stats.byRoute[FRESH_GET] ?? 0 };
 
     const results = await Promise.allSettled(
-      Array.from({ length: 100 }, (_, i) => requestAction(deps, { operationId: id, action: 'finalize', params: {}, idempotencyKey: keyOf(i), actor: 'alice' })),
+      Array.from({ length: 100 }, (_, i) => requestAction(deps, { operationId: id, action: 'finalize', params: {}, idempotencyKey: keyOf(i), actor: alice })),
     );
     const accepted = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     const created = accepted.filter((r) => r.created);
@@ -86,19 +90,19 @@ describe('one engine action per operation, enforced in the store', () => {
     const { sim, store, collector, deps } = await setup();
     const a = await awaitingFinalize(sim, collector, store);
     const b = await awaitingFinalize(sim, collector, store);
-    const first = await requestAction(deps, { operationId: a, action: 'pause', params: {}, idempotencyKey: 'k1', actor: 'alice' });
+    const first = await requestAction(deps, { operationId: a, action: 'pause', params: {}, idempotencyKey: 'k1', actor: alice });
     await first.done;
     // The same key on another operation is another request: it acts there.
-    const other = await requestAction(deps, { operationId: b, action: 'pause', params: {}, idempotencyKey: 'k1', actor: 'alice' });
+    const other = await requestAction(deps, { operationId: b, action: 'pause', params: {}, idempotencyKey: 'k1', actor: alice });
     expect(other.created).toBe(true);
     expect(other.run.operationId).toBe(b);
     await other.done;
     // The same key with other parameters is a client bug: 422, nothing sent.
     await expect(
-      requestAction(deps, { operationId: a, action: 'pause', params: { reason: 'other' }, idempotencyKey: 'k1', actor: 'alice' }),
+      requestAction(deps, { operationId: a, action: 'pause', params: { reason: 'other' }, idempotencyKey: 'k1', actor: alice }),
     ).rejects.toMatchObject({ code: 'unprocessable' });
     // The same key and request again: the first run, not a second action.
-    const again = await requestAction(deps, { operationId: a, action: 'pause', params: {}, idempotencyKey: 'k1', actor: 'alice' });
+    const again = await requestAction(deps, { operationId: a, action: 'pause', params: {}, idempotencyKey: 'k1', actor: alice });
     expect(again).toMatchObject({ created: false, run: { id: first.run.id } });
   });
 
@@ -112,7 +116,8 @@ describe('one engine action per operation, enforced in the store', () => {
       action: 'finalize',
       idempotencyKey: null,
       requestHash: 'h',
-      actor: 'alice',
+      actor: alice,
+      playbook: null,
       params: {},
       status: 'running',
       requestedAt: new Date().toISOString(),
@@ -134,7 +139,7 @@ describe('one engine action per operation, enforced in the store', () => {
       operationId: id,
       playbookId: 'ovirt.x',
       title: 'Fix it',
-      actor: 'alice',
+      actor: alice,
       params: {},
       status: 'running',
       startedAt: new Date().toISOString(),
@@ -147,7 +152,7 @@ describe('one engine action per operation, enforced in the store', () => {
     const playbook = await store.getPlaybookRun('p-crashed');
     expect(playbook).toMatchObject({ status: 'interrupted', message: expect.stringMatching(/^interrupted: phaseboard stopped while it ran/) });
     expect(playbook?.steps.map((s) => s.state.status)).toEqual(['succeeded', 'failed', 'skipped']);
-    expect((await store.findingNotes('f1')).at(-1)?.text).toMatch(/^"Fix it" interrupted/);
+    expect((await store.findingNotes('f1')).at(-1)).toMatchObject({ by: { kind: 'phaseboard' }, text: expect.stringMatching(/^"Fix it" interrupted/) });
     const [run] = await store.listActionRuns(id);
     expect(run).toMatchObject({
       id: 'r-crashed',
@@ -162,10 +167,7 @@ describe('one engine action per operation, enforced in the store', () => {
       engineNow: 'the engine shows transferring (running)',
     });
     // The operation can be acted on again.
-    const next = await requestAction(
-      { store, collector, log: logger },
-      { operationId: id, action: 'finalize', params: {}, idempotencyKey: null, actor: 'bob' },
-    );
+    const next = await requestAction({ store, collector, log: logger }, { operationId: id, action: 'finalize', params: {}, idempotencyKey: null, actor: bob });
     expect(next.created).toBe(true);
     await next.done;
   });

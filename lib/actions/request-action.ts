@@ -5,7 +5,8 @@ import { AppError, isAppError, publicMessage } from '@/lib/errors/app-error';
 import type { Logger } from '@/lib/log/logger';
 import type { ActionName } from '@/lib/model/operation';
 import type { Store } from '@/lib/store/types';
-import type { ActionRun } from '@/lib/model/action-run';
+import { actorKey, type Actor } from '@/lib/model/actor';
+import type { ActionRun, RequestedByPlaybook } from '@/lib/model/action-run';
 import { freshAvailability } from './availability';
 
 export interface ActionRequestInput {
@@ -13,7 +14,9 @@ export interface ActionRequestInput {
   action: ActionName;
   params: Record<string, unknown>;
   idempotencyKey: string | null;
-  actor: string;
+  actor: Actor;
+  /** the playbook run whose step asks, on the actor's behalf */
+  playbook?: RequestedByPlaybook | null;
 }
 
 export interface ActionDeps {
@@ -42,7 +45,7 @@ export function requestAction(deps: ActionDeps, input: ActionRequestInput): Prom
   // A double click sends the same key twice at once: the second waits for
   // the first here, so it gets the first's run even if the first is refused.
   // The request itself is part of the key: a key reused for another request must reach the store's 422.
-  const key = JSON.stringify([input.operationId, input.action, input.actor, input.idempotencyKey, requestHash(input.action, input.params)]);
+  const key = JSON.stringify([input.operationId, input.action, actorKey(input.actor), input.idempotencyKey, requestHash(input.action, input.params)]);
   const earlier = inFlight.get(key);
   if (earlier) return earlier.then((r) => ({ ...r, created: false }));
   const p = claimAndRun(deps, input).finally(() => inFlight.delete(key));
@@ -86,6 +89,7 @@ async function claimAndRun(deps: ActionDeps, input: ActionRequestInput): Promise
     idempotencyKey: input.idempotencyKey,
     requestHash: requestHash(input.action, input.params),
     actor: input.actor,
+    playbook: input.playbook ?? null,
     params: input.params,
     status: 'running',
     requestedAt: new Date(now()).toISOString(),
@@ -106,7 +110,7 @@ async function claimAndRun(deps: ActionDeps, input: ActionRequestInput): Promise
     throw e;
   }
 
-  await poller.record(op.id, [{ type: 'action_requested', action: input.action, runId: run.id, actor: input.actor }]);
+  await poller.record(op.id, [{ type: 'action_requested', action: input.action, runId: run.id, actor: input.actor, playbook: input.playbook ?? null }]);
   const log = (message: string) => void poller.record(op.id, [{ type: 'action_log', action: input.action, runId: run.id, message }]);
 
   const work = adapter

@@ -43,3 +43,32 @@ export async function simulateOutage(rt: Runtime, body: unknown) {
   const until = able.map(({ sim }) => sim.outage!(seconds));
   return { until: until[0]! };
 }
+
+export const SkipBody = z.strictObject({
+  seconds: z.number().int().min(1).max(3600),
+  /** only this operation moves ahead (the others keep their pace); every simulated engine otherwise */
+  operationId: z.string().max(2048).optional(),
+});
+
+/**
+ * Moves the simulated engines ahead (an idle upload reaches oVirt's
+ * inactivity pause at once), then polls every simulated connection and
+ * lets triage look, so the board shows the result when this answers.
+ * phaseboard's own clock does not move.
+ */
+export async function skipAhead(rt: Runtime, body: unknown) {
+  const { seconds, operationId } = parseInput(SkipBody, body, 'skip');
+  if (!rt.simClock) throw new AppError('unsupported', 'the embedded simulator is off (PHASEBOARD_SIMULATOR=off or engines are configured)');
+  let polled = [...rt.simulators.keys()];
+  if (operationId !== undefined) {
+    const op = await rt.store.getOperation(operationId);
+    const sim = op ? rt.simulators.get(op.connectionId)?.sim : undefined;
+    if (!op) throw new AppError('not_found', `no operation "${operationId.slice(0, 200)}"`);
+    if (!sim?.skip) throw new AppError('unsupported', `${op.connectionId} is not a simulated engine that can skip ahead`);
+    if (!sim.skip(op, seconds * 1000)) throw new AppError('conflict', `${op.subject.name} has nothing running to skip ahead (it is ${op.nativePhase})`);
+    polled = [op.connectionId];
+  } else rt.simClock.skip(seconds * 1000);
+  for (const id of polled) await rt.collector.connection(id).poller.pollOnce();
+  await rt.triage.evaluator.idle();
+  return { skippedSeconds: seconds, operationId: operationId ?? null, totalSkippedSeconds: rt.simClock.skippedMs / 1000 };
+}

@@ -1,5 +1,6 @@
 import 'server-only';
 import { AppError } from '@/lib/errors/app-error';
+import type { Actor } from '@/lib/model/actor';
 import { addConnection, removeConnection } from '@/lib/runtime/connections';
 import type { Runtime } from '@/lib/runtime/runtime';
 import type { ConnectionStatus, StoreHealth } from '@/lib/store/types';
@@ -19,6 +20,7 @@ export async function engineList(rt: Runtime) {
       addable: m.capabilities.addable,
       start: m.capabilities.start,
       inventory: m.capabilities.inventory,
+      details: m.details,
       ui: m.ui,
     })),
   };
@@ -43,6 +45,19 @@ export async function health(rt: Runtime, { detailed }: { detailed: boolean }) {
   };
 }
 
+/**
+ * Polls one connection now, and runs triage on what it saw, instead of
+ * waiting for the next cycle: "Check now" on the Engines page. Answers once
+ * both are done, with the connection's state after the poll.
+ */
+export async function engineRefresh(rt: Runtime, id: string) {
+  rt.moduleOf(id);
+  const { poller } = rt.collector.connection(id);
+  await poller.pollOnce();
+  await rt.triage.evaluator.idle();
+  return { id, status: poller.status.status, lastError: poller.status.lastError, checkedAt: new Date().toISOString() };
+}
+
 /** What work can start on, for the connection's engine UI part (libvirt: domains and disks). */
 export async function engineInventory(rt: Runtime, id: string) {
   const module = rt.moduleOf(id);
@@ -52,7 +67,7 @@ export async function engineInventory(rt: Runtime, id: string) {
 }
 
 /** Starts what the connection's engine can start; the operation then shows up like any other. */
-export async function engineStart(rt: Runtime, id: string, kind: string, body: unknown, actor: string) {
+export async function engineStart(rt: Runtime, id: string, kind: string, body: unknown, actor: Actor) {
   const module = rt.moduleOf(id);
   const kinds = module.capabilities.start.map((k) => k.kind);
   if (!kinds.includes(kind)) {
@@ -84,10 +99,10 @@ export function healthProblems(o: { store: StoreHealth; statuses: ConnectionStat
   ];
 }
 
-export async function engineAdd(rt: Runtime, body: unknown, actor: string) {
+export async function engineAdd(rt: Runtime, body: unknown, actor: Actor) {
   return addConnection(rt, body, actor);
 }
 
-export async function engineRemove(rt: Runtime, id: string, actor: string) {
+export async function engineRemove(rt: Runtime, id: string, actor: Actor) {
   return removeConnection(rt, id, actor);
 }

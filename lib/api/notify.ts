@@ -1,7 +1,7 @@
 import 'server-only';
 import type { Runtime } from '@/lib/runtime/runtime';
 import { z } from 'zod';
-import type { Principal } from '@/lib/model/actor';
+import type { Actor, Principal } from '@/lib/model/actor';
 import { AppError } from '@/lib/errors/app-error';
 import { fromZodError } from '@/lib/errors/zod-error';
 
@@ -23,7 +23,7 @@ export async function notificationsGet(rt: Runtime, principal: Principal) {
 
 export const WatchBody = z.strictObject({ watched: z.boolean() });
 
-export async function operationWatch(rt: Runtime, id: string, body: unknown, actor: string) {
+export async function operationWatch(rt: Runtime, id: string, body: unknown, actor: Actor) {
   const parsed = WatchBody.safeParse(body);
   if (!parsed.success) throw fromZodError(parsed.error, 'watch body');
   const { store } = rt;

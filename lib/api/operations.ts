@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { requestAction } from '@/lib/actions/request-action';
 import { AppError } from '@/lib/errors/app-error';
 import { fromZodError } from '@/lib/errors/zod-error';
+import type { Actor } from '@/lib/model/actor';
 import { ActionName, EngineKind, OperationKind, OperationState } from '@/lib/model/operation';
 import { buildSupportBundle } from '@/lib/support/bundle';
 
@@ -60,7 +61,7 @@ export const ActionBody = z
   })
   .strict();
 
-export async function operationActionRequest(rt: Runtime, input: { id: string; action: string; body: unknown; idempotencyKey: string | null; actor: string }) {
+export async function operationActionRequest(rt: Runtime, input: { id: string; action: string; body: unknown; idempotencyKey: string | null; actor: Actor }) {
   const action = ActionName.safeParse(input.action);
   if (!action.success) throw new AppError('invalid_input', `unknown action "${input.action.slice(0, 40)}"`, { field: 'action' });
   const body = ActionBody.safeParse(input.body ?? {});

@@ -1,7 +1,7 @@
 import 'server-only';
 import type { Runtime } from '@/lib/runtime/runtime';
 import { z } from 'zod';
-import { actorName, type Principal } from '@/lib/model/actor';
+import { actorOf, type Actor, type Principal } from '@/lib/model/actor';
 import { AppError } from '@/lib/errors/app-error';
 import { fromZodError } from '@/lib/errors/zod-error';
 import { applyMark, isSnoozed, MARK_VERBS, MarkBody, type MarkVerb } from '@/lib/triage/marks';
@@ -60,7 +60,7 @@ export async function findingGet(rt: Runtime, id: string) {
 }
 
 export async function findingMark(rt: Runtime, id: string, verb: string, body: unknown, principal: Principal) {
-  const actor = actorName(principal);
+  const actor = actorOf(principal);
   if (!MARK_VERBS.includes(verb as MarkVerb)) throw new AppError('invalid_input', `unknown mark "${verb}"; one of ${MARK_VERBS.join(', ')}`, { field: 'verb' });
   const parsed = MarkBody[verb as MarkVerb].safeParse(body ?? {});
   if (!parsed.success) throw fromZodError(parsed.error, `${verb} body`);
@@ -85,7 +85,7 @@ export const RunBody = z.strictObject({
   note: z.string().max(2000).optional(),
 });
 
-export async function findingRunPlaybook(rt: Runtime, id: string, playbookId: string, body: unknown, actor: string) {
+export async function findingRunPlaybook(rt: Runtime, id: string, playbookId: string, body: unknown, actor: Actor) {
   const parsed = RunBody.safeParse(body ?? {});
   if (!parsed.success) throw fromZodError(parsed.error, 'playbook run body');
   const { triage } = rt;

@@ -61,7 +61,7 @@ describe('who sent the request', () => {
   it('takes a bearer token before anything else, and a bad one is a 401, not a fall-through', async () => {
     store = openSqliteStore(tempDir());
     const rt = { store, auth: auth([local({})]) };
-    const { secret } = await createApiToken(store, { name: 'ci', role: 'viewer' }, 'alice');
+    const { secret } = await createApiToken(store, { name: 'ci', role: 'viewer' }, { kind: 'user', id: 'u-alice', name: 'alice' });
     expect(await authenticate(rt, req({ authorization: `Bearer ${secret}`, 'x-remote-user': 'alice', 'x-phaseboard-peer': '10.0.0.5' }))).toMatchObject({
       kind: 'token',
       name: 'ci',

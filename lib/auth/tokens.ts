@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { AppError } from '@/lib/errors/app-error';
 import { parseInput } from '@/lib/errors/zod-error';
 import type { ApiToken, Store } from '@/lib/store/types';
-import { Role, type Principal } from '@/lib/model/actor';
+import { PHASEBOARD, Role, type Actor, type Principal } from '@/lib/model/actor';
 
 /** Tokens start with this, so a leaked one is easy to recognise (and to scan for). */
 const PREFIX = 'pbt_';
@@ -19,7 +19,7 @@ export const NewTokenBody = z.strictObject({
 });
 
 /** Makes a token; its secret is answered once, here, and never again (only its hash is kept). */
-export async function createApiToken(store: Store, body: unknown, createdBy: string, now = Date.now()) {
+export async function createApiToken(store: Store, body: unknown, createdBy: Actor, now = Date.now()) {
   const input = parseInput(NewTokenBody, body, 'token');
   const secret = PREFIX + randomBytes(32).toString('base64url');
   const token: ApiToken = {
@@ -63,7 +63,8 @@ export async function provisionAdminToken(store: Store, secret: string | null, n
     id: randomUUID(),
     name: 'provisioned',
     role: 'admin',
-    createdBy: 'PHASEBOARD_ADMIN_TOKEN',
+    // made at startup from PHASEBOARD_ADMIN_TOKEN
+    createdBy: PHASEBOARD,
     createdAt: new Date(now).toISOString(),
     expiresAt: null,
     lastUsedAt: null,

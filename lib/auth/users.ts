@@ -87,16 +87,22 @@ export class Users {
       'user',
     );
     if (await this.byUsername(input.username)) throw new AppError('conflict', `there is already a user "${input.username}"`, { field: 'username' });
-    const { user } = await this.auth.api.createUser({
-      body: {
-        email: email(input.username),
-        password: input.password ?? randomPassword(),
-        name: input.name ?? input.username,
-        role: input.role,
-        data: { username: input.username },
-      },
-    });
-    return this.get(user.id);
+    const created = await this.auth.api
+      .createUser({
+        body: {
+          email: email(input.username),
+          password: input.password ?? randomPassword(),
+          name: input.name ?? input.username,
+          role: input.role,
+          data: { username: input.username },
+        },
+      })
+      .catch(async (e: unknown) => {
+        // Two requests for the same new name at once: the store's unique index refuses the second.
+        if (await this.byUsername(input.username)) throw new AppError('conflict', `there is already a user "${input.username}"`, { field: 'username' });
+        throw e;
+      });
+    return this.get(created.user.id);
   }
 
   async update(id: string, body: unknown, by: { userId: string | null }): Promise<UserView> {

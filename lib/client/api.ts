@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { DetailSpecs } from '@/lib/model/details';
+import { RequestedByPlaybook } from '@/lib/model/action-run';
+import { Actor } from '@/lib/model/actor';
 import { Operation, OperationState } from '@/lib/model/operation';
 import { TimelineEvent } from '@/lib/model/timeline';
 import { Delivery, Watch } from '@/lib/model/delivery';
@@ -11,7 +14,8 @@ export type OperationPage = z.infer<typeof OperationPage>;
 export const ActionRunView = z.object({
   id: z.string(),
   action: z.string(),
-  actor: z.string(),
+  actor: Actor,
+  playbook: RequestedByPlaybook.nullable(),
   status: z.enum(['running', 'succeeded', 'failed', 'interrupted']),
   requestedAt: z.string(),
   finishedAt: z.string().nullable(),
@@ -72,6 +76,8 @@ export const EngineModuleView = z.object({
   addable: z.boolean(),
   start: z.array(z.object({ kind: z.string(), label: z.string() })),
   inventory: z.boolean(),
+  /** labels and units of each kind's details */
+  details: DetailSpecs,
   ui: z.object({ connectionForm: z.string().optional(), startForm: z.string().optional() }),
 });
 export type EngineModuleView = z.infer<typeof EngineModuleView>;

@@ -9,10 +9,13 @@ import { openSqliteStore } from '@/lib/store/sqlite-store';
 import type { Store } from '@/lib/store/types';
 import { tempDir } from '@/lib/testing/temp-dir';
 import type { EngineAdapter } from './types';
+import { DetailSpecs } from '@/lib/model/details';
 
 /** What the contract suite needs to drive one engine (a simulator, or a real one). */
 export interface ContractHarness {
   adapter: EngineAdapter;
+  /** the module's details schema (labels and units per kind) */
+  details: DetailSpecs;
   /** the clock the engine runs on (a simulator's manual clock); the wall clock when absent */
   now?: () => number;
   /** starts an operation that goes through at least two phases; answers its native id */
@@ -97,12 +100,21 @@ export function describeAdapterContract(
         await h.advance(stepMs);
       }
     }
+    /** detail keys the module does not label: each would show as a bare key with a bare number */
+    const unlabelled = (op: { kind: string; details: Record<string, unknown> }) => {
+      const fields = h.details[op.kind] ?? [];
+      return Object.keys(op.details)
+        .filter((k) => !fields.some((f) => f.key === k))
+        .map((k) => `${op.kind}.${k}`);
+    };
     const stored = async (nativeId: string) => (await store.listOperations({ limit: 500, offset: 0 })).items.find((op) => op.nativeId === nativeId);
 
     it('lists operations as snapshots the model accepts, with the same ids on every look', async () => {
       const id = await h.startOperation();
       const first = await h.adapter.listOperations({ known: [] });
       for (const s of first) expect(OperationSnapshot.safeParse(s).error).toBeUndefined();
+      expect(DetailSpecs.safeParse(h.details).error).toBeUndefined();
+      expect(first.flatMap(unlabelled)).toEqual([]);
       expect(first.map((s) => s.nativeId)).toContain(id);
       await poller.pollOnce();
       const again = await h.adapter.listOperations({ known: (await store.listOperations({ limit: 500, offset: 0 })).items });
@@ -122,6 +134,8 @@ export function describeAdapterContract(
         return now && isTerminal(now.state) && (!now.gone || now.outcome !== null) ? now : undefined;
       }, 'the operation to end');
       expect(['succeeded', 'failed', 'cancelled']).toContain(ended.state);
+      // what the end added (a resolution's evidence) is labelled too
+      expect(unlabelled(ended)).toEqual([]);
       const timeline = await store.timeline(ended.id);
       const phases = timeline.filter((e) => e.entry.type === 'observed' || e.entry.type === 'phase');
       expect(phases[0]?.entry.type).toBe('observed');

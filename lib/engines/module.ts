@@ -2,8 +2,10 @@ import 'server-only';
 import type { z } from 'zod';
 import type { Logger } from '@/lib/log/logger';
 import type { ConnectionFacts } from '@/lib/model/connection';
+import type { DetailSpecs } from '@/lib/model/details';
 import type { Operation } from '@/lib/model/operation';
 import type { EngineTriage } from '@/lib/triage/rule';
+import type { SimClock } from './sim-clock';
 import type { EngineAdapter } from './types';
 
 /** What every connection of every engine has, whatever else its engine needs. */
@@ -45,6 +47,8 @@ export interface RunningSimulator<R extends ConnectionBase> {
   adapter?: EngineAdapter;
   /** starts a scenario; answers how to recognise its operation once the connection is polled */
   startScenario(id: string, o: { speed: number; finalizeBy?: 'client' | 'operator' }): (op: Operation) => boolean;
+  /** plays the next `ms` of one operation at once (skipping a dull wait); false when it is not this simulator's */
+  skip?(op: Operation, ms: number): boolean;
   /** the simulated engine stops answering for a while (demo of an outage); absent when it cannot */
   outage?(seconds: number): string;
   stop(): Promise<void>;
@@ -55,7 +59,8 @@ export interface SimulatorSpec<R extends ConnectionBase> {
   /** its connection id, e.g. sim-ovirt */
   connectionId: string;
   scenarios: readonly ScenarioInfo[];
-  start(o: { mix: number; speed: number; log: Logger }): Promise<RunningSimulator<R>>;
+  /** `clock`: the simulated engines' time, shared by every simulator (skipped ahead by presenters and tests) */
+  start(o: { mix: number; speed: number; log: Logger; clock: SimClock }): Promise<RunningSimulator<R>>;
 }
 
 /** A kind of operation phaseboard can start on an engine (libvirt: block copy, live migration). */
@@ -104,6 +109,8 @@ export interface EngineModule<C extends ConnectionBase = ConnectionBase, S = unk
   };
   /** resolves what a start request names of other connections (a migration's destination) into what the adapter takes */
   startParams?(kind: string, body: unknown, ctx: { from: string; connections: readonly ConnectionFacts[] }): unknown;
+  /** the details each kind reports, with labels and units (every key its adapter puts in details; the contract suite checks) */
+  details: DetailSpecs;
   triage: EngineTriage<A>;
   simulator?: SimulatorSpec<C>;
   /** keys of the engine's UI parts (components/engines/<kind>/), looked up by the Engines page */

@@ -51,6 +51,7 @@ function toyAdapter(host: ToyHost): EngineAdapter {
       state: j.phase === 'preparing' ? 'pending' : 'running',
       progress: { unit: 'percent', done: j.percent, total: 100 },
       details: { vm: j.vm },
+      related: [],
       startedAt: null,
     };
   };
@@ -128,6 +129,7 @@ const toyEngine = defineEngine({
   createAdapter: (c) => toyAdapter(hostOf(c.id)),
   testConnection: async () => {},
   capabilities: { push: false, inventory: false, start: [], addable: false },
+  details: { live_migration: [{ key: 'vm', label: 'Instance', unit: 'id', summary: true }] },
   triage: { rules: [], playbooks: [] },
   simulator: toySimulator,
   ui: {},
@@ -183,14 +185,22 @@ describe('a third engine, added as one module', () => {
     ]);
     hostOf('sim-toyhv').step();
     await poll();
-    const requested = await operationActionRequest(rt, { id: operationId, action: 'abort', body: {}, idempotencyKey: null, actor: 'alice' });
+    const requested = await operationActionRequest(rt, {
+      id: operationId,
+      action: 'abort',
+      body: {},
+      idempotencyKey: null,
+      actor: { kind: 'user', id: 'u-alice', name: 'alice' },
+    });
     expect(await requested.done).toMatchObject({ status: 'succeeded', message: 'abort accepted' });
     await poll();
     const ended = (await operationGet(rt, operationId)).operation;
     expect(ended).toMatchObject({ state: 'cancelled', gone: true, outcome: 'migration of vm-1 aborted; it stays where it was' });
 
     // an action it does not have is refused against its own list
-    await expect(operationActionRequest(rt, { id: operationId, action: 'pivot', body: {}, idempotencyKey: null, actor: 'alice' })).rejects.toThrow(/pivot/);
+    await expect(
+      operationActionRequest(rt, { id: operationId, action: 'pivot', body: {}, idempotencyKey: null, actor: { kind: 'user', id: 'u-alice', name: 'alice' } }),
+    ).rejects.toThrow(/pivot/);
   });
 });
 
@@ -200,6 +210,7 @@ describeAdapterContract('a toy engine defined in this test', async () => {
   const adapter = toyAdapter(host);
   return {
     adapter,
+    details: toyEngine.details,
     startOperation: async () => host.start('vm-contract'),
     advance: async () => host.step(),
     actions: [{ action: 'abort', start: async () => host.start('vm-abort'), endsIn: 'cancelled' }],

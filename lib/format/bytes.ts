@@ -19,3 +19,9 @@ export function percent(done: number, total: number | null): number | null {
   if (total === null || total <= 0) return null;
   return Math.min(100, (done / total) * 100);
 }
+
+/** "42 %", rounded down: a bar is never 100 % while anything remains. */
+export function percentText(done: number, total: number | null): string {
+  const p = percent(done, total);
+  return p === null ? '' : `${done >= (total ?? 0) ? 100 : Math.min(99, Math.floor(p))} %`;
+}

@@ -1,7 +1,7 @@
 import 'server-only';
 import { NextResponse } from 'next/server';
 import { authenticate } from '@/lib/auth/authenticate';
-import { actorName, hasRole, withArticle, type Principal, type Role } from '@/lib/model/actor';
+import { actorLabel, actorOf, hasRole, withArticle, type Actor, type Principal, type Role } from '@/lib/model/actor';
 import { AppError, HTTP_STATUS, isAppError } from '@/lib/errors/app-error';
 import { logger } from '@/lib/log/logger';
 import { getRuntime } from '@/lib/runtime/get-runtime';
@@ -20,8 +20,8 @@ export interface RouteContext<P extends Params, Who = Principal> {
   body: unknown;
   query: URLSearchParams;
   principal: Who;
-  /** the name audit records carry */
-  actor: string;
+  /** who audit records, claims and runs say did it (null without a login, on public routes) */
+  actor: Who extends Principal ? Actor : Actor | null;
 }
 
 export interface RouteSpec {
@@ -69,7 +69,7 @@ function guarded<P extends Params>(
       if (role !== null) {
         if (!principal) throw new AppError('unauthenticated', 'log in first (or send an API token as Authorization: Bearer …)');
         if (!hasRole(principal.role, role)) {
-          throw new AppError('forbidden', `this needs the ${role} role; ${actorName(principal)} is ${withArticle(principal.role)}`);
+          throw new AppError('forbidden', `this needs the ${role} role; ${actorLabel(actorOf(principal))} is ${withArticle(principal.role)}`);
         }
       }
       const params = (ctx ? await ctx.params : {}) as P;
@@ -80,7 +80,7 @@ function guarded<P extends Params>(
         body,
         query: new URL(req.url).searchParams,
         principal,
-        actor: principal ? actorName(principal) : 'anonymous',
+        actor: principal ? actorOf(principal) : null,
       });
       if (result instanceof Response) return result;
       return NextResponse.json(result, { status: status ?? 200, headers: { 'Cache-Control': 'no-store' } });

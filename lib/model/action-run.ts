@@ -1,5 +1,10 @@
 import { z } from 'zod';
+import { Actor, actorLabel } from './actor';
 import { ActionName } from './operation';
+
+/** The playbook run a step of which asked for an action. */
+export const RequestedByPlaybook = z.object({ runId: z.string(), title: z.string() });
+export type RequestedByPlaybook = z.infer<typeof RequestedByPlaybook>;
 
 /** One action someone asked phaseboard to run on an operation: the audit record. */
 export const ActionRun = z.object({
@@ -10,7 +15,10 @@ export const ActionRun = z.object({
   idempotencyKey: z.string().nullable(),
   /** what was asked (action and params), hashed: a key reused for another request is refused */
   requestHash: z.string(),
-  actor: z.string(),
+  /** who asked: the person (or token) directly, or the one who ran the playbook that asked */
+  actor: Actor,
+  /** set when a playbook step asked for it (on behalf of `actor`) */
+  playbook: RequestedByPlaybook.nullable(),
   params: z.record(z.string(), z.unknown()),
   /** interrupted: phaseboard stopped while it ran; the engine was looked at again after the restart */
   status: z.enum(['running', 'succeeded', 'failed', 'interrupted']),
@@ -19,3 +27,8 @@ export const ActionRun = z.object({
   message: z.string().nullable(),
 });
 export type ActionRun = z.infer<typeof ActionRun>;
+
+/** "alice", or "alice (playbook "Resume the transfer")" when a playbook step asked on alice's behalf. */
+export function requestedByLabel(r: { actor: Actor; playbook: RequestedByPlaybook | null }): string {
+  return r.playbook ? `${actorLabel(r.actor)} (playbook "${r.playbook.title}")` : actorLabel(r.actor);
+}

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { Actor } from './actor';
 
 /** What webhooks can be told. */
 export const NotifyEvent = z.enum(['finding.critical', 'operation.failed']);
 export type NotifyEvent = z.infer<typeof NotifyEvent>;
 
 /** Someone wants to hear when this operation fails. */
-export const Watch = z.object({ operationId: z.string(), by: z.string(), at: z.string() });
+export const Watch = z.object({ operationId: z.string(), by: Actor, at: z.string() });
 export type Watch = z.infer<typeof Watch>;
 
 /** One event for one webhook, with every attempt to deliver it. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Actor } from './actor';
 
 export const Severity = z.enum(['critical', 'warning', 'info']);
 export type Severity = z.infer<typeof Severity>;
@@ -50,8 +51,24 @@ export const FindingDraft = z.object({
 export type FindingDraft = z.input<typeof FindingDraft>;
 export type ParsedFindingDraft = z.infer<typeof FindingDraft>;
 
-export const Mark = z.object({ by: z.string(), at: z.string(), note: z.string() });
+export const Mark = z.object({ by: Actor, at: z.string(), note: z.string() });
 export type Mark = z.infer<typeof Mark>;
+
+/**
+ * How a finding was resolved, for decisions (`resolution` says it in words,
+ * for people): its condition stopped holding (perhaps while a playbook run
+ * was running), a playbook run fixed it, or a person marked it resolved.
+ */
+export const ResolvedBy = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('condition_cleared'),
+    /** the playbook run that was running when it cleared; null when none was (or it is not known) */
+    duringRunId: z.string().nullable(),
+  }),
+  z.object({ kind: z.literal('playbook'), runId: z.string(), title: z.string(), actor: Actor }),
+  z.object({ kind: z.literal('person'), actor: Actor, note: z.string() }),
+]);
+export type ResolvedBy = z.infer<typeof ResolvedBy>;
 
 export const Finding = FindingDraft.extend({
   id: z.string(),
@@ -62,8 +79,10 @@ export const Finding = FindingDraft.extend({
   acknowledged: Mark.nullable(),
   snoozedUntil: z.string().nullable(),
   resolvedAt: z.string().nullable(),
-  /** how it was resolved: the condition cleared, or a playbook run fixed it */
+  /** how it was resolved, in words for people (decisions read `resolvedBy`) */
   resolution: z.string().nullable(),
+  /** how it was resolved; null while open */
+  resolvedBy: ResolvedBy.nullable(),
 });
 export type Finding = z.infer<typeof Finding>;
 
@@ -71,7 +90,7 @@ export type Finding = z.infer<typeof Finding>;
 export const FindingNote = z.object({
   findingId: z.string(),
   at: z.string(),
-  by: z.string(),
+  by: Actor,
   kind: z.enum(['opened', 'claimed', 'released', 'acknowledged', 'snoozed', 'note', 'playbook', 'resolved', 'reopened']),
   text: z.string(),
 });

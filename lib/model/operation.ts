@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DetailValue, Related } from './details';
 
 /** An engine's kind (ovirt, libvirt …): one module each under lib/engines/, listed in its registry. */
 export const EngineKind = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'an engine kind such as ovirt or libvirt');
@@ -82,8 +83,8 @@ export const ActionAvailability = z.object({
 });
 export type ActionAvailability = z.infer<typeof ActionAvailability>;
 
-/** Engine-specific facts worth showing (direction, disk status, engine version). */
-export const Details = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
+/** Engine-specific facts worth showing (direction, disk status, bytes remaining); labels and units come from the engine's module (DetailSpecs). */
+export const Details = z.record(z.string(), DetailValue);
 export type Details = z.infer<typeof Details>;
 
 export const Operation = z.object({
@@ -98,6 +99,8 @@ export const Operation = z.object({
   state: OperationState,
   progress: Progress.nullable(),
   details: Details,
+  /** what else it involves: hosts, the other end of a copy, attachments, a parent job */
+  related: z.array(Related).default([]),
   startedAt: z.string(),
   phaseChangedAt: z.string(),
   progressAt: z.string().nullable(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Actor } from './actor';
 
 /** One step as the dry run shows it: the request it sends and what it changes. */
 export const StepPlan = z.object({
@@ -30,7 +31,7 @@ export const PlaybookRun = z.object({
   operationId: z.string().nullable(),
   playbookId: z.string(),
   title: z.string(),
-  actor: z.string(),
+  actor: Actor,
   params: z.record(z.string(), z.unknown()),
   /** interrupted: phaseboard stopped while it ran */
   status: z.enum(['running', 'succeeded', 'failed', 'interrupted']),

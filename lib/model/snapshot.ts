@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Related } from './details';
 import { Details, OperationKind, OperationState, Subject } from './operation';
 
 /**
@@ -13,6 +14,8 @@ export const OperationSnapshot = z.object({
   state: OperationState,
   progress: z.object({ unit: z.enum(['bytes', 'percent']), done: z.number().nonnegative(), total: z.number().nonnegative().nullable() }).nullable(),
   details: Details,
+  /** hosts, the other end of a copy, attachments, a parent job (none when the engine says nothing of them) */
+  related: z.array(Related),
   /** when the engine says it started, if it says */
   startedAt: z.string().nullable(),
 });

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { Actor } from './actor';
+import { RequestedByPlaybook } from './action-run';
 import { ActionName, OperationState } from './operation';
 
 /**
@@ -10,7 +12,14 @@ export const TimelineEntry = z.discriminatedUnion('type', [
   z.object({ type: z.literal('phase'), from: z.string(), to: z.string(), state: OperationState }),
   z.object({ type: z.literal('vanished'), lastPhase: z.string() }),
   z.object({ type: z.literal('resolved'), state: OperationState, message: z.string() }),
-  z.object({ type: z.literal('action_requested'), action: ActionName, runId: z.string(), actor: z.string() }),
+  z.object({
+    type: z.literal('action_requested'),
+    action: ActionName,
+    runId: z.string(),
+    actor: Actor,
+    /** set when a playbook step asked on the actor's behalf */
+    playbook: RequestedByPlaybook.nullable(),
+  }),
   z.object({ type: z.literal('action_log'), action: ActionName, runId: z.string(), message: z.string() }),
   z.object({
     type: z.literal('action_finished'),

@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { AppError } from '@/lib/errors/app-error';
+import type { Actor } from '@/lib/model/actor';
 import { parseInput } from '@/lib/errors/zod-error';
 import { collected, factsOf, type Runtime } from './runtime';
 
@@ -13,7 +14,7 @@ const AddBody = z.object({ id: z.string().max(64), engine: z.string().max(32) })
  * connection that does not answer is not kept: the answer carries the
  * engine's words. Kept in the store across restarts.
  */
-export async function addConnection(rt: Runtime, body: unknown, actor: string) {
+export async function addConnection(rt: Runtime, body: unknown, actor: Actor) {
   const { engine } = parseInput(AddBody, body, 'connection');
   const module = rt.engines.find((m) => m.kind === engine && m.capabilities.addable);
   if (!module) {
@@ -54,7 +55,7 @@ const noFiles = {
 };
 
 /** Removes a connection added from the UI; what it recorded stays in the history. */
-export async function removeConnection(rt: Runtime, id: string, actor: string) {
+export async function removeConnection(rt: Runtime, id: string, actor: Actor) {
   const c = rt.connections.find((x) => x.id === id);
   if (!c) throw new AppError('not_found', `no engine connection "${id}"`);
   if (!c.added) throw new AppError('conflict', `connection "${id}" comes from the config file or the simulator; change it there`);

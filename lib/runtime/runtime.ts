@@ -8,6 +8,7 @@ import { Collector, type CollectedConnection } from '@/lib/collector/collector';
 import { loadConfig, type PhaseboardConfig, type ResolvedConnection } from '@/lib/config/load-config';
 import type { AnyEngineModule, RunningSimulator } from '@/lib/engines/module';
 import { ENGINES, engineModule } from '@/lib/engines/registry';
+import { SimClock } from '@/lib/engines/sim-clock';
 import { AppError } from '@/lib/errors/app-error';
 import { logger, type Logger } from '@/lib/log/logger';
 import type { ConnectionFacts } from '@/lib/model/connection';
@@ -34,6 +35,8 @@ export interface Runtime {
   log: Logger;
   /** the engines this phaseboard speaks: the registry's (a test may bring its own) */
   engines: readonly AnyEngineModule[];
+  /** the simulated engines' time (skipped ahead from the demo page); null when no simulator runs */
+  simClock: SimClock | null;
   /** the embedded simulators that run, by their connection id */
   simulators: Map<string, { module: AnyEngineModule; sim: RunningSimulator<ResolvedConnection> }>;
   /** public facts about each connection: never credentials */
@@ -70,13 +73,15 @@ export async function startRuntime(config: PhaseboardConfig = loadConfig(), opti
   const connections: (ResolvedConnection & { added: boolean })[] = config.engines.map((e) => ({ ...e, added: false }));
   // The embedded simulators, each with a connection of its own.
   const simulators: Runtime['simulators'] = new Map();
-  if (config.simulator.enabled) {
+  const simClock = config.simulator.enabled ? new SimClock() : null;
+  if (simClock) {
     for (const module of engines) {
       if (!module.simulator) continue;
       const sim = await module.simulator.start({
         mix: config.simulator.mix,
         speed: config.simulator.speed,
         log: log.child({ engine: module.kind, part: 'simulator' }),
+        clock: simClock,
       });
       simulators.set(sim.connection.id, { module, sim });
       connections.push({ ...sim.connection, added: false });
@@ -144,6 +149,7 @@ export async function startRuntime(config: PhaseboardConfig = loadConfig(), opti
     notify: { dispatcher, notifier },
     log,
     engines,
+    simClock,
     simulators,
     connections: connections.map((c) => factsOf(moduleOf(c.id), c, c.added)),
     moduleOf,

@@ -1,9 +1,15 @@
 import 'server-only';
+import type Database from 'libsql';
+import { migrateTypedActors } from './migrate-typed-actors';
+
 /**
  * Portable SQL (SQLite now, PostgreSQL later): no engine-specific types,
  * JSON kept as text, times as ISO-8601 text. Migrations run in order, each
  * once (SQLite's user_version counts them); a published one never changes.
+ * A migration is SQL statements, or a function for one that rewrites the
+ * JSON of existing rows.
  */
+export type Migration = readonly string[] | ((db: Database.Database) => void);
 const INITIAL = [
   `CREATE TABLE IF NOT EXISTS operations (
     id TEXT PRIMARY KEY,
@@ -96,7 +102,8 @@ const INITIAL = [
 /**
  * Actions and playbooks: one running per operation (per finding) is a unique
  * index, so concurrent requests from any process cannot both reach the
- * engine; idempotency keys are scoped to (operation, action, actor).
+ * engine; idempotency keys are scoped to (operation, action, actor) (the
+ * actor column holds `actorKey` values since migration 4, as `actor_key`).
  */
 const ONE_ACTIVE_RUN = [
   `CREATE TABLE action_runs_v2 (
@@ -146,4 +153,11 @@ const AUTH = [
   `CREATE INDEX api_tokens_hash ON api_tokens (token_hash)`,
 ];
 
-export const MIGRATIONS: readonly (readonly string[])[] = [INITIAL, ONE_ACTIVE_RUN, AUTH];
+/**
+ * 4: typed actors. Records carry `Actor` values instead of names
+ * (`action_runs.actor` becomes `actor_key`, `actorKey` of the actor), and
+ * findings say how they were resolved (`resolvedBy`).
+ */
+const TYPED_ACTORS: Migration = migrateTypedActors;
+
+export const MIGRATIONS: readonly Migration[] = [INITIAL, ONE_ACTIVE_RUN, AUTH, TYPED_ACTORS];

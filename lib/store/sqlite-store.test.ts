@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Actor } from '@/lib/model/actor';
 import { reduceOperation } from '@/lib/model/reduce';
 import { tempDir } from '@/lib/testing/temp-dir';
 import { openSqliteStore } from './sqlite-store';
@@ -12,8 +13,13 @@ const snapshot = (phase: string, done: number) => ({
   state: 'running' as const,
   progress: { unit: 'bytes' as const, done, total: 100 },
   details: {},
+  related: [],
   startedAt: null,
 });
+
+const op: Actor = { kind: 'user', id: 'u-op', name: 'op' };
+const alice: Actor = { kind: 'user', id: 'u-alice', name: 'alice' };
+const bob: Actor = { kind: 'user', id: 'u-bob', name: 'bob' };
 
 describe('sqlite store', () => {
   let store: Store;
@@ -56,7 +62,8 @@ describe('sqlite store', () => {
       action: 'finalize' as const,
       idempotencyKey: 'k1',
       requestHash: 'h',
-      actor: 'op',
+      actor: op,
+      playbook: null,
       params: {},
       status: 'running' as const,
       requestedAt: '2026-01-01T00:00:00Z',
@@ -73,6 +80,38 @@ describe('sqlite store', () => {
     expect((await store.createActionRun({ ...run, id: 'r4', operationId: 'c:n2' })).created).toBe(true);
   });
 
+  it('scopes idempotency keys to the actor itself, not its name', async () => {
+    store = openSqliteStore(tempDir());
+    const run = {
+      id: 'r1',
+      operationId: 'c:n1',
+      action: 'finalize' as const,
+      idempotencyKey: 'k1',
+      requestHash: 'h',
+      actor: { kind: 'token', id: 't-x', name: 'x' } as Actor,
+      playbook: null,
+      params: {},
+      status: 'running' as const,
+      requestedAt: '2026-01-01T00:00:00Z',
+      finishedAt: null,
+      message: null,
+    };
+    expect((await store.createActionRun(run)).created).toBe(true);
+    await store.finishActionRun('r1', 'succeeded', 'done', '2026-01-01T00:00:05Z');
+    // A user named "token:x", a proxy-named x and phaseboard each send the same key: each is a request of its own.
+    const others: Actor[] = [{ kind: 'user', id: 'token:x', name: 'token:x' }, { kind: 'proxy', name: 'x' }, { kind: 'phaseboard' }];
+    for (const [i, actor] of others.entries()) {
+      const r = await store.createActionRun({ ...run, id: `o${i}`, actor });
+      expect(r).toMatchObject({ created: true, run: { id: `o${i}`, actor } });
+      await store.finishActionRun(`o${i}`, 'succeeded', 'done', '2026-01-01T00:00:05Z');
+    }
+    // The same token again (under a new name, even) gets its first run back.
+    expect(await store.createActionRun({ ...run, id: 'r2', actor: { kind: 'token', id: 't-x', name: 'x-renamed' } })).toMatchObject({
+      created: false,
+      run: { id: 'r1' },
+    });
+  });
+
   it('lets one action run at a time per operation, across keys and actors', async () => {
     const dir = tempDir();
     store = openSqliteStore(dir);
@@ -82,7 +121,8 @@ describe('sqlite store', () => {
       action: 'finalize' as const,
       idempotencyKey: null,
       requestHash: 'h',
-      actor: 'alice',
+      actor: alice,
+      playbook: null,
       params: {},
       status: 'running' as const,
       requestedAt: '2026-01-01T00:00:00Z',
@@ -90,7 +130,7 @@ describe('sqlite store', () => {
       message: null,
     };
     expect((await store.createActionRun(run)).created).toBe(true);
-    await expect(store.createActionRun({ ...run, id: 'b', actor: 'bob', idempotencyKey: 'k' })).rejects.toMatchObject({
+    await expect(store.createActionRun({ ...run, id: 'b', actor: bob, idempotencyKey: 'k' })).rejects.toMatchObject({
       code: 'conflict',
       message: /another action is running on this operation: finalize requested by alice/,
     });

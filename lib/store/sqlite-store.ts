@@ -12,7 +12,8 @@ import { sqliteAuthStore } from './sqlite-auth';
 import { sqliteNotifyStore } from './sqlite-notify';
 import { sqliteTriageStore } from './sqlite-triage';
 import type { AddedConnection, ConnectionStatus, OperationFilter, Store, StoreHealth } from './types';
-import type { ActionRun } from '@/lib/model/action-run';
+import { requestedByLabel, type ActionRun } from '@/lib/model/action-run';
+import { actorKey } from '@/lib/model/actor';
 
 type Row = Record<string, unknown>;
 
@@ -50,15 +51,15 @@ export function openSqliteStore(dataDir: string): Store {
 
   let health: StoreHealth = { ok: true, lastError: null, failingSince: null };
   const toRun = (r: Row) => JSON.parse(String(r.data)) as ActionRun;
-  const findByKey = db.prepare('SELECT data FROM action_runs WHERE operation_id = ? AND action = ? AND actor = ? AND idempotency_key = ?');
+  const findByKey = db.prepare('SELECT data FROM action_runs WHERE operation_id = ? AND action = ? AND actor_key = ? AND idempotency_key = ?');
   const findRunning = db.prepare("SELECT data FROM action_runs WHERE operation_id = ? AND status = 'running'");
   const insertRun = db.prepare(
-    'INSERT INTO action_runs (id, operation_id, action, actor, idempotency_key, request_hash, status, requested_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO action_runs (id, operation_id, action, actor_key, idempotency_key, request_hash, status, requested_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
   /** the earlier run with this key, else a new one, unless another runs: all in one transaction */
   const createRunTx = db.transaction((run: ActionRun): { run: ActionRun; created: boolean } => {
     if (run.idempotencyKey) {
-      const earlier = findByKey.get(run.operationId, run.action, run.actor, run.idempotencyKey) as Row | undefined;
+      const earlier = findByKey.get(run.operationId, run.action, actorKey(run.actor), run.idempotencyKey) as Row | undefined;
       if (earlier) {
         const first = toRun(earlier);
         if (first.requestHash !== run.requestHash) {
@@ -76,10 +77,20 @@ export function openSqliteStore(dataDir: string): Store {
       const other = toRun(busy);
       throw new AppError(
         'conflict',
-        `another action is running on this operation: ${other.action} requested by ${other.actor} at ${other.requestedAt}; wait for it to end`,
+        `another action is running on this operation: ${other.action} requested by ${requestedByLabel(other)} at ${other.requestedAt}; wait for it to end`,
       );
     }
-    insertRun.run(run.id, run.operationId, run.action, run.actor, run.idempotencyKey, run.requestHash, run.status, run.requestedAt, JSON.stringify(run));
+    insertRun.run(
+      run.id,
+      run.operationId,
+      run.action,
+      actorKey(run.actor),
+      run.idempotencyKey,
+      run.requestHash,
+      run.status,
+      run.requestedAt,
+      JSON.stringify(run),
+    );
     return { run, created: true };
   });
 
@@ -278,10 +289,11 @@ export function openSqliteStore(dataDir: string): Store {
 /** Runs the migrations this file has not seen yet, each in its own transaction. */
 function migrate(db: Database.Database): void {
   const done = Number((db.prepare('PRAGMA user_version').get() as Row).user_version ?? 0);
-  MIGRATIONS.forEach((statements, i) => {
+  MIGRATIONS.forEach((migration, i) => {
     if (i < done) return;
     db.transaction(() => {
-      for (const sql of statements) db.exec(sql);
+      if (typeof migration === 'function') migration(db);
+      else for (const sql of migration) db.exec(sql);
       db.exec(`PRAGMA user_version = ${i + 1}`);
     })();
   });

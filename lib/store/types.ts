@@ -1,5 +1,6 @@
 import 'server-only';
 import type { ActionRun } from '@/lib/model/action-run';
+import type { Actor } from '@/lib/model/actor';
 import type { EngineKind, Operation, OperationKind, OperationState } from '@/lib/model/operation';
 import type { TimelineEntry, TimelineEvent } from '@/lib/model/timeline';
 import type { Delivery, Watch } from '@/lib/model/delivery';
@@ -38,7 +39,7 @@ export interface AddedConnection {
   engine: string;
   /** the connection as its engine's config schema takes it (no secret: only engines without one are addable) */
   config: Record<string, unknown>;
-  addedBy: string;
+  addedBy: Actor;
   addedAt: string;
 }
 
@@ -58,7 +59,7 @@ export interface FindingFilter {
 
 /** What the notifications store keeps. */
 export interface NotifyStore {
-  setWatch(operationId: string, by: string, watched: boolean, at: string): Promise<void>;
+  setWatch(operationId: string, by: Actor, watched: boolean, at: string): Promise<void>;
   listWatches(): Promise<Watch[]>;
   getWatch(operationId: string): Promise<Watch | null>;
   /** inserts unless this webhook already has the event; answers whether it did */
@@ -113,7 +114,7 @@ export interface Store extends TriageStore, NotifyStore, AuthStore {
   listConnectionStatus(): Promise<ConnectionStatus[]>;
   /**
    * Inserts a running run, or returns the one with the same idempotency key
-   * (same operation, action, actor). Throws conflict when another run is
+   * (same operation, action, actor: `actorKey`). Throws conflict when another run is
    * still running on the operation, unprocessable when the key was used for
    * a different request.
    */
@@ -138,7 +139,8 @@ export interface ApiToken {
   id: string;
   name: string;
   role: 'viewer' | 'operator' | 'admin';
-  createdBy: string;
+  /** phaseboard itself for the provisioned token */
+  createdBy: Actor;
   createdAt: string;
   /** null: never expires */
   expiresAt: string | null;

@@ -42,7 +42,8 @@ export async function buildSupportBundle(rt: BundleSources, operationId: string)
   }
   return {
     kind: 'phaseboard-support-bundle',
-    formatVersion: 1,
+    // 2: actors are objects (kind, id, name), not names; findings say how they were resolved (resolvedBy)
+    formatVersion: 2,
     generatedAt: new Date().toISOString(),
     phaseboard: { version: pkg.version, node: process.version, platform: `${process.platform}/${process.arch}`, startedAt: rt.startedAt },
     engine: { connection, status, version: engineVersion },

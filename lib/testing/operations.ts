@@ -17,6 +17,7 @@ export function operation(over: Partial<Operation> = {}): Operation {
     state: 'running',
     progress: { unit: 'bytes', done: 100, total: 1000, rate: null, etaSeconds: null },
     details: { direction: 'upload', diskId: 'd1', diskStatus: 'locked', host: 'host1', inactivityTimeout: 60 },
+    related: [],
     startedAt: at(0),
     phaseChangedAt: at(0),
     progressAt: at(0),

@@ -116,7 +116,7 @@ export function startOvirtSimulator(port: number, password: string, env: Record<
   return startProcess(
     'simulator',
     process.execPath,
-    ['--conditions=react-server', '--import', 'tsx', 'lib/sim/cli.ts'],
+    ['--conditions=react-server', '--import', 'tsx', 'lib/engines/ovirt/sim/cli.ts'],
     { SIM_PORT: String(port), SIM_MIX: '0', SIM_PASSWORD: password, ...env },
     async () => (await fetch(`${base}/sim/stats`)).ok,
   );

@@ -6,7 +6,8 @@ import type { Logger } from '@/lib/log/logger';
 import type { OperationKind } from '@/lib/model/operation';
 import type { Store } from '@/lib/store/types';
 import { PhaseExpectations, type PhaseDefaults } from './expectations';
-import { FindingDraft, type Finding, type FindingNote, type ParsedFindingDraft } from '@/lib/model/finding';
+import { actorLabel, PHASEBOARD } from '@/lib/model/actor';
+import { FindingDraft, type Finding, type FindingNote, type ParsedFindingDraft, type ResolvedBy } from '@/lib/model/finding';
 import { GENERIC_RULES } from './generic-rules';
 import type { RuleContext, TriageRule } from './rule';
 
@@ -136,7 +137,7 @@ export class TriageEvaluator {
       }
       const latest = await this.o.store.latestFinding(d.key);
       // Someone marked it resolved by hand: they own it; the same key stays quiet.
-      if (latest?.status === 'resolved' && latest.resolution?.startsWith('marked resolved by ')) continue;
+      if (latest?.status === 'resolved' && latest.resolvedBy?.kind === 'person') continue;
       const finding: Finding = {
         ...d,
         id: randomUUID(),
@@ -148,14 +149,15 @@ export class TriageEvaluator {
         snoozedUntil: null,
         resolvedAt: null,
         resolution: null,
+        resolvedBy: null,
       };
       changed.push(finding);
-      notes.push({ findingId: finding.id, at, by: 'phaseboard', kind: 'opened', text: `${d.severity}: ${d.title}` });
+      notes.push({ findingId: finding.id, at, by: PHASEBOARD, kind: 'opened', text: `${d.severity}: ${d.title}` });
     }
     for (const f of open.values()) {
-      const resolution = await this.resolutionOf(f, now);
-      changed.push({ ...f, status: 'resolved', resolvedAt: at, resolution });
-      notes.push({ findingId: f.id, at, by: 'phaseboard', kind: 'resolved', text: resolution });
+      const { resolution, resolvedBy } = await this.resolutionOf(f, now);
+      changed.push({ ...f, status: 'resolved', resolvedAt: at, resolution, resolvedBy });
+      notes.push({ findingId: f.id, at, by: PHASEBOARD, kind: 'resolved', text: resolution });
     }
     for (const f of changed) await this.o.store.saveFinding(f);
     for (const n of notes) await this.o.store.addFindingNote(n);
@@ -164,17 +166,26 @@ export class TriageEvaluator {
     return changed;
   }
 
-  /** How a finding stopped holding, in words: a playbook's doing, or what the subject did. */
-  private async resolutionOf(f: Finding, now: number): Promise<string> {
+  /** How a finding stopped holding: a playbook's doing, or what the subject did; in words and as a value. */
+  private async resolutionOf(f: Finding, now: number): Promise<{ resolution: string; resolvedBy: ResolvedBy }> {
     const runs = await this.o.store.listPlaybookRuns({ findingId: f.id });
     const credit = runs.find((r) => r.status === 'succeeded' && r.finishedAt && now - Date.parse(r.finishedAt) <= PLAYBOOK_CREDIT_MS);
-    if (credit) return `fixed by playbook "${credit.title}" run by ${credit.actor}`;
+    if (credit) {
+      return {
+        resolution: `fixed by playbook "${credit.title}" run by ${actorLabel(credit.actor)}`,
+        resolvedBy: { kind: 'playbook', runId: credit.id, title: credit.title, actor: credit.actor },
+      };
+    }
     const active = runs.find((r) => r.status === 'running');
-    const during = active ? ` while playbook "${active.title}" (run by ${active.actor}) was running` : '';
-    if (!f.operationId) return `condition cleared${during}: the engine answers again`;
+    const resolvedBy: ResolvedBy = { kind: 'condition_cleared', duringRunId: active?.id ?? null };
+    const during = active ? ` while playbook "${active.title}" (run by ${actorLabel(active.actor)}) was running` : '';
+    if (!f.operationId) return { resolution: `condition cleared${during}: the engine answers again`, resolvedBy };
     const op = await this.o.store.getOperation(f.operationId);
-    if (!op) return `condition cleared${during}`;
-    return `condition cleared${during}: ${op.subject.name} is now ${op.nativePhase} (${op.state})${op.outcome ? `, ${op.outcome}` : ''}`;
+    if (!op) return { resolution: `condition cleared${during}`, resolvedBy };
+    return {
+      resolution: `condition cleared${during}: ${op.subject.name} is now ${op.nativePhase} (${op.state})${op.outcome ? `, ${op.outcome}` : ''}`,
+      resolvedBy,
+    };
   }
 
   private async relearn(now: number, kinds: OperationKind[]): Promise<void> {

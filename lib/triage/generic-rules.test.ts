@@ -61,7 +61,8 @@ describe('generic triage rules', () => {
       action: 'finalize' as const,
       idempotencyKey: null,
       requestHash: '',
-      actor: 'alice',
+      actor: { kind: 'user' as const, id: 'u-alice', name: 'alice' },
+      playbook: null,
       params: {},
       status,
       requestedAt: at(ms),
@@ -71,6 +72,7 @@ describe('generic triage rules', () => {
     const failed = run('r1', 'failed', 0);
     const [f] = actionFailedRule.evaluate(ruleContext(5000, { live: [op], recentRuns: [failed] }));
     expect(f).toMatchObject({ key: 'action-failed:r1', title: 'finalize failed on vm01-disk', cause: 'transfer t1 has failed' });
+    expect(f?.explanation).toMatch(/^alice asked to finalize at /);
     expect(actionFailedRule.evaluate(ruleContext(9000, { live: [op], recentRuns: [failed, run('r2', 'succeeded', 5000)] }))).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import 'server-only';
 import { formatDuration } from '@/lib/format/durations';
+import { requestedByLabel } from '@/lib/model/action-run';
 import type { Operation } from '@/lib/model/operation';
 import type { FindingDraft } from '@/lib/model/finding';
 import { isoAt } from '@/lib/triage/draft';
@@ -135,14 +136,14 @@ export const actionFailedRule: TriageRule = {
         key: `action-failed:${run.id}`,
         severity: op.state === 'failed' ? 'critical' : 'warning',
         title: `${run.action} failed on ${op.subject.name}`,
-        explanation: `${run.actor} asked to ${run.action} at ${run.requestedAt}; it ended: ${run.message ?? 'failed'}.`,
+        explanation: `${requestedByLabel(run)} asked to ${run.action} at ${run.requestedAt}; it ended: ${run.message ?? 'failed'}.`,
         cause: run.message ?? 'the engine refused or did not finish the action',
         since: run.finishedAt ?? run.requestedAt,
         connectionId: op.connectionId,
         operationId: op.id,
         subjectName: op.subject.name,
         evidence: [
-          { label: 'action run', value: `${run.action} by ${run.actor}: ${run.message ?? 'failed'}`, at: run.finishedAt, seq: null },
+          { label: 'action run', value: `${run.action} by ${requestedByLabel(run)}: ${run.message ?? 'failed'}`, at: run.finishedAt, seq: null },
           { label: 'operation', value: `${op.nativePhase} (${op.state})`, at: op.phaseChangedAt, seq: null },
         ],
         remedies: [],

@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { AppError } from '@/lib/errors/app-error';
+import { actorLabel, sameActor, type Actor } from '@/lib/model/actor';
 import type { Finding, FindingNote } from '@/lib/model/finding';
 
 /** What people do to a finding so two of them don't work the same task. */
@@ -33,7 +34,7 @@ export function applyMark<V extends MarkVerb>(
   f: Finding,
   verb: V,
   body: Bodies[V],
-  actor: string,
+  actor: Actor,
   now: number,
   mayOverride = false,
 ): { finding: Finding; note: FindingNote } {
@@ -44,14 +45,16 @@ export function applyMark<V extends MarkVerb>(
     throw new AppError('conflict', `the finding is resolved (${f.resolution ?? 'no reason recorded'}); only notes can be added`);
   switch (verb) {
     case 'claim':
-      if (f.claim && f.claim.by !== actor)
-        throw new AppError('conflict', `already claimed by ${f.claim.by} at ${f.claim.at}${f.claim.note ? `: ${f.claim.note}` : ''}`);
+      if (f.claim && !sameActor(f.claim.by, actor))
+        throw new AppError('conflict', `already claimed by ${actorLabel(f.claim.by)} at ${f.claim.at}${f.claim.note ? `: ${f.claim.note}` : ''}`);
       return { finding: { ...f, claim: { by: actor, at, note: text } }, note: note('claimed', text || 'claimed') };
-    case 'release':
+    case 'release': {
       if (!f.claim) throw new AppError('conflict', 'nobody has claimed this finding');
-      if (f.claim.by !== actor && !mayOverride)
-        throw new AppError('conflict', `claimed by ${f.claim.by} at ${f.claim.at}; only ${f.claim.by} or an admin can release it`);
-      return { finding: { ...f, claim: null }, note: note('released', text || `released ${f.claim.by}'s claim`) };
+      const holder = actorLabel(f.claim.by);
+      if (!sameActor(f.claim.by, actor) && !mayOverride)
+        throw new AppError('conflict', `claimed by ${holder} at ${f.claim.at}; only ${holder} or an admin can release it`);
+      return { finding: { ...f, claim: null }, note: note('released', text || `released ${holder}'s claim`) };
+    }
     case 'acknowledge':
       return { finding: { ...f, acknowledged: { by: actor, at, note: text } }, note: note('acknowledged', text || 'acknowledged') };
     case 'snooze': {
@@ -62,7 +65,16 @@ export function applyMark<V extends MarkVerb>(
     case 'note':
       return { finding: f, note: note('note', text) };
     case 'resolve':
-      return { finding: { ...f, status: 'resolved', resolvedAt: at, resolution: `marked resolved by ${actor}: ${text}` }, note: note('resolved', text) };
+      return {
+        finding: {
+          ...f,
+          status: 'resolved',
+          resolvedAt: at,
+          resolution: `marked resolved by ${actorLabel(actor)}: ${text}`,
+          resolvedBy: { kind: 'person', actor, note: text },
+        },
+        note: note('resolved', text),
+      };
   }
   throw new AppError('invalid_input', `unknown mark "${String(verb)}"`);
 }

@@ -4,13 +4,19 @@ import { createMemoryBus } from '@/lib/bus/memory-bus';
 import { Collector } from '@/lib/collector/collector';
 import { createOvirtAdapter } from '@/lib/engines/ovirt';
 import { logger } from '@/lib/log/logger';
-import { OvirtSimServer } from '@/lib/sim/ovirt/server';
+import { actorLabel, type Actor } from '@/lib/model/actor';
+import type { Finding } from '@/lib/model/finding';
+import { OvirtSimServer } from '@/lib/engines/ovirt/sim/server';
 import { openSqliteStore } from '@/lib/store/sqlite-store';
 import { tempDir } from '@/lib/testing/temp-dir';
 import { TriageEvaluator } from './evaluator';
 import { GENERIC_PLAYBOOKS } from './generic-playbooks';
+import type { Playbook } from './playbook';
+import type { EngineAdapter } from '@/lib/engines/types';
 import type { PlaybookRun } from '@/lib/model/playbook-run';
-import { playbookDryRun, startPlaybook, type RunnerDeps } from './playbook-runner';
+import { creditFix, playbookDryRun, startPlaybook, type RunnerDeps } from './playbook-runner';
+
+const alice: Actor = { kind: 'user', id: 'u-alice', name: 'alice' };
 
 describe('playbook runner, on an engine outage', () => {
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -18,7 +24,7 @@ describe('playbook runner, on an engine outage', () => {
     for (const c of cleanups.splice(0).reverse()) await c();
   });
 
-  async function setup() {
+  async function setup(playbooks: readonly Playbook<EngineAdapter>[] = GENERIC_PLAYBOOKS) {
     const sim = new OvirtSimServer({ username: 'u', password: 'p' });
     const url = await sim.start();
     const store = openSqliteStore(tempDir());
@@ -44,7 +50,7 @@ describe('playbook runner, on an engine outage', () => {
       bus,
       collector,
       log: logger,
-      playbooksFor: () => GENERIC_PLAYBOOKS,
+      playbooksFor: () => playbooks,
       evaluateNow: poll,
       requestAction: (input) => requestAction({ store, collector, log: logger }, input),
     };
@@ -56,7 +62,7 @@ describe('playbook runner, on an engine outage', () => {
       }
       throw new Error('the run did not finish');
     };
-    return { sim, store, poll, deps, finished };
+    return { sim, store, bus, evaluator, poll, deps, finished };
   }
 
   it('flags a failing connection; the check fails while the engine is down and clears once it is back', async () => {
@@ -70,26 +76,127 @@ describe('playbook runner, on an engine outage', () => {
 
     const plan = await playbookDryRun(deps, finding!.id, 'connection.check');
     expect(plan.steps).toEqual([expect.objectContaining({ title: 'List operations on lab', changes: [], manual: false })]);
-    await expect(startPlaybook(deps, { findingId: finding!.id, playbookId: 'ovirt.resume-transfer', actor: 'alice' })).rejects.toThrow(
+    await expect(startPlaybook(deps, { findingId: finding!.id, playbookId: 'ovirt.resume-transfer', actor: alice })).rejects.toThrow(
       /no playbook "ovirt.resume-transfer"/,
     );
 
-    const down = await finished((await startPlaybook(deps, { findingId: finding!.id, playbookId: 'connection.check', actor: 'alice' })).id);
+    const down = await finished((await startPlaybook(deps, { findingId: finding!.id, playbookId: 'connection.check', actor: alice })).id);
     expect(down.status).toBe('failed');
     expect(down.message).toMatch(/^step 1 \(List operations on lab\) failed: .*Service Unavailable/);
     expect((await store.getFinding(finding!.id))?.status).toBe('open');
 
     sim.startOutage(0);
-    const up = await finished((await startPlaybook(deps, { findingId: finding!.id, playbookId: 'connection.check', actor: 'alice' })).id);
-    expect(up).toMatchObject({ status: 'succeeded', actor: 'alice' });
+    const up = await finished((await startPlaybook(deps, { findingId: finding!.id, playbookId: 'connection.check', actor: alice })).id);
+    expect(up).toMatchObject({ status: 'succeeded', actor: alice });
     expect(up.steps[0]?.state.message).toBe('the engine answered: 0 operation(s) listed');
     const after = await store.getFinding(finding!.id);
     // A read-only check does not claim the fix: the engine came back by itself.
     expect(after).toMatchObject({
       status: 'resolved',
       resolution: 'condition cleared while playbook "Test the connection now" (run by alice) was running: the engine answers again',
+      resolvedBy: { kind: 'condition_cleared', duringRunId: up.id },
     });
-    const journal = (await store.findingNotes(finding!.id)).map((n) => `${n.by} ${n.kind}`);
+    const journal = (await store.findingNotes(finding!.id)).map((n) => `${actorLabel(n.by)} ${n.kind}`);
     expect(journal).toEqual(['phaseboard opened', 'alice playbook', 'alice playbook', 'alice playbook', 'phaseboard resolved', 'alice playbook']);
+  });
+
+  it('credits an acting playbook whose run the condition cleared during, by the run, whatever its title says', async () => {
+    // A title that reads like the resolution sentence itself: nothing is parsed from words.
+    const title = 'Fix "it" (run by bob) was running: \\ «ü» "Test the connection now"';
+    let evaluatorIdle: () => Promise<void> = async () => undefined;
+    const acting: Playbook<EngineAdapter> = {
+      ...GENERIC_PLAYBOOKS[0]!,
+      title,
+      observesOnly: false,
+      plan: (f, op) =>
+        GENERIC_PLAYBOOKS[0]!.plan(f, op).map((step) => ({
+          ...step,
+          // the finding clears while the step runs, as a step's own refresh sees it first
+          async run(tools) {
+            const line = await step.run(tools);
+            await evaluatorIdle();
+            return line;
+          },
+        })),
+    };
+    const { sim, store, evaluator, poll, deps, finished } = await setup([acting]);
+    evaluatorIdle = () => evaluator.idle();
+    await poll();
+    sim.startOutage(60);
+    for (let i = 0; i < 3; i++) await poll();
+    const [finding] = (await store.listFindings({ status: 'open', limit: 10, offset: 0 })).items;
+    sim.startOutage(0);
+    const run = await finished((await startPlaybook(deps, { findingId: finding!.id, playbookId: 'connection.check', actor: alice })).id);
+    expect(run.status).toBe('succeeded');
+    expect(await store.getFinding(finding!.id)).toMatchObject({
+      status: 'resolved',
+      resolvedBy: { kind: 'playbook', runId: run.id, title, actor: alice },
+      resolution: `fixed by playbook "${title}" run by alice`,
+    });
+    // It cleared while the run ran (the journal says so); the run's success then claimed the fix.
+    const cleared = (await store.findingNotes(finding!.id)).find((n) => n.kind === 'resolved');
+    expect(cleared?.text).toMatch(/^condition cleared while playbook /);
+  });
+
+  it('creditFix reads resolvedBy, never the resolution sentence', async () => {
+    const { store, bus } = await setup();
+    const T = '2026-01-01T00:00:00.000Z';
+    const run: PlaybookRun = {
+      id: 'run-1',
+      findingId: 'f1',
+      operationId: null,
+      playbookId: 'connection.check',
+      title: 'Fix it',
+      actor: alice,
+      params: {},
+      status: 'succeeded',
+      startedAt: T,
+      finishedAt: T,
+      message: null,
+      steps: [],
+    };
+    const resolved = (id: string, resolution: string, resolvedBy: Finding['resolvedBy']): Finding => ({
+      id,
+      ruleId: 'connection-degraded',
+      key: `k-${id}`,
+      severity: 'critical',
+      title: 't',
+      explanation: '',
+      cause: '',
+      since: T,
+      connectionId: 'lab',
+      operationId: null,
+      subjectName: 'lab',
+      evidence: [],
+      remedies: [],
+      supersedes: [],
+      status: 'resolved',
+      firstSeenAt: T,
+      lastSeenAt: T,
+      claim: null,
+      acknowledged: null,
+      snoozedUntil: null,
+      resolvedAt: T,
+      resolution,
+      resolvedBy,
+    });
+    // The words say "during Fix it", but it cleared during another run: not this run's doing.
+    await store.saveFinding(
+      resolved('f1', 'condition cleared while playbook "Fix it" (run by alice) was running', { kind: 'condition_cleared', duringRunId: 'run-0' }),
+    );
+    await creditFix({ store, bus }, run);
+    expect((await store.getFinding('f1'))?.resolvedBy).toEqual({ kind: 'condition_cleared', duringRunId: 'run-0' });
+    // Words that say nothing of the run, but it cleared during it: credited.
+    await store.saveFinding(resolved('f2', 'something else entirely', { kind: 'condition_cleared', duringRunId: 'run-2' }));
+    await creditFix({ store, bus }, { ...run, id: 'run-2', findingId: 'f2' });
+    expect(await store.getFinding('f2')).toMatchObject({
+      resolvedBy: { kind: 'playbook', runId: 'run-2', title: 'Fix it', actor: alice },
+      resolution: 'fixed by playbook "Fix it" run by alice',
+    });
+    // Resolved by a person: left alone.
+    const byHand = { kind: 'person' as const, actor: alice, note: 'done' };
+    await store.saveFinding(resolved('f3', 'condition cleared while playbook "Fix it"', byHand));
+    await creditFix({ store, bus }, { ...run, findingId: 'f3' });
+    expect((await store.getFinding('f3'))?.resolvedBy).toEqual(byHand);
   });
 });

@@ -8,6 +8,7 @@ import { AppError, publicMessage } from '@/lib/errors/app-error';
 import type { Logger } from '@/lib/log/logger';
 import type { Operation } from '@/lib/model/operation';
 import type { Store } from '@/lib/store/types';
+import { actorLabel, type Actor } from '@/lib/model/actor';
 import type { Finding } from '@/lib/model/finding';
 import type { Playbook, PlannedStep, StepTools } from './playbook';
 import type { PlaybookRun, StepPlan } from '@/lib/model/playbook-run';
@@ -61,7 +62,7 @@ export async function playbookDryRun(deps: RunnerDeps, findingId: string, playbo
  * each after its precondition is checked against the engine again. The first
  * failing check or step stops the run and says why.
  */
-export async function startPlaybook(deps: RunnerDeps, input: { findingId: string; playbookId: string; actor: string; note?: string }): Promise<PlaybookRun> {
+export async function startPlaybook(deps: RunnerDeps, input: { findingId: string; playbookId: string; actor: Actor; note?: string }): Promise<PlaybookRun> {
   const now = () => new Date((deps.now ?? Date.now)()).toISOString();
   const { finding, playbook, steps } = await prepare(deps, input.findingId, input.playbookId);
   if (finding.status !== 'open') throw new AppError('conflict', `the finding is already resolved: ${finding.resolution ?? ''}`.trim());
@@ -131,7 +132,8 @@ async function execute(
           action: name,
           params,
           idempotencyKey: `playbook:${run.id}:${i}`,
-          actor: `${run.actor} (playbook "${run.title}")`,
+          actor: run.actor,
+          playbook: { runId: run.id, title: run.title },
         });
         state.log.push(`${name} requested (action run ${r.run.id})`);
         await save();
@@ -193,10 +195,14 @@ async function finishRun(deps: RunnerDeps, run: PlaybookRun, status: 'succeeded'
  * The finding may have cleared mid-run (a step's own refresh sees it first);
  * once a playbook that acts has succeeded, the fix is its doing.
  */
-async function creditFix(deps: RunnerDeps, run: PlaybookRun) {
+export async function creditFix(deps: Pick<RunnerDeps, 'store' | 'bus'>, run: PlaybookRun) {
   const f = await deps.store.getFinding(run.findingId);
-  if (f?.status !== 'resolved' || !f.resolution?.startsWith(`condition cleared while playbook "${run.title}"`)) return;
-  const fixed = { ...f, resolution: `fixed by playbook "${run.title}" run by ${run.actor}` };
+  if (f?.status !== 'resolved' || f.resolvedBy?.kind !== 'condition_cleared' || f.resolvedBy.duringRunId !== run.id) return;
+  const fixed: Finding = {
+    ...f,
+    resolution: `fixed by playbook "${run.title}" run by ${actorLabel(run.actor)}`,
+    resolvedBy: { kind: 'playbook', runId: run.id, title: run.title, actor: run.actor },
+  };
   await deps.store.saveFinding(fixed);
   deps.bus.publish([{ type: 'finding', finding: fixed }]);
 }

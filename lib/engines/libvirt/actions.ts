@@ -1,7 +1,14 @@
 import 'server-only';
+import { z } from 'zod';
+import { AppError } from '@/lib/errors/app-error';
+import { fromZodError } from '@/lib/errors/zod-error';
 import { formatBytes } from '@/lib/format/bytes';
 import type { ActionAvailability, Operation } from '@/lib/model/operation';
 import { isTerminal } from '@/lib/model/operation';
+import type { Resolution } from '@/lib/model/snapshot';
+import type { ActionRequest, ActionResult, EngineFact } from '../types';
+import { VERB_ARGS, virshLine, type LibvirtClient } from './client';
+import { abortedFact, resolveBlockJob } from './resolve';
 
 type ActionView = Pick<Operation, 'kind' | 'nativePhase' | 'state' | 'gone' | 'details'>;
 
@@ -73,13 +80,61 @@ export function describeLibvirtActions(op: ActionView): ActionAvailability[] {
   return actions;
 }
 
-/** One line for the timeline when a copy or migration ends. */
-export function migrationSummary(stats: Record<string, number>): string {
-  const parts = [
-    stats.time_elapsed !== undefined ? `in ${(stats.time_elapsed / 1000).toFixed(1)} s` : null,
-    stats.data_processed !== undefined ? `${formatBytes(stats.data_processed)} sent` : null,
-    stats.memory_iteration !== undefined ? `${stats.memory_iteration} iterations` : null,
-    stats.downtime !== undefined ? `downtime ${stats.downtime} ms` : null,
-  ].filter(Boolean);
-  return parts.join(', ');
+/** The values each action takes; checked before anything is sent. */
+export const ACTION_PARAMS = {
+  set_bandwidth: z.object({ bandwidthMiBs: z.number().int().min(1).max(1_000_000) }),
+};
+
+export function checkLibvirtParams(action: string, params: Record<string, unknown>): void {
+  const schema = (ACTION_PARAMS as Record<string, z.ZodType | undefined>)[action];
+  const r = schema?.safeParse(params);
+  if (r && !r.success) throw fromZodError(r.error, `${action} params`);
+}
+
+/** What an action needs of the adapter: the client, a wait for the job to leave, and where the disk points now. */
+export interface LibvirtActionDeps {
+  client: LibvirtClient;
+  /** waits until the job is no longer listed (after a pivot or an abort) */
+  settle(op: Operation, log: (line: string) => void): Promise<void>;
+  /** the disk's source now; undefined when the domain is gone */
+  diskSource(domain: string, disk: string): Promise<string | null | undefined>;
+  /** an engine fact the adapter says itself (an abort it asked for) */
+  tell(fact: EngineFact): void;
+}
+
+export async function performLibvirtAction(deps: LibvirtActionDeps, op: Operation, req: ActionRequest): Promise<ActionResult> {
+  const { client } = deps;
+  const domain = String(op.details.domain);
+  const disk = String(op.details.disk);
+  const run = async <P>(verb: keyof typeof VERB_ARGS & keyof LibvirtClient, p: P) => {
+    req.log(virshLine((VERB_ARGS[verb] as (p: P) => string[])(p)));
+    await (client[verb] as (p: P) => Promise<unknown>)(p);
+  };
+  if (op.kind === 'live_migration') {
+    switch (req.action) {
+      case 'set_bandwidth': {
+        const { bandwidthMiBs } = ACTION_PARAMS.set_bandwidth.parse(req.params);
+        await run('migrateSetSpeed', { domain, bandwidthMiBs });
+        return { ok: true, message: `maximum bandwidth set to ${bandwidthMiBs} MiB/s` };
+      }
+      case 'postcopy':
+        await run('migratePostcopy', { domain });
+        return { ok: true, message: 'switched to post-copy' };
+      case 'cancel':
+        await run('domJobAbort', { domain });
+        deps.tell(abortedFact(domain));
+        return { ok: true, message: 'migration abort requested' };
+    }
+  } else if (req.action === 'pivot' || req.action === 'cancel') {
+    await run(req.action === 'pivot' ? 'blockJobPivot' : 'blockJobAbort', { domain, disk });
+    await deps.settle(op, req.log);
+    const resolution: Resolution = resolveBlockJob(
+      { ...op, nativePhase: op.state === 'ready' ? 'ready' : op.nativePhase },
+      await req.history(),
+      await deps.diskSource(domain, disk),
+    );
+    const ok = req.action === 'pivot' ? resolution.state === 'succeeded' : resolution.state === 'cancelled';
+    return { ok, message: resolution.message, resolution };
+  }
+  throw new AppError('unsupported', `libvirt ${op.kind.replace(/_/g, ' ')} has no "${req.action}" action`);
 }

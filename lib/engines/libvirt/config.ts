@@ -5,7 +5,7 @@ import { parseInput } from '@/lib/errors/zod-error';
 import type { ConnectionFacts } from '@/lib/model/connection';
 import { connectionFields } from '../connection-schema';
 import type { Resolved } from '../module';
-import { isPlainAbsolutePath } from './paths';
+import { isPlainAbsolutePath } from './storage';
 import { libvirtUriProblem, type LibvirtUriPolicy } from './uri';
 
 const AbsoluteDir = z.string().refine(isPlainAbsolutePath, 'must be a plain absolute path such as /var/lib/libvirt/images');

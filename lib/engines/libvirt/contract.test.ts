@@ -1,10 +1,11 @@
 import path from 'node:path';
 import { logger } from '@/lib/log/logger';
-import { SimLibvirtHost } from '@/lib/sim/libvirt/host';
-import { SimVirshTransport } from '@/lib/sim/libvirt/transport';
+import { SimLibvirtHost } from '@/lib/engines/libvirt/sim/host';
+import { SimVirshTransport } from '@/lib/engines/libvirt/sim/transport';
 import { createDomain, realLibvirt, virsh, virshBackground } from '@/lib/testing/real-libvirt';
 import { describeAdapterContract } from '../contract.suite';
-import { createLibvirtAdapter, type LibvirtAdapter } from './index';
+import { createLibvirtAdapter, type LibvirtAdapter } from './adapter';
+import { LIBVIRT_DETAILS } from './normalize';
 
 /** The native id of the job the adapter lists on `domain` (waits for libvirt to show it). */
 async function jobOn(adapter: LibvirtAdapter, domain: string, timeoutMs = 10_000): Promise<string> {
@@ -32,6 +33,7 @@ describeAdapterContract('libvirt on the simulated host', async () => {
   const start = (scenario: string) => jobOn(adapter, host.startScenario(scenario).name);
   return {
     adapter,
+    details: LIBVIRT_DETAILS,
     now,
     // copying → ready; the storage tool pivots 5 s later
     startOperation: () => start('copy-pivot'),
@@ -81,8 +83,17 @@ describeAdapterContract(
     };
     return {
       adapter,
-      // virsh waits for ready and pivots by itself, as a storage tool does
-      startOperation: () => copy(16, ['--wait', '--pivot']),
+      details: LIBVIRT_DETAILS,
+      startOperation: () => copy(32, []),
+      // as a storage tool does: pivot a moment after libvirt says ready (long enough for a poll to see ready)
+      finish: async (nativeId) => {
+        const domain = nativeId.split('/')[0]!;
+        void (async () => {
+          while (!/<mirror[^>]*ready='yes'/.test(virsh(env.srcUri, 'dumpxml', domain))) await new Promise((r) => setTimeout(r, 200));
+          await new Promise((r) => setTimeout(r, 1500));
+          virsh(env.srcUri, 'blockjob', domain, 'vda', '--pivot');
+        })().catch(() => {});
+      },
       advance: (ms) => new Promise((r) => setTimeout(r, ms)),
       actions: [
         { action: 'pivot', start: () => copy(32, []), endsIn: 'succeeded' },

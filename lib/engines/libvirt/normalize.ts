@@ -1,7 +1,47 @@
 import 'server-only';
+import type { DetailField, DetailSpecs } from '@/lib/model/details';
 import type { OperationKind, OperationState } from '@/lib/model/operation';
 import type { OperationSnapshot } from '@/lib/model/snapshot';
 import type { BlockJobInfo, DomainDisk, DomJobInfo } from './parse';
+
+const BLOCK_JOB_DETAILS: DetailField[] = [
+  { key: 'domain', label: 'Domain', unit: 'id' },
+  { key: 'disk', label: 'Disk', unit: 'id' },
+  { key: 'jobType', label: 'Job', unit: 'text' },
+  { key: 'source', label: 'Source', unit: 'path' },
+  { key: 'destination', label: 'Destination', unit: 'path', summary: true },
+  { key: 'destinationFormat', label: 'Destination format', unit: 'text' },
+  { key: 'bandwidthMiBs', label: 'Bandwidth limit', unit: 'mib_per_s', help: 'the job throttle (virsh blockjob --bandwidth); 0 is unlimited' },
+  { key: 'diskSourceNow', label: 'Disk runs on', unit: 'path', help: 'the disk source after the job ended, from domblklist' },
+];
+
+/** What libvirt's operations report, labelled: the Details of every libvirt kind. */
+export const LIBVIRT_DETAILS: DetailSpecs = {
+  block_copy: BLOCK_JOB_DETAILS,
+  block_pull: BLOCK_JOB_DETAILS,
+  block_commit: BLOCK_JOB_DETAILS,
+  live_migration: [
+    { key: 'domain', label: 'Domain', unit: 'id' },
+    { key: 'dataRemaining', label: 'Remaining', unit: 'bytes', summary: true },
+    { key: 'dataTotal', label: 'Total', unit: 'bytes' },
+    { key: 'dataProcessed', label: 'Sent so far', unit: 'bytes', help: 'counts pages sent again after the guest dirtied them: it can pass the total' },
+    { key: 'iteration', label: 'Iteration', unit: 'count', summary: true },
+    {
+      key: 'remainingPerIteration',
+      label: 'Remaining per iteration',
+      unit: 'bytes_series',
+      help: 'at the start of each iteration: shrinking means converging',
+    },
+    { key: 'memoryBandwidth', label: 'Bandwidth', unit: 'bytes_per_s' },
+    { key: 'dirtyRate', label: 'Dirty rate', unit: 'bytes_per_s', help: 'memory the guest writes per second; above the bandwidth, pre-copy cannot catch up' },
+    { key: 'dirtyRatePagesPerS', label: 'Dirty pages', unit: 'pages_per_s' },
+    { key: 'pageSize', label: 'Page size', unit: 'bytes' },
+    { key: 'postcopyActive', label: 'Post-copy', unit: 'flag' },
+    { key: 'expectedDowntimeMs', label: 'Expected downtime', unit: 'ms' },
+    { key: 'elapsedMs', label: 'Running for', unit: 'ms' },
+    { key: 'downtimeMs', label: 'Downtime', unit: 'ms', help: 'how long the guest was paused at the switch-over' },
+  ],
+};
 
 /** Block job type (virsh words) → operation kind and the phase words phaseboard shows. */
 const JOB: Record<string, { kind: OperationKind; phase: string; tag: string; mirrored: boolean }> = {
@@ -34,6 +74,12 @@ export function blockJobSnapshot(domain: string, disk: DomainDisk, job: BlockJob
     nativePhase: ready ? 'ready' : j.phase,
     state,
     progress: { unit: 'bytes', done: job.cur, total: job.end > 0 ? job.end : null },
+    related: [
+      ...(disk.source
+        ? [{ role: j.tag === 'active-commit' || j.tag === 'commit' ? 'top' : 'source', type: 'file' as const, id: disk.source, name: null }]
+        : []),
+      ...(disk.mirror?.file ? [{ role: j.tag === 'active-commit' ? 'base' : 'destination', type: 'file' as const, id: disk.mirror.file, name: null }] : []),
+    ],
     details: {
       domain,
       disk: disk.target,
@@ -47,16 +93,23 @@ export function blockJobSnapshot(domain: string, disk: DomainDisk, job: BlockJob
   };
 }
 
-/** An outgoing live migration, as `domjobinfo` shows it. */
+/**
+ * An outgoing live migration, as `domjobinfo` shows it. Its bar is
+ * 1 − remaining/total: "processed" counts pages sent again after the guest
+ * dirtied them, so it passes the total long before the migration is done.
+ */
 export function migrationSnapshot(domain: string, id: string, job: DomJobInfo, remainingPerIteration: number[] = []): OperationSnapshot {
   const postcopy = (job.postcopyRequests ?? 0) > 0;
+  const total = job.dataTotal;
+  const remaining = job.dataRemaining;
   return {
     nativeId: id,
     kind: 'live_migration',
     subject: { type: 'vm', id: domain, name: domain },
     nativePhase: postcopy ? 'postcopy' : job.iteration && job.iteration > 1 ? `iteration ${job.iteration}` : 'precopy',
     state: 'running',
-    progress: job.dataTotal !== null ? { unit: 'bytes', done: job.dataProcessed ?? 0, total: job.dataTotal } : null,
+    progress: total !== null && total > 0 && remaining !== null ? { unit: 'bytes', done: Math.max(0, total - remaining), total } : null,
+    related: [],
     details: {
       domain,
       dataProcessed: job.dataProcessed,
@@ -69,7 +122,7 @@ export function migrationSnapshot(domain: string, id: string, job: DomJobInfo, r
       /** bytes per second the guest dirties: above the bandwidth, precopy cannot catch up */
       dirtyRate: job.dirtyRatePagesPerS !== null && job.pageSize !== null ? job.dirtyRatePagesPerS * job.pageSize : null,
       /** data remaining at the start of each iteration seen, oldest first */
-      remainingPerIteration: remainingPerIteration.join(','),
+      remainingPerIteration,
       postcopyActive: postcopy,
       expectedDowntimeMs: job.expectedDowntimeMs,
       elapsedMs: job.elapsedMs,

@@ -8,7 +8,7 @@ import { openSqliteStore } from '@/lib/store/sqlite-store';
 import type { Store } from '@/lib/store/types';
 import { createDomain, realLibvirt, virsh, virshBackground, type RealLibvirt } from '@/lib/testing/real-libvirt';
 import { tempDir } from '@/lib/testing/temp-dir';
-import { createLibvirtAdapter, type LibvirtAdapter } from './index';
+import { createLibvirtAdapter, type LibvirtAdapter } from './adapter';
 
 /**
  * The libvirt adapter against real libvirtd and QEMU (scripts/libvirt/up.sh):

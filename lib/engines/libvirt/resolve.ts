@@ -4,11 +4,10 @@ import type { Resolution } from '@/lib/model/snapshot';
 import type { TimelineEntry } from '@/lib/model/timeline';
 import { AppError } from '@/lib/errors/app-error';
 import type { EngineFact } from '../types';
-import { migrationSummary } from './actions';
+import { formatBytes } from '@/lib/format/bytes';
 import type { VirshEvent } from './parse';
 
-/** How long a migration that left the host waits for libvirt's job-completed event (it can trail the poll). */
-export const EVENT_GRACE_MS = 1500;
+import { EVENT_GRACE_MS } from './constants';
 
 /**
  * The libvirt events that decide how a job ends, as facts for the timeline
@@ -100,4 +99,15 @@ export function resolveMigration(op: Operation, history: readonly TimelineEntry[
   if (aborted) return { state: 'cancelled', message: `migration aborted; ${domain} keeps running on the source` };
   if (why) return { state: 'failed', message: `migration failed: ${String(why)}; ${domain} still runs on the source` };
   return { state: 'failed', message: `migration ended without completing; ${domain} still runs on the source` };
+}
+
+/** One line for the timeline when a migration ends: its figures from libvirt's job-completed event. */
+export function migrationSummary(stats: Record<string, number>): string {
+  const parts = [
+    stats.time_elapsed !== undefined ? `in ${(stats.time_elapsed / 1000).toFixed(1)} s` : null,
+    stats.data_processed !== undefined ? `${formatBytes(stats.data_processed)} sent` : null,
+    stats.memory_iteration !== undefined ? `${stats.memory_iteration} iterations` : null,
+    stats.downtime !== undefined ? `downtime ${stats.downtime} ms` : null,
+  ].filter(Boolean);
+  return parts.join(', ');
 }

@@ -1,6 +1,6 @@
 import 'server-only';
 import { AppError } from '@/lib/errors/app-error';
-import { isInside, isPlainAbsolutePath } from './paths';
+import { isInside, isPlainAbsolutePath } from './storage';
 
 /**
  * What phaseboard lets a libvirt URI say. virsh hands the URI to libvirt,
@@ -151,4 +151,25 @@ function parse(uri: string, policy: LibvirtUriPolicy): LibvirtUri {
     params[key] = value;
   }
   return { transport, user, host, port, path: g.path, params, local: !remote };
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * Where QEMU may send the guest's memory: the destination host itself (on
+ * another of its addresses, a migration network, that would be a config
+ * setting), or loopback when the destination is local. Anything else would
+ * hand the memory to whoever listens there.
+ */
+export function checkMigrationUri(migrationUri: string | undefined, destinationHost: string | null): void {
+  if (!migrationUri) return;
+  const host = /^tcp:\/\/(\[[^\]]+\]|[^:/]+)/.exec(migrationUri)?.[1]?.toLowerCase() ?? '';
+  const ok = destinationHost === null ? LOOPBACK.has(host) : host === destinationHost.toLowerCase();
+  if (!ok) {
+    throw new AppError(
+      'invalid_input',
+      `migrationUri: ${host} is not the destination host (${destinationHost ?? 'this machine'}); QEMU sends the guest's memory there`,
+      { field: 'migrationUri' },
+    );
+  }
 }

@@ -1,9 +1,28 @@
 import 'server-only';
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import readline from 'node:readline';
 import { AppError } from '@/lib/errors/app-error';
 import type { Logger } from '@/lib/log/logger';
-import { EventWatcher } from './events';
 import { virshError } from './parse';
+
+/**
+ * One named virsh option, `--name=value`. virsh reads a bare argument that
+ * starts with `--` as an option, and libvirt allows a domain called
+ * `--pivot`: every name, path and URI is passed this way, never by position.
+ */
+export const opt = (name: string, value: string | number): string => `--${name}=${value}`;
+
+/** The named options and bare flags of a virsh command line (the simulator reads commands with this). */
+export function readOptions(args: readonly string[]): { options: Record<string, string>; flags: Set<string> } {
+  const options: Record<string, string> = {};
+  const flags = new Set<string>();
+  for (const a of args) {
+    const m = /^--([\w-]+)=(.*)$/s.exec(a);
+    if (m) options[m[1]!] = m[2]!;
+    else if (a.startsWith('--')) flags.add(a.slice(2));
+  }
+  return { options, flags };
+}
 
 /**
  * How the adapter reaches libvirt: virsh commands and the event stream, as
@@ -71,5 +90,52 @@ export class Virsh implements VirshTransport {
     const watcher = new EventWatcher({ uri: this.o.uri, bin: this.o.bin, log, onLine });
     watcher.start();
     return { stop: () => watcher.stop() };
+  }
+}
+
+/**
+ * One long-running `virsh event --all --loop --timestamp` per connection:
+ * pushes arrive within milliseconds instead of the next poll. Restarted with
+ * backoff when virsh exits (daemon restart, connection lost).
+ */
+export class EventWatcher {
+  private child: ChildProcess | null = null;
+  private stopped = false;
+  private failures = 0;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly o: { uri: string; bin?: string; log: Logger; onLine: (line: string) => void }) {}
+
+  start(): void {
+    this.stopped = false;
+    this.spawn();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.child?.kill();
+    this.child = null;
+  }
+
+  private spawn(): void {
+    const child = spawn(this.o.bin ?? 'virsh', ['-c', this.o.uri, 'event', '--all', '--loop', '--timestamp'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+      this.failures = 0;
+      this.o.onLine(line);
+    });
+    let stderr = '';
+    // only the tail is kept: a stream that runs for weeks must not grow it without bound
+    child.stderr?.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-2000)));
+    child.on('error', (e) => this.o.log.warn({ err: e.message, uri: this.o.uri }, 'virsh event could not start'));
+    child.on('close', () => {
+      if (this.stopped) return;
+      this.failures += 1;
+      const wait = Math.min(30_000, 500 * 2 ** Math.min(this.failures, 6));
+      this.o.log.warn({ uri: this.o.uri, stderr: stderr.trim().slice(-300), retryInMs: wait }, 'virsh event stream ended; reconnecting');
+      this.timer = setTimeout(() => this.spawn(), wait);
+      this.timer.unref();
+    });
   }
 }

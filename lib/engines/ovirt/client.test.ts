@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { logger } from '@/lib/log/logger';
-import { OvirtSimServer } from '@/lib/sim/ovirt/server';
+import { OvirtSimServer } from '@/lib/engines/ovirt/sim/server';
 import { OvirtClient } from './client';
 
 describe('OvirtClient against the simulator over HTTP', () => {

@@ -18,9 +18,34 @@ export interface OvirtClientOptions {
 
 export type TransferAction = 'finalize' | 'cancel' | 'pause' | 'resume';
 
+/** One REST request phaseboard sends: the client sends it, a playbook's dry run shows it (requestLine). */
+export interface OvirtRequest {
+  method: 'GET' | 'POST';
+  /** below the engine's base URL, e.g. /api/imagetransfers/{id}/resume */
+  path: string;
+  body?: string;
+}
+
+/** The requests of each verb: what the client sends is what a dry run says. */
+export const REQUESTS = {
+  apiRoot: (): OvirtRequest => ({ method: 'GET', path: '/api' }),
+  imageTransferList: (): OvirtRequest => ({ method: 'GET', path: '/api/imagetransfers?follow=disk' }),
+  imageTransferGet: (id: string): OvirtRequest => ({ method: 'GET', path: `/api/imagetransfers/${encodeURIComponent(id)}?follow=disk` }),
+  diskGet: (id: string): OvirtRequest => ({ method: 'GET', path: `/api/disks/${encodeURIComponent(id)}` }),
+  imageTransferAction: (id: string, action: TransferAction): OvirtRequest => ({
+    method: 'POST',
+    path: `/api/imagetransfers/${encodeURIComponent(id)}/${action}`,
+    body: '{}',
+  }),
+};
+
+/** A request as a person reads it: `POST /ovirt-engine/api/imagetransfers/1f…/resume {}`. */
+export const requestLine = (r: OvirtRequest): string => `${r.method} /ovirt-engine${decodeURIComponent(r.path)}${r.body ? ` ${r.body}` : ''}`;
+
 /**
- * oVirt REST v4 (JSON) client: the only place that talks to the engine.
- * SSO bearer token, fetched lazily and fetched again once on a 401.
+ * oVirt REST v4 (JSON): the only place that talks to the engine, one method
+ * per resource verb. Every request logs one debug line (method, path,
+ * status, time); the SSO bearer token is fetched lazily and again once on a 401.
  */
 export class OvirtClient {
   private readonly base: string;
@@ -31,29 +56,30 @@ export class OvirtClient {
   }
 
   async apiRoot() {
-    return parsePayload(OvirtApiRoot, await this.getJson('/api'), 'API root');
+    return parsePayload(OvirtApiRoot, await this.getJson(REQUESTS.apiRoot().path), 'API root');
   }
 
   /** One batched call: every transfer with its disk inlined. */
   async imageTransferList() {
-    const body = parsePayload(OvirtImageTransferList, await this.getJson('/api/imagetransfers?follow=disk'), 'image transfer list');
+    const body = parsePayload(OvirtImageTransferList, await this.getJson(REQUESTS.imageTransferList().path), 'image transfer list');
     return body.image_transfer ?? [];
   }
 
   async imageTransferGet(id: string) {
-    const body = await this.getJson(`/api/imagetransfers/${encodeURIComponent(id)}?follow=disk`, { allow404: true });
+    const body = await this.getJson(REQUESTS.imageTransferGet(id).path, { allow404: true });
     return body === null ? null : parsePayload(OvirtImageTransfer, body, 'image transfer');
   }
 
   async diskGet(id: string) {
-    const body = await this.getJson(`/api/disks/${encodeURIComponent(id)}`, { allow404: true });
+    const body = await this.getJson(REQUESTS.diskGet(id).path, { allow404: true });
     return body === null ? null : parsePayload(OvirtDisk, body, 'disk');
   }
 
   /** POSTs an action with an empty action body; Correlation-Id ties engine logs to our audit. */
   async imageTransferAction(id: string, action: TransferAction, correlationId: string): Promise<void> {
-    await this.call('POST', `/api/imagetransfers/${encodeURIComponent(id)}/${action}`, {
-      body: '{}',
+    const r = REQUESTS.imageTransferAction(id, action);
+    await this.call(r.method, r.path, {
+      body: r.body,
       headers: { 'Content-Type': 'application/json', 'Correlation-Id': correlationId },
     });
   }

@@ -1,8 +1,9 @@
 import { logger } from '@/lib/log/logger';
-import { SimOvirtEngine } from '@/lib/sim/ovirt/engine';
-import { OvirtSimServer } from '@/lib/sim/ovirt/server';
+import { SimOvirtEngine } from '@/lib/engines/ovirt/sim/engine';
+import { OvirtSimServer } from '@/lib/engines/ovirt/sim/server';
 import { describeAdapterContract } from '../contract.suite';
-import { createOvirtAdapter } from './index';
+import { createOvirtAdapter } from './adapter';
+import { OVIRT_DETAILS } from './normalize';
 
 /** The shared adapter contract, run by the oVirt adapter against the simulated engine over HTTP. */
 describeAdapterContract('oVirt on the simulated engine', async () => {
@@ -14,6 +15,7 @@ describeAdapterContract('oVirt on the simulated engine', async () => {
   const adapter = createOvirtAdapter({ url, username: 'u', password: 'p', log: logger, now, sleep: async (ms) => void (t += ms) });
   return {
     adapter,
+    details: OVIRT_DETAILS,
     now,
     // the client finalizes by itself once its data is sent
     startOperation: async () => engine.startScenario('upload-success').id,

@@ -1,4 +1,5 @@
 import 'server-only';
+import type { DetailSpecs } from '@/lib/model/details';
 import type { OperationState } from '@/lib/model/operation';
 import type { OperationSnapshot } from '@/lib/model/snapshot';
 import type { TransferPhase } from './constants';
@@ -47,6 +48,10 @@ export function transferSnapshot(t: OvirtImageTransfer, disk?: OvirtDisk | null)
     nativePhase: t.phase,
     state: phaseState(t.phase),
     progress: t.transferred !== undefined ? { unit: 'bytes', done: t.transferred, total: total ?? null } : null,
+    related: [
+      ...(t.image ? [{ role: 'image', type: 'image' as const, id: t.image.id, name: null }] : []),
+      ...(t.host ? [{ role: 'host', type: 'host' as const, id: t.host.id, name: t.host.name ?? null }] : []),
+    ],
     details: {
       direction: t.direction ?? null,
       diskId,
@@ -57,3 +62,20 @@ export function transferSnapshot(t: OvirtImageTransfer, disk?: OvirtDisk | null)
     startedAt: null,
   };
 }
+
+/** What oVirt's image transfers report, labelled. */
+export const OVIRT_DETAILS: DetailSpecs = {
+  image_transfer: [
+    { key: 'direction', label: 'Direction', unit: 'text', summary: true },
+    { key: 'diskId', label: 'Disk', unit: 'id' },
+    {
+      key: 'diskStatus',
+      label: 'Disk status',
+      unit: 'text',
+      summary: true,
+      help: 'OK is not enough: the disk is usable once the transfer reaches finished_success',
+    },
+    { key: 'host', label: 'Host', unit: 'text' },
+    { key: 'inactivityTimeout', label: 'Inactivity timeout', unit: 's', help: 'oVirt pauses the transfer (paused_system) after this long without data' },
+  ],
+};

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@/lib/config/load-config';
 import { logger } from '@/lib/log/logger';
-import { OvirtSimServer } from '@/lib/sim/ovirt/server';
+import { OvirtSimServer } from '@/lib/engines/ovirt/sim/server';
 import { makeTestPki, type TestPki } from '@/lib/testing/certificates';
 import { OvirtClient } from './client';
 import type { OvirtConnection } from './config';

@@ -1,0 +1,65 @@
+import 'server-only';
+import type { SimOvirtEngine } from './engine';
+
+export interface MixOptions {
+  /** how many transfers to keep in flight */
+  active: number;
+  speed: number;
+  /** ms between checks (at speed 1) */
+  everyMs?: number;
+  random?: () => number;
+}
+
+/** Weighted scenario picks for a board that always has something happening. */
+const WEIGHTS: [string, number][] = [
+  ['upload-success', 30],
+  ['download-success', 25],
+  ['legacy-finalize-removed', 12],
+  ['user-cancel', 10],
+  ['inactivity-paused', 8],
+  ['upload-awaits-finalize', 8],
+  ['finalize-failure', 7],
+];
+
+const PAUSED_GIVE_UP_MS = 90_000;
+const AWAITING_GIVE_UP_MS = 120_000;
+
+/**
+ * The continuous mix the default start runs. Transfers the simulated client
+ * abandons (paused, or waiting for an operator nobody is) are cancelled by the
+ * system after a while, as oVirt's own timeouts would.
+ */
+export function startMix(engine: SimOvirtEngine, options: MixOptions): () => void {
+  const random = options.random ?? Math.random;
+  const total = WEIGHTS.reduce((n, [, w]) => n + w, 0);
+  const pick = () => {
+    let r = random() * total;
+    for (const [id, w] of WEIGHTS) {
+      r -= w;
+      if (r < 0) return id;
+    }
+    return WEIGHTS[0]![0];
+  };
+  // Only the mix's own transfers: a scenario someone started (a demo, a test) is theirs to end.
+  const own = new Set<string>();
+  const tick = () => {
+    const now = engine.now();
+    const live = engine.listTransfers().filter((t) => own.has(t.id));
+    let inFlight = 0;
+    for (const t of live) {
+      if (t.phase.startsWith('finished_')) continue;
+      inFlight += 1;
+      const since = now - (t.history.at(-1)?.at ?? now);
+      const giveUp = t.phase === 'transferring' ? AWAITING_GIVE_UP_MS : PAUSED_GIVE_UP_MS;
+      if ((t.phase.startsWith('paused_') || t.phase === 'transferring') && since > giveUp / options.speed) engine.systemCancel(t.id);
+    }
+    // Start a few per tick (one for a small board) so they are at different stages.
+    const batch = Math.min(options.active - inFlight, Math.ceil(options.active / 10));
+    for (let i = 0; i < batch; i++) own.add(engine.startScenario(pick(), { speed: options.speed, finalizeBy: 'client' }).id);
+    for (const id of own) if (!engine.transfers.has(id)) own.delete(id);
+  };
+  tick();
+  const timer = setInterval(tick, (options.everyMs ?? 2_000) / options.speed);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,249 @@
+import 'server-only';
+import type { DiskStatus, TransferPhase } from '../constants';
+
+/**
+ * A scenario is data: a list of steps the simulated engine and client play,
+ * plus how the engine answers each action. Durations are at speed 1.
+ */
+export type Step =
+  | { phase: TransferPhase }
+  | { disk: DiskStatus }
+  | { wait: number }
+  /** the client sends (or reads) data until fraction `to`, at a rate of the whole image per `fullMs` */
+  | { send: { to: number; fullMs: number } }
+  /** the client stops; oVirt pauses the transfer after its inactivity timeout */
+  | { stall: true }
+  /** nothing happens until an action (from the client or an operator) arrives */
+  | { await: 'action' }
+  /** the simulated client itself calls the action */
+  | { client: 'finalize' | 'cancel' }
+  | { remove: 'transfer' | 'disk' };
+
+/**
+ * success: seed 000's order; failure: verify fails, disk ILLEGAL; stuck: never leaves
+ * finalizing_success; slow-unlock: disk OK long before the transfer ends;
+ * orphan-lock: the engine drops the transfer and leaves the disk LOCKED.
+ */
+export type FinalizeOutcome = 'success' | 'failure' | 'stuck' | 'slow-unlock' | 'orphan-lock';
+
+export interface Scenario {
+  id: string;
+  title: string;
+  description: string;
+  direction: 'upload' | 'download';
+  sizeBytes: number;
+  /** the engine removes finished transfers at once (oVirt before 4.4.7) */
+  legacyRemoval: boolean;
+  /** who calls finalize once the data is sent; 'operator' waits for phaseboard */
+  finalizeBy: 'client' | 'operator';
+  finalize: FinalizeOutcome;
+  /** seconds without data before oVirt pauses the transfer (oVirt default 60) */
+  inactivityTimeoutS: number;
+  /** what the client does after initializing */
+  body: Step[];
+  /** once this transfer has finished, the client tries again on the same disk with this scenario */
+  then?: string;
+}
+
+const GiB = 1024 ** 3;
+
+const initializing: Step[] = [{ phase: 'initializing' }, { wait: 1500 }, { phase: 'transferring' }];
+
+export const SCENARIOS: readonly Scenario[] = [
+  {
+    id: 'upload-success',
+    title: 'Upload succeeds',
+    description: 'A 2 GiB upload sends its data, the client finalizes, the disk unlocks: finished_success.',
+    direction: 'upload',
+    sizeBytes: 2 * GiB,
+    legacyRemoval: false,
+    finalizeBy: 'client',
+    finalize: 'success',
+    inactivityTimeoutS: 60,
+    body: [{ send: { to: 1, fullMs: 20_000 } }],
+  },
+  {
+    id: 'download-success',
+    title: 'Download succeeds',
+    description: 'A 1 GiB download reads the disk, the client finalizes: finished_success.',
+    direction: 'download',
+    sizeBytes: 1 * GiB,
+    legacyRemoval: false,
+    finalizeBy: 'client',
+    finalize: 'success',
+    inactivityTimeoutS: 60,
+    body: [{ send: { to: 1, fullMs: 15_000 } }],
+  },
+  {
+    id: 'upload-awaits-finalize',
+    title: 'Upload waits for finalize',
+    description: 'The upload sends all data and then waits for an operator to finalize it from phaseboard.',
+    direction: 'upload',
+    sizeBytes: 1 * GiB,
+    legacyRemoval: false,
+    finalizeBy: 'operator',
+    finalize: 'success',
+    inactivityTimeoutS: 60,
+    body: [{ send: { to: 1, fullMs: 8_000 } }],
+  },
+  {
+    id: 'inactivity-paused',
+    title: 'Client inactivity pauses the upload',
+    description: 'The client stops sending at 40 %; after the inactivity timeout oVirt pauses the transfer (paused_system). Resume it to continue.',
+    direction: 'upload',
+    sizeBytes: 2 * GiB,
+    legacyRemoval: false,
+    finalizeBy: 'client',
+    finalize: 'success',
+    inactivityTimeoutS: 30,
+    body: [{ send: { to: 0.4, fullMs: 15_000 } }, { stall: true }, { send: { to: 1, fullMs: 15_000 } }],
+  },
+  {
+    id: 'legacy-finalize-removed',
+    title: 'Finalize on an engine older than 4.4.7',
+    description: 'The engine removes the transfer as soon as it finishes; the disk turns OK ~3 s before it is unlocked. Only the disk check tells the outcome.',
+    direction: 'upload',
+    sizeBytes: 1 * GiB,
+    legacyRemoval: true,
+    finalizeBy: 'client',
+    finalize: 'success',
+    inactivityTimeoutS: 60,
+    body: [{ send: { to: 1, fullMs: 8_000 } }],
+  },
+  {
+    id: 'finalize-failure',
+    title: 'Finalize fails',
+    description: 'Image verification fails during finalize: finalizing_failure → finished_failure, the disk is ILLEGAL.',
+    direction: 'upload',
+    sizeBytes: 1 * GiB,
+    legacyRemoval: false,
+    finalizeBy: 'operator',
+    finalize: 'failure',
+    inactivityTimeoutS: 60,
+    body: [{ send: { to: 1, fullMs: 6_000 } }],
+  },
+  {
+    id: 'user-cancel',
+    title: 'User cancels',
+    description: 'The client cancels at 30 %: cancelled_user → finalizing_cleanup → finished_cleanup.',
+    direction: 'upload',
+    sizeBytes: 2 * GiB,
+    legacyRemoval: false,
+    finalizeBy: 'client',
+    finalize: 'success',
+    inactivityTimeoutS: 60,
+    body: [{ send: { to: 0.3, fullMs: 20_000 } }, { client: 'cancel' }, { await: 'action' }],
+  },
+  {
+    id: 'stuck-finalizing',
+    title: 'Stuck in finalizing_success',
+    description: 'After finalize the engine never leaves finalizing_success; the disk stays locked.',
+    direction: 'upload',
+    sizeBytes: 1 * GiB,
+    legacyRemoval: false,
+    finalizeBy: 'operator',
+    finalize: 'stuck',
+    inactivityTimeoutS: 60,
+    body: [{ send: { to: 1, fullMs: 6_000 } }],
+  },
+  {
+    id: 'upload-retried',
+    title: 'Upload cancelled, then retried by the client',
+    description: 'The client gives up at 30 % (cancelled_user → finished_cleanup), then uploads the same disk again: attempt 2, which succeeds.',
+    direction: 'upload',
+    sizeBytes: 1 * GiB,
+    legacyRemoval: false,
+    finalizeBy: 'client',
+    finalize: 'success',
+    inactivityTimeoutS: 60,
+    body: [{ send: { to: 0.3, fullMs: 10_000 } }, { client: 'cancel' }, { await: 'action' }],
+    then: 'upload-success',
+  },
+  {
+    id: 'slow-unlock',
+    title: 'Disk OK long before the transfer finishes',
+    description: 'During finalize the disk reports OK 20 s before the engine ends the transfer: the disk status must not be trusted yet.',
+    direction: 'upload',
+    sizeBytes: 1 * GiB,
+    legacyRemoval: false,
+    finalizeBy: 'client',
+    finalize: 'slow-unlock',
+    inactivityTimeoutS: 60,
+    body: [{ send: { to: 1, fullMs: 6_000 } }],
+  },
+  {
+    id: 'orphaned-disk-lock',
+    title: 'Transfer gone, disk left LOCKED',
+    description: 'The engine drops the transfer during finalize and never releases the disk lock; only an engine-side unlock helps.',
+    direction: 'upload',
+    sizeBytes: 1 * GiB,
+    legacyRemoval: true,
+    finalizeBy: 'client',
+    finalize: 'orphan-lock',
+    inactivityTimeoutS: 60,
+    body: [{ send: { to: 1, fullMs: 6_000 } }],
+  },
+];
+
+export function findScenario(id: string): Scenario | undefined {
+  return SCENARIOS.find((s) => s.id === id);
+}
+
+/** The steps a scenario plays from creation until it waits for finalize. */
+export function scenarioProgram(s: Scenario): Step[] {
+  const end: Step[] = s.finalizeBy === 'client' ? [{ client: 'finalize' }] : [];
+  return [...initializing, ...s.body, ...end, { await: 'action' }];
+}
+
+/** How the engine plays each action, given the scenario. */
+export function finalizeSteps(s: Scenario): Step[] {
+  if (s.finalize === 'stuck') return [{ phase: 'finalizing_success' }, { await: 'action' }];
+  if (s.finalize === 'orphan-lock') return [{ phase: 'finalizing_success' }, { wait: 2000 }, { remove: 'transfer' }, { await: 'action' }];
+  if (s.finalize === 'slow-unlock') {
+    return [{ phase: 'finalizing_success' }, { wait: 2000 }, { disk: 'ok' }, { wait: 20_000 }, { phase: 'finished_success' }, { await: 'action' }];
+  }
+  if (s.finalize === 'failure') {
+    return [
+      { phase: 'finalizing_success' },
+      { wait: 2000 },
+      { phase: 'finalizing_failure' },
+      { disk: 'illegal' },
+      { wait: 1500 },
+      { phase: 'finished_failure' },
+      ...(s.legacyRemoval ? [{ remove: 'transfer' } as const] : []),
+      { await: 'action' },
+    ];
+  }
+  // Seed 000: the disk turns OK about 3 s before the engine unlocks it and ends the transfer.
+  return [
+    { phase: 'finalizing_success' },
+    { wait: 2000 },
+    { disk: 'ok' },
+    { wait: 3000 },
+    { phase: 'finished_success' },
+    ...(s.legacyRemoval ? [{ remove: 'transfer' } as const] : []),
+    { await: 'action' },
+  ];
+}
+
+export const CANCEL_STEPS: Step[] = [
+  { phase: 'cancelled_user' },
+  { wait: 1000 },
+  { phase: 'finalizing_cleanup' },
+  { wait: 2000 },
+  // the engine releases the disk lock as it cleans up; the data sent is discarded
+  { disk: 'ok' },
+  { phase: 'finished_cleanup' },
+  { await: 'action' },
+];
+
+export const SYSTEM_CANCEL_STEPS: Step[] = [
+  { phase: 'cancelled_system' },
+  { wait: 1000 },
+  { phase: 'finalizing_cleanup' },
+  { wait: 2000 },
+  // the engine releases the disk lock as it cleans up; the data sent is discarded
+  { disk: 'ok' },
+  { phase: 'finished_cleanup' },
+  { await: 'action' },
+];

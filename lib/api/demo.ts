@@ -2,6 +2,7 @@ import 'server-only';
 import { z } from 'zod';
 import { AppError } from '@/lib/errors/app-error';
 import { parseInput } from '@/lib/errors/zod-error';
+import { isTerminal } from '@/lib/model/operation';
 import type { Runtime } from '@/lib/runtime/runtime';
 
 /** Every running simulator's scenarios, each with its engine. */
@@ -65,10 +66,11 @@ export async function skipAhead(rt: Runtime, body: unknown) {
     const sim = op ? rt.simulators.get(op.connectionId)?.sim : undefined;
     if (!op) throw new AppError('not_found', `no operation "${operationId.slice(0, 200)}"`);
     if (!sim?.skip) throw new AppError('unsupported', `${op.connectionId} is not a simulated engine that can skip ahead`);
+    if (op.gone || isTerminal(op.state)) throw new AppError('conflict', `${op.subject.name} has ended (${op.nativePhase}); there is nothing to skip`);
     if (!sim.skip(op, seconds * 1000)) throw new AppError('conflict', `${op.subject.name} has nothing running to skip ahead (it is ${op.nativePhase})`);
     polled = [op.connectionId];
   } else rt.simClock.skip(seconds * 1000);
-  for (const id of polled) await rt.collector.connection(id).poller.pollOnce();
+  for (const id of polled) await rt.collector.connection(id).poller.refresh();
   await rt.triage.evaluator.idle();
   return { skippedSeconds: seconds, operationId: operationId ?? null, totalSkippedSeconds: rt.simClock.skippedMs / 1000 };
 }

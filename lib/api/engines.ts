@@ -53,7 +53,7 @@ export async function health(rt: Runtime, { detailed }: { detailed: boolean }) {
 export async function engineRefresh(rt: Runtime, id: string) {
   rt.moduleOf(id);
   const { poller } = rt.collector.connection(id);
-  await poller.pollOnce();
+  await poller.refresh();
   await rt.triage.evaluator.idle();
   return { id, status: poller.status.status, lastError: poller.status.lastError, checkedAt: new Date().toISOString() };
 }

@@ -39,6 +39,17 @@ describe('ConnectionPoller with the simulated oVirt engine', () => {
     return { sim, engine, store, dir, c, make };
   }
 
+  it('a burst of "Check now" costs the engine one list call, not one each', async () => {
+    const { sim, store, make } = await setup();
+    const { poller } = make(store);
+    const before = sim.stats.byRoute['GET /imagetransfers'] ?? 0;
+    await Promise.all(Array.from({ length: 20 }, () => poller.refresh()));
+    expect((sim.stats.byRoute['GET /imagetransfers'] ?? 0) - before).toBe(1);
+    // a later one is a new look
+    await poller.refresh();
+    expect((sim.stats.byRoute['GET /imagetransfers'] ?? 0) - before).toBe(2);
+  });
+
   it('turns phase changes into timeline entries with rate and ETA', async () => {
     const { engine, store, c, make } = await setup();
     const t = engine.startScenario('upload-success');

@@ -56,6 +56,7 @@ export class ConnectionPoller {
   /** when each operation the engine stopped listing was first missed, while its adapter asks to wait */
   private readonly missingSince = new Map<string, number>();
   private queue: Promise<unknown> = Promise.resolve();
+  private refreshing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private stopped = true;
   private activeActions = 0;
@@ -86,6 +87,16 @@ export class ConnectionPoller {
   /** Poll soon: an action was sent, or the engine pushed a change. */
   nudge(delayMs = 200): void {
     if (!this.stopped) this.schedule(delayMs);
+  }
+
+  /**
+   * A poll on request ("Check now", a skip ahead): requests while one is
+   * waiting or running join it, so a burst of them costs the engine one poll
+   * and never queues ahead of an operator's action.
+   */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.pollOnce().finally(() => (this.refreshing = null));
+    return this.refreshing;
   }
 
   /** One poll cycle, serialized with everything else that writes. */

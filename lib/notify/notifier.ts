@@ -1,4 +1,5 @@
 import 'server-only';
+import { actorLabel } from '@/lib/model/actor';
 import type { Bus } from '@/lib/bus/types';
 import type { Logger } from '@/lib/log/logger';
 import type { Operation } from '@/lib/model/operation';
@@ -62,7 +63,8 @@ export class Notifier {
         outcome: op.outcome,
         endedAt: op.endedAt,
       },
-      watchedBy: watch.by,
+      // who watches it, as people read it (receivers post it to chat); never an internal id
+      watchedBy: actorLabel(watch.by),
       link: `/operations/${encodeURIComponent(op.id)}`,
     };
     await this.o.dispatcher.enqueue('operation.failed', `operation:${op.id}`, payload);

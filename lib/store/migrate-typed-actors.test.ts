@@ -45,7 +45,7 @@ function storeAtVersion3(dir: string): void {
   const db = new Database(path.join(dir, 'phaseboard.db'));
   for (const statements of MIGRATIONS.slice(0, 3)) for (const sql of statements as readonly string[]) db.exec(sql);
   db.exec('PRAGMA user_version = 3');
-  // better-auth's users: alice has a user of her own; bob's user is gone.
+  // better-auth's users: alice has a user of her own; bob has none (he came through the trusted proxy).
   db.exec('CREATE TABLE auth_users (id TEXT PRIMARY KEY, name TEXT NOT NULL, username TEXT)');
   db.prepare('INSERT INTO auth_users (id, name, username) VALUES (?, ?, ?)').run('u-alice', 'Alice A.', 'alice');
 
@@ -184,7 +184,7 @@ describe('migration 4: typed actors', () => {
     storeAtVersion3(dir);
     store = openSqliteStore(dir);
     const alice = { kind: 'user', id: 'u-alice', name: 'alice' };
-    const bob = { kind: 'user', id: 'bob', name: 'bob' };
+    const bob = { kind: 'proxy', name: 'bob' };
     const ci = { kind: 'token', id: 't-ci', name: 'ci' };
 
     const runs = await store.listActionRuns('lab:t1');

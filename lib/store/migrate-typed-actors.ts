@@ -15,10 +15,11 @@ type Json = Record<string, unknown>;
  * Findings get `resolvedBy`.
  *
  * The old strings are read here, once, and nowhere else. What they cannot
- * say is guessed as well as the store allows: a name is a user (with the id
- * of the local user of that username, if there is exactly one; else the
- * name), `token:<n>` is a token (with the id of the only token ever named n;
- * else the name). Proxy logins were recorded like users' and stay users.
+ * say is guessed as well as the store allows: a name is the user of that
+ * username when exactly one local user has it, and otherwise a proxy-named
+ * person (proxy logins were recorded like users'; the only other source is a
+ * user since removed); `token:<n>` is a token (with the id of the only token
+ * ever named n; else the name).
  */
 export function migrateTypedActors(db: Database.Database): void {
   const legacy = legacyActors(db);
@@ -114,7 +115,10 @@ function legacyActors(db: Database.Database): (s: string) => Actor {
       const name = s.slice('token:'.length);
       return { kind: 'token', id: tokenIds.get(name) ?? name, name };
     }
-    return { kind: 'user', id: userIds.get(s) ?? s, name: s };
+    // A name no local or OpenID Connect user has came through a trusted proxy (or from a user since removed):
+    // as a proxy actor, that person can still release their own claims after the upgrade.
+    const id = userIds.get(s);
+    return id ? { kind: 'user', id, name: s } : { kind: 'proxy', name: s };
   };
 }
 

@@ -5,5 +5,5 @@ export const dynamic = 'force-dynamic';
 
 export const GET = route({ role: 'viewer' }, ({ rt }) => engineList(rt));
 
-/** body `{ "id": "kvm1", "engine": "libvirt", "uri": "qemu+ssh://root@kvm1/system" }`: checked, tried, then kept */
+/** body: one connection, as its engine module's connection schema has it (only addable engines): checked, tried, then kept */
 export const POST = route({ role: 'admin', status: 201 }, ({ rt, body, actor }) => engineAdd(rt, body, actor));

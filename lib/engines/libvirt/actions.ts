@@ -106,34 +106,37 @@ export async function performLibvirtAction(deps: LibvirtActionDeps, op: Operatio
   const { client } = deps;
   const domain = String(op.details.domain);
   const disk = String(op.details.disk);
-  const run = async <P>(verb: keyof typeof VERB_ARGS & keyof LibvirtClient, p: P) => {
-    req.log(virshLine((VERB_ARGS[verb] as (p: P) => string[])(p)));
-    await (client[verb] as (p: P) => Promise<unknown>)(p);
-  };
+  // each line in the timeline is the command sent, as a dry run shows it
+  const say = (args: string[]) => req.log(virshLine(args));
   if (op.kind === 'live_migration') {
     switch (req.action) {
       case 'set_bandwidth': {
         const { bandwidthMiBs } = ACTION_PARAMS.set_bandwidth.parse(req.params);
-        await run('migrateSetSpeed', { domain, bandwidthMiBs });
+        say(VERB_ARGS.migrateSetSpeed({ domain, bandwidthMiBs }));
+        await client.migrateSetSpeed({ domain, bandwidthMiBs });
         return { ok: true, message: `maximum bandwidth set to ${bandwidthMiBs} MiB/s` };
       }
       case 'postcopy':
-        await run('migratePostcopy', { domain });
+        say(VERB_ARGS.migratePostcopy({ domain }));
+        await client.migratePostcopy({ domain });
         return { ok: true, message: 'switched to post-copy' };
       case 'cancel':
-        await run('domJobAbort', { domain });
+        say(VERB_ARGS.domJobAbort({ domain }));
+        await client.domJobAbort({ domain });
         deps.tell(abortedFact(domain));
         return { ok: true, message: 'migration abort requested' };
     }
   } else if (req.action === 'pivot' || req.action === 'cancel') {
-    await run(req.action === 'pivot' ? 'blockJobPivot' : 'blockJobAbort', { domain, disk });
+    const pivot = req.action === 'pivot';
+    say((pivot ? VERB_ARGS.blockJobPivot : VERB_ARGS.blockJobAbort)({ domain, disk }));
+    await (pivot ? client.blockJobPivot({ domain, disk }) : client.blockJobAbort({ domain, disk }));
     await deps.settle(op, req.log);
     const resolution: Resolution = resolveBlockJob(
       { ...op, nativePhase: op.state === 'ready' ? 'ready' : op.nativePhase },
       await req.history(),
       await deps.diskSource(domain, disk),
     );
-    const ok = req.action === 'pivot' ? resolution.state === 'succeeded' : resolution.state === 'cancelled';
+    const ok = pivot ? resolution.state === 'succeeded' : resolution.state === 'cancelled';
     return { ok, message: resolution.message, resolution };
   }
   throw new AppError('unsupported', `libvirt ${op.kind.replace(/_/g, ' ')} has no "${req.action}" action`);

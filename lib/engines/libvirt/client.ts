@@ -83,8 +83,6 @@ export type LibvirtClient = ReturnType<typeof createLibvirtClient>;
 export function createLibvirtClient(virsh: VirshTransport, log: Logger) {
   const call = (verb: string, fields: Record<string, unknown>) => log.debug({ verb, ...fields }, 'virsh');
   return {
-    transport: virsh,
-
     /** running domains (all defined ones with `all`) */
     async domains({ all = false }: { all?: boolean } = {}): Promise<string[]> {
       call('domains', { all });

@@ -1,9 +1,8 @@
 import path from 'node:path';
 import { logger } from '@/lib/log/logger';
-import { SimLibvirtHost } from '@/lib/engines/libvirt/sim/host';
-import { SimVirshTransport } from '@/lib/engines/libvirt/sim/transport';
 import { createDomain, realLibvirt, virsh, virshBackground } from '@/lib/testing/real-libvirt';
 import { describeAdapterContract } from '../contract.suite';
+import { manualLibvirt } from './sim/manual';
 import { createLibvirtAdapter, type LibvirtAdapter } from './adapter';
 import { LIBVIRT_DETAILS } from './normalize';
 
@@ -20,16 +19,7 @@ async function jobOn(adapter: LibvirtAdapter, domain: string, timeoutMs = 10_000
 
 /** The shared adapter contract on the simulated virsh (one manual clock for host and poller). */
 describeAdapterContract('libvirt on the simulated host', async () => {
-  let t = Date.parse('2026-01-01T00:00:00Z');
-  const now = () => t;
-  const host = new SimLibvirtHost(now);
-  const adapter = createLibvirtAdapter({
-    uri: 'sim+test:///system',
-    log: logger,
-    transport: new SimVirshTransport(host),
-    now,
-    sleep: async (ms) => void (t += ms),
-  });
+  const { host, adapter, now, tick } = manualLibvirt();
   const start = (scenario: string) => jobOn(adapter, host.startScenario(scenario).name);
   return {
     adapter,
@@ -38,7 +28,7 @@ describeAdapterContract('libvirt on the simulated host', async () => {
     // copying → ready; the storage tool pivots 5 s later
     startOperation: () => start('copy-pivot'),
     advance: async (ms) => {
-      t += ms;
+      tick(ms);
       host.advance();
     },
     actions: [

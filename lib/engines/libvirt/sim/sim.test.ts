@@ -9,7 +9,7 @@ import type { Operation } from '@/lib/model/operation';
 import { openSqliteStore } from '@/lib/store/sqlite-store';
 import { tempDir } from '@/lib/testing/temp-dir';
 import { TriageEvaluator } from '@/lib/triage/evaluator';
-import { SimLibvirtHost } from './host';
+import { manualLibvirt } from './manual';
 import { SimVirshTransport } from './transport';
 
 /** The libvirt adapter, unchanged, against the simulated virsh; one manual clock for both. */
@@ -20,16 +20,7 @@ describe('libvirt flows on the simulator', () => {
   });
 
   function setup() {
-    let t = Date.parse('2026-01-01T00:00:00Z');
-    const now = () => t;
-    const host = new SimLibvirtHost(now);
-    const adapter = createLibvirtAdapter({
-      uri: 'sim+test:///system',
-      log: logger,
-      transport: new SimVirshTransport(host),
-      now,
-      sleep: async (ms) => void (t += ms),
-    });
+    const { host, adapter, now, tick } = manualLibvirt();
     const store = openSqliteStore(tempDir());
     const bus = createMemoryBus();
     const evaluator = new TriageEvaluator({ store, bus, log: logger, rulesFor: () => LIBVIRT_RULES, now });
@@ -55,7 +46,7 @@ describe('libvirt flows on the simulator', () => {
     );
     const run = async (ms: number) => {
       for (let left = ms; left > 0; left -= 1000) {
-        t += Math.min(1000, left);
+        tick(Math.min(1000, left));
         await poller.pollOnce();
         await evaluator.idle();
       }
@@ -73,7 +64,7 @@ describe('libvirt flows on the simulator', () => {
       return next;
     };
     const advance = (ms: number) => {
-      t += ms;
+      tick(ms);
       host.advance();
     };
     return { host, store, adapter, run, ops, act, restart, advance };

@@ -69,12 +69,11 @@ export class SimOvirtEngine implements SimWorld {
     return t ? t.act(action, this.now()) : undefined;
   }
 
-  /** Plays the next `ms` of one transfer at once; false when there is no such transfer. */
+  /** Plays the next `ms` of one transfer at once; false when there is no such transfer or it waits for an action. */
   skip(id: string, ms: number): boolean {
-    const t = this.transfers.get(id);
-    t?.skip(ms, this.now());
+    const moved = this.transfers.get(id)?.skip(ms, this.now()) ?? false;
     this.startFollowUps();
-    return t !== undefined;
+    return moved;
   }
 
   /** oVirt cancels transfers paused too long; the mix uses this to keep moving. */

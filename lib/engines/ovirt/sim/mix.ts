@@ -25,9 +25,11 @@ const PAUSED_GIVE_UP_MS = 90_000;
 const AWAITING_GIVE_UP_MS = 120_000;
 
 /**
- * The continuous mix the default start runs. Transfers the simulated client
- * abandons (paused, or waiting for an operator nobody is) are cancelled by the
- * system after a while, as oVirt's own timeouts would.
+ * The continuous mix the default start runs. Transfers of the mix that its
+ * simulated client abandons (paused, or waiting for an operator nobody is)
+ * are cancelled by the system after a while, as oVirt's own timeouts would.
+ * A scenario someone started (the Demo page, a test) is left to them: it
+ * waits for its operator as long as it takes.
  */
 export function startMix(engine: SimOvirtEngine, options: MixOptions): () => void {
   const random = options.random ?? Math.random;

@@ -226,24 +226,19 @@ export function finalizeSteps(s: Scenario): Step[] {
   ];
 }
 
-export const CANCEL_STEPS: Step[] = [
-  { phase: 'cancelled_user' },
-  { wait: 1000 },
-  { phase: 'finalizing_cleanup' },
-  { wait: 2000 },
-  // the engine releases the disk lock as it cleans up; the data sent is discarded
-  { disk: 'ok' },
-  { phase: 'finished_cleanup' },
-  { await: 'action' },
-];
+/** How oVirt plays a cancel: the user's (cancelled_user) or its own after a timeout or error (cancelled_system). */
+function cancelSteps(first: 'cancelled_user' | 'cancelled_system'): Step[] {
+  return [
+    { phase: first },
+    { wait: 1000 },
+    { phase: 'finalizing_cleanup' },
+    { wait: 2000 },
+    // the engine releases the disk lock as it cleans up; the data sent is discarded
+    { disk: 'ok' },
+    { phase: 'finished_cleanup' },
+    { await: 'action' },
+  ];
+}
 
-export const SYSTEM_CANCEL_STEPS: Step[] = [
-  { phase: 'cancelled_system' },
-  { wait: 1000 },
-  { phase: 'finalizing_cleanup' },
-  { wait: 2000 },
-  // the engine releases the disk lock as it cleans up; the data sent is discarded
-  { disk: 'ok' },
-  { phase: 'finished_cleanup' },
-  { await: 'action' },
-];
+export const CANCEL_STEPS = cancelSteps('cancelled_user');
+export const SYSTEM_CANCEL_STEPS = cancelSteps('cancelled_system');

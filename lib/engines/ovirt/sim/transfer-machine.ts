@@ -65,11 +65,14 @@ export class SimTransfer {
     }
   }
 
-  /** Plays the next `ms` of this transfer at once (a presenter or a test skipping a wait); an awaited action is still awaited. */
-  skip(ms: number, now: number): void {
+  /** Plays the next `ms` of this transfer at once (a presenter or a test skipping a wait); false while it waits for an action (nothing to skip). */
+  skip(ms: number, now: number): boolean {
     this.advance(now);
+    const step = this.program[this.pc];
+    if (!step || 'await' in step) return false;
     this.stepStartedAt -= ms;
     this.advance(now);
+    return true;
   }
 
   /** Applies an action as the engine would; returns the refusal text when it would refuse. */

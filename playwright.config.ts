@@ -26,7 +26,8 @@ export default defineConfig({
   testDir: 'e2e',
   timeout: 60_000,
   expect: { timeout: 15_000 },
-  workers: 2,
+  // the specs mostly wait on engines' time, not the CPU: four at once fit a 2-core machine
+  workers: 4,
   retries: 0,
   reporter: [['list'], ['json', { outputFile: 'reports/e2e.json' }]],
   globalSetup: './e2e/global-setup.ts',

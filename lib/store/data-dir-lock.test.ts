@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runToCompletion } from '@/lib/testing/processes';
+import { startProcess } from '@/lib/testing/processes';
 import { tempDir } from '@/lib/testing/temp-dir';
 import { lockDataDir } from './data-dir-lock';
 
@@ -14,11 +14,14 @@ describe('data dir lock', () => {
 
   it('is held against another process, and dropped by the kernel when the holder dies', async () => {
     const dir = tempDir();
-    const hold = `const Database = require('libsql'); const db = new Database(${JSON.stringify(`${dir}/phaseboard.lock`)}); db.exec('PRAGMA locking_mode = EXCLUSIVE'); db.exec('BEGIN EXCLUSIVE'); console.log('held'); setTimeout(() => process.kill(process.pid, 'SIGKILL'), 300);`;
-    const run = runToCompletion(process.execPath, ['-e', hold], {}, 10_000);
-    await new Promise((r) => setTimeout(r, 150));
+    // the holder takes the lock, says so, and waits to be killed (no cleanup of its own can run)
+    const hold = `const Database = require('libsql'); const db = new Database(${JSON.stringify(`${dir}/phaseboard.lock`)}); db.exec('PRAGMA locking_mode = EXCLUSIVE'); db.exec('BEGIN EXCLUSIVE'); console.log('held'); setInterval(() => {}, 1000);`;
+    const holder = await startProcess('lock holder', process.execPath, ['-e', hold], {}, async (output) => output.includes('held'));
     expect(() => lockDataDir(dir)).toThrow(/another phaseboard process/);
-    await run;
+    await new Promise<void>((resolve) => {
+      holder.child.once('exit', () => resolve());
+      holder.child.kill('SIGKILL');
+    });
     lockDataDir(dir).release();
   });
 });

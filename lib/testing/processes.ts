@@ -26,7 +26,8 @@ export async function startProcess(
   command: string,
   args: string[],
   env: Record<string, string>,
-  ready: () => Promise<boolean>,
+  /** asked until it says true; gets what the child printed so far */
+  ready: (output: string) => Promise<boolean>,
   timeoutMs = 60_000,
 ): Promise<Started> {
   const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -36,7 +37,7 @@ export async function startProcess(
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${output}`);
-    if (await ready().catch(() => false)) return { child, output: () => output };
+    if (await ready(output).catch(() => false)) return { child, output: () => output };
     await sleep(250);
   }
   child.kill('SIGKILL');

@@ -80,7 +80,7 @@ describeAdapterContract(
         const domain = nativeId.split('/')[0]!;
         void (async () => {
           while (!/<mirror[^>]*ready='yes'/.test(virsh(env.srcUri, 'dumpxml', domain))) await new Promise((r) => setTimeout(r, 200));
-          await new Promise((r) => setTimeout(r, 1500));
+          await new Promise((r) => setTimeout(r, 4000));
           virsh(env.srcUri, 'blockjob', domain, 'vda', '--pivot');
         })().catch(() => {});
       },

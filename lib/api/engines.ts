@@ -21,6 +21,7 @@ export async function engineList(rt: Runtime) {
       start: m.capabilities.start,
       inventory: m.capabilities.inventory,
       details: m.details,
+      actions: Object.fromEntries(Object.entries(m.capabilities.actions).map(([kind, list]) => [kind, list.map((a) => a.name)])),
       ui: m.ui,
     })),
   };

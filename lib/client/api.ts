@@ -78,6 +78,8 @@ export const EngineModuleView = z.object({
   inventory: z.boolean(),
   /** labels and units of each kind's details */
   details: DetailSpecs,
+  /** the actions each kind may offer */
+  actions: z.record(z.string(), z.array(z.string())),
   ui: z.object({ connectionForm: z.string().optional(), startForm: z.string().optional() }),
 });
 export type EngineModuleView = z.infer<typeof EngineModuleView>;

@@ -10,12 +10,13 @@ import type { Store } from '@/lib/store/types';
 import { tempDir } from '@/lib/testing/temp-dir';
 import type { EngineAdapter } from './types';
 import { DetailSpecs } from '@/lib/model/details';
+import type { EngineModule } from './module';
 
 /** What the contract suite needs to drive one engine (a simulator, or a real one). */
 export interface ContractHarness {
   adapter: EngineAdapter;
-  /** the module's details schema (labels and units per kind) */
-  details: DetailSpecs;
+  /** its module: the details schema (labels and units per kind) and the actions each kind may offer */
+  module: Pick<EngineModule, 'details' | 'capabilities'>;
   /** the clock the engine runs on (a simulator's manual clock); the wall clock when absent */
   now?: () => number;
   /** starts an operation that goes through at least two phases; answers its native id */
@@ -102,7 +103,7 @@ export function describeAdapterContract(
     }
     /** detail keys the module does not label: each would show as a bare key with a bare number */
     const unlabelled = (op: { kind: string; details: Record<string, unknown> }) => {
-      const fields = h.details[op.kind] ?? [];
+      const fields = h.module.details[op.kind] ?? [];
       return Object.keys(op.details)
         .filter((k) => !fields.some((f) => f.key === k))
         .map((k) => `${op.kind}.${k}`);
@@ -113,7 +114,7 @@ export function describeAdapterContract(
       const id = await h.startOperation();
       const first = await h.adapter.listOperations({ known: [] });
       for (const s of first) expect(OperationSnapshot.safeParse(s).error).toBeUndefined();
-      expect(DetailSpecs.safeParse(h.details).error).toBeUndefined();
+      expect(DetailSpecs.safeParse(h.module.details).error).toBeUndefined();
       expect(first.flatMap(unlabelled)).toEqual([]);
       expect(first.map((s) => s.nativeId)).toContain(id);
       await poller.pollOnce();
@@ -127,6 +128,9 @@ export function describeAdapterContract(
       const id = await h.startOperation();
       const op = await until(() => stored(id), 'the operation to be listed');
       expect(op.actions.every((a) => ActionAvailability.safeParse(a).success && (a.enabled || Boolean(a.reason)))).toBe(true);
+      // only actions its module declares for the kind
+      const declared = (h.module.capabilities.actions[op.kind] ?? []).map((a) => a.name);
+      expect(op.actions.map((a) => a.name).filter((n) => !declared.includes(n))).toEqual([]);
       await h.finish?.(id);
       const ended = await until(async () => {
         const now = await stored(id);

@@ -63,6 +63,12 @@ export interface SimulatorSpec<R extends ConnectionBase> {
   start(o: { mix: number; speed: number; log: Logger; clock: SimClock }): Promise<RunningSimulator<R>>;
 }
 
+/** An action an engine's operations of one kind may offer, and the values it takes (checked before anything is sent). */
+export interface ActionSpec {
+  name: string;
+  params?: z.ZodType;
+}
+
 /** A kind of operation phaseboard can start on an engine (libvirt: block copy, live migration). */
 export interface StartSpec {
   kind: string;
@@ -106,6 +112,8 @@ export interface EngineModule<C extends ConnectionBase = ConnectionBase, S = unk
     start: readonly StartSpec[];
     /** connections can be added from the Engines page (the config holds no secret) */
     addable: boolean;
+    /** the actions each kind may offer (describeActions never names another; the contract suite checks) */
+    actions: Readonly<Record<string, readonly ActionSpec[]>>;
   };
   /** resolves what a start request names of other connections (a migration's destination) into what the adapter takes */
   startParams?(kind: string, body: unknown, ctx: { from: string; connections: readonly ConnectionFacts[] }): unknown;

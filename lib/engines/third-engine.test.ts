@@ -128,7 +128,7 @@ const toyEngine = defineEngine({
   describe: (c) => ({ url: c.endpoint, insecure: false }),
   createAdapter: (c) => toyAdapter(hostOf(c.id)),
   testConnection: async () => {},
-  capabilities: { push: false, inventory: false, start: [], addable: false },
+  capabilities: { push: false, inventory: false, start: [], addable: false, actions: { live_migration: [{ name: 'abort' }] } },
   details: { live_migration: [{ key: 'vm', label: 'Instance', unit: 'id', summary: true }] },
   triage: { rules: [], playbooks: [] },
   simulator: toySimulator,
@@ -210,7 +210,7 @@ describeAdapterContract('a toy engine defined in this test', async () => {
   const adapter = toyAdapter(host);
   return {
     adapter,
-    details: toyEngine.details,
+    module: toyEngine,
     startOperation: async () => host.start('vm-contract'),
     advance: async () => host.step(),
     actions: [{ action: 'abort', start: async () => host.start('vm-abort'), endsIn: 'cancelled' }],

@@ -85,6 +85,14 @@ export const ACTION_PARAMS = {
   set_bandwidth: z.object({ bandwidthMiBs: z.number().int().min(1).max(1_000_000) }),
 };
 
+/** The actions each libvirt kind may offer. */
+export const LIBVIRT_ACTIONS = {
+  block_copy: [{ name: 'pivot' }, { name: 'cancel' }],
+  block_pull: [{ name: 'cancel' }],
+  block_commit: [{ name: 'pivot' }, { name: 'cancel' }],
+  live_migration: [{ name: 'set_bandwidth', params: ACTION_PARAMS.set_bandwidth }, { name: 'postcopy' }, { name: 'cancel' }],
+};
+
 export function checkLibvirtParams(action: string, params: Record<string, unknown>): void {
   const schema = (ACTION_PARAMS as Record<string, z.ZodType | undefined>)[action];
   const r = schema?.safeParse(params);

@@ -4,7 +4,7 @@ import { createDomain, realLibvirt, virsh, virshBackground } from '@/lib/testing
 import { describeAdapterContract } from '../contract.suite';
 import { manualLibvirt } from './sim/manual';
 import { createLibvirtAdapter, type LibvirtAdapter } from './adapter';
-import { LIBVIRT_DETAILS } from './normalize';
+import { libvirtEngine } from './index';
 
 /** The native id of the job the adapter lists on `domain` (waits for libvirt to show it). */
 async function jobOn(adapter: LibvirtAdapter, domain: string, timeoutMs = 10_000): Promise<string> {
@@ -23,7 +23,7 @@ describeAdapterContract('libvirt on the simulated host', async () => {
   const start = (scenario: string) => jobOn(adapter, host.startScenario(scenario).name);
   return {
     adapter,
-    details: LIBVIRT_DETAILS,
+    module: libvirtEngine,
     now,
     // copying → ready; the storage tool pivots 5 s later
     startOperation: () => start('copy-pivot'),
@@ -73,7 +73,7 @@ describeAdapterContract(
     };
     return {
       adapter,
-      details: LIBVIRT_DETAILS,
+      module: libvirtEngine,
       startOperation: () => copy(32, []),
       // as a storage tool does: pivot a moment after libvirt says ready (long enough for a poll to see ready)
       finish: async (nativeId) => {

@@ -1,6 +1,7 @@
 import 'server-only';
 import { libvirtSimulator } from '@/lib/engines/libvirt/sim/embedded';
 import { defineEngine } from '../module';
+import { LIBVIRT_ACTIONS } from './actions';
 import { createLibvirtAdapter, type LibvirtAdapter } from './adapter';
 import { checkLibvirt, LibvirtConnectionConfig, libvirtFromEnv, LibvirtSettings, uriPolicy, withDestination } from './config';
 import { LIBVIRT_DETAILS } from './normalize';
@@ -37,6 +38,7 @@ export const libvirtEngine = defineEngine<LibvirtConnectionConfig, LibvirtSettin
       { kind: 'live_migration', label: 'Live migration' },
     ],
     addable: true,
+    actions: LIBVIRT_ACTIONS,
   },
   startParams: (kind, body, ctx) => (kind === 'live_migration' ? withDestination(body, ctx) : body),
   details: LIBVIRT_DETAILS,

@@ -13,6 +13,11 @@ type ActionView = Pick<Operation, 'nativePhase' | 'state' | 'gone' | 'details'>;
 
 const CANCELLABLE = new Set(['initializing', 'transferring', 'resuming', 'paused_user', 'paused_system']);
 
+/** The actions an image transfer may offer (retry only ever as a disabled pointer to the client). */
+export const OVIRT_ACTIONS = {
+  image_transfer: [{ name: 'retry' }, { name: 'finalize' }, { name: 'cancel' }, { name: 'pause' }, { name: 'resume' }],
+};
+
 /** What each transfer action does, and when oVirt accepts it. */
 export function describeTransferActions(op: ActionView): ActionAvailability[] {
   const phase = op.nativePhase;

@@ -3,7 +3,7 @@ import { SimOvirtEngine } from '@/lib/engines/ovirt/sim/engine';
 import { OvirtSimServer } from '@/lib/engines/ovirt/sim/server';
 import { describeAdapterContract } from '../contract.suite';
 import { createOvirtAdapter } from './adapter';
-import { OVIRT_DETAILS } from './normalize';
+import { ovirtEngine } from './index';
 
 /** The shared adapter contract, run by the oVirt adapter against the simulated engine over HTTP. */
 describeAdapterContract('oVirt on the simulated engine', async () => {
@@ -15,7 +15,7 @@ describeAdapterContract('oVirt on the simulated engine', async () => {
   const adapter = createOvirtAdapter({ url, username: 'u', password: 'p', log: logger, now, sleep: async (ms) => void (t += ms) });
   return {
     adapter,
-    details: OVIRT_DETAILS,
+    module: ovirtEngine,
     now,
     // the client finalizes by itself once its data is sent
     startOperation: async () => engine.startScenario('upload-success').id,

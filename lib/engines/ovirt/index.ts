@@ -1,6 +1,7 @@
 import 'server-only';
 import { ovirtSimulator } from '@/lib/engines/ovirt/sim/embedded';
 import { defineEngine } from '../module';
+import { OVIRT_ACTIONS } from './actions';
 import { createOvirtAdapter, type OvirtAdapter } from './adapter';
 import { OvirtConnectionConfig, ovirtFromEnv, redactOvirt, resolveOvirt, type OvirtConnection } from './config';
 import { OVIRT_DETAILS } from './normalize';
@@ -25,7 +26,7 @@ export const ovirtEngine = defineEngine<OvirtConnectionConfig, undefined, OvirtA
   async testConnection(adapter) {
     await adapter.client.apiRoot();
   },
-  capabilities: { push: false, inventory: false, start: [], addable: false },
+  capabilities: { push: false, inventory: false, start: [], addable: false, actions: OVIRT_ACTIONS },
   details: OVIRT_DETAILS,
   triage: { rules: OVIRT_RULES, playbooks: OVIRT_PLAYBOOKS },
   simulator: ovirtSimulator,

@@ -45,6 +45,9 @@ export class TriageEvaluator {
   private readonly busy = new Map<string, { pending: CycleView | null; done: Promise<void> }>();
   private readonly now: () => number;
 
+  /** each live phase's deadline, fixed when first asked: operation id, phase and its start → expected ms */
+  private readonly deadlines = new Map<string, { ms: number; source: 'history' | 'default' }>();
+
   constructor(private readonly o: EvaluatorOptions) {
     this.now = o.now ?? Date.now;
     this.expectations = new PhaseExpectations(o.expectedPhaseS);
@@ -94,13 +97,21 @@ export class TriageEvaluator {
       live: view.live,
       recentlyEnded,
       recentRuns,
-      expectedPhase: (op) => ({
-        ms: this.expectations.expectedMs(op.kind, op.nativePhase, op.state),
-        source: this.expectations.source(op.kind, op.nativePhase),
-      }),
+      expectedPhase: (op) => {
+        const key = `${op.id}\u0000${op.nativePhase}\u0000${op.phaseChangedAt}`;
+        let deadline = this.deadlines.get(key);
+        if (!deadline) {
+          deadline = { ms: this.expectations.expectedMs(op.kind, op.nativePhase, op.state), source: this.expectations.source(op.kind, op.nativePhase) };
+          this.deadlines.set(key, deadline);
+        }
+        return deadline;
+      },
       stallAfterS: this.o.stallAfterS ?? 60,
     };
     const drafts = this.runRules([...GENERIC_RULES, ...this.o.rulesFor(view.connectionId)], ctx);
+    // deadlines of phases that are over are not needed again
+    const current = new Set(view.live.map((op) => `${op.id}\u0000${op.nativePhase}\u0000${op.phaseChangedAt}`));
+    for (const key of this.deadlines.keys()) if (key.startsWith(`${view.connectionId}:`) && !current.has(key)) this.deadlines.delete(key);
     return this.reconcile(view.connectionId, drafts, now);
   }
 

@@ -17,8 +17,12 @@ export interface RuleContext {
   recentlyEnded: readonly Operation[];
   /** action runs of this connection's operations from the last day */
   recentRuns: readonly ActionRun[];
-  /** how long the operation's current phase may last, learned from history or the default */
-  expectedPhase(op: Pick<Operation, 'kind' | 'nativePhase' | 'state'>): { ms: number; source: 'history' | 'default' };
+  /**
+   * How long the operation's current phase may last, learned from history or
+   * the default: fixed when the phase starts, so a deadline never moves
+   * under an operation that sits in it (and a finding does not flap as history grows).
+   */
+  expectedPhase(op: Pick<Operation, 'id' | 'kind' | 'nativePhase' | 'state' | 'phaseChangedAt'>): { ms: number; source: 'history' | 'default' };
   /** seconds without progress before the generic stall rule fires */
   stallAfterS: number;
 }

@@ -52,6 +52,14 @@ export async function dryRunAndRun(page: Page, remedyLabel: string, expectReques
   const plan = page.getByTestId('dry-run');
   await expect(plan).toBeVisible();
   await expect(plan.getByTestId('step-request').filter({ hasText: expectRequest })).toHaveCount(1);
+  // steps by hand on the engine host: each has its command to copy and its own "I ran this"; the run waits for all of them
+  const ran = plan.getByTestId('ran-this');
+  const manual = await ran.count();
+  await expect(plan.getByRole('button', { name: /^Copy the command of step \d+$/ })).toHaveCount(manual);
+  for (let i = 0; i < manual; i++) {
+    await expect(page.getByRole('button', { name: 'Run playbook' })).toBeDisabled();
+    await ran.nth(i).check();
+  }
   await page.getByRole('button', { name: 'Run playbook' }).click();
   const dialog = page.getByRole('dialog');
   await expect(dialog.getByTestId('confirm-effect')).toContainText('checked against the engine right before it runs');

@@ -143,6 +143,25 @@ test('a playbook whose precondition no longer holds stops with a clear message',
   await expect(run.getByTestId('run-step').nth(2)).toContainText('precondition no longer holds');
   await expect(page.getByTestId('finding-status')).toHaveText('open');
   await expect(page.getByTestId('journal')).toContainText('failed: stopped at step 3');
+  // resolving by hand after a failed run asks why
+  await expect(page.getByTestId('resolve-after-failure')).toContainText('failed: stopped at step 3');
+});
+
+test("the inbox groups one rule's findings with a count, and acknowledges a selection at once", async ({ page, request }) => {
+  test.setTimeout(120_000);
+  const [a, b] = await Promise.all([startScenario('orphaned-disk-lock', 4), startScenario('orphaned-disk-lock', 4)]);
+  const [fa, fb] = await Promise.all([openFinding(request, a, 'ovirt.disk-locked-orphan'), openFinding(request, b, 'ovirt.disk-locked-orphan')]);
+  await page.goto('/triage');
+  const group = page.getByTestId('finding-group').filter({ has: page.locator('code', { hasText: 'ovirt.disk-locked-orphan' }) });
+  await expect(group.getByTestId('group-count')).toHaveText(/^\d+ ×$/);
+  expect(Number((await group.getByTestId('group-count').textContent())!.split(' ')[0])).toBeGreaterThanOrEqual(2);
+  const rowOf = (f: { ruleId: string; operationId: string | null }) =>
+    page.locator(`[data-testid=finding-row][data-rule="${f.ruleId}"][data-operation="${f.operationId}"]`);
+  for (const f of [fa, fb]) await rowOf(f).getByRole('checkbox').check();
+  await expect(page.getByTestId('selected-count')).toHaveText('2 selected');
+  await page.getByRole('group', { name: 'With the selected findings' }).getByRole('button', { name: 'Acknowledge' }).click();
+  for (const f of [fa, fb]) await expect(rowOf(f).getByTestId('acknowledged')).toBeVisible();
+  await expect(page.getByTestId('selected-count')).toHaveText('0 selected');
 });
 
 test('claim, snooze and resolve by hand; two people cannot claim the same finding', async ({ page, request, playwright }) => {

@@ -2,6 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
+import { RelativeTime } from '@/components/common/relative-time';
 import { PhaseBadge } from '@/components/common/state-badge';
 import { apiFetch, FindingDetail as DetailSchema } from '@/lib/client/api';
 import { formatDuration, formatTime } from '@/lib/format/durations';
@@ -29,11 +30,18 @@ export function FindingDetail({ id }: { id: string }) {
       </p>
     );
   }
-  if (!q.data) return <p className="text-slate-500">Loading…</p>;
+  if (!q.data)
+    return (
+      <p className="text-slate-600 dark:text-slate-300">
+        <title>Finding · phaseboard</title>
+        Loading…
+      </p>
+    );
   const { finding: f, notes, playbookRuns, operation } = q.data;
   return (
     <article className="space-y-6">
       <header className="space-y-2">
+        <title>{`${f.title} · Triage · phaseboard`}</title>
         <Link href="/triage" className="text-sm text-sky-700 hover:underline dark:text-sky-300">
           ← Triage
         </Link>
@@ -44,7 +52,7 @@ export function FindingDetail({ id }: { id: string }) {
           </h1>
         </div>
         <p className="text-sm text-slate-600 dark:text-slate-300">
-          <span data-testid="finding-status">{f.status}</span> · since {formatTime(f.since)}
+          <span data-testid="finding-status">{f.status}</span> · since <RelativeTime iso={f.since} />
           {f.status === 'open' && ` (${formatDuration(now - Date.parse(f.since))})`} · {f.connectionId}
           {f.claim && (
             <>
@@ -89,10 +97,10 @@ export function FindingDetail({ id }: { id: string }) {
           <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm" data-testid="evidence">
             {f.evidence.map((e, i) => (
               <div key={i} className="contents">
-                <dt className="text-slate-500">{e.label}</dt>
+                <dt className="text-slate-600 dark:text-slate-400">{e.label}</dt>
                 <dd>
                   {e.value}
-                  {e.at && <span className="text-xs text-slate-500"> ({formatTime(e.at)})</span>}
+                  {e.at && <span className="text-xs text-slate-600 dark:text-slate-400"> ({formatTime(e.at)})</span>}
                 </dd>
               </div>
             ))}
@@ -121,14 +129,14 @@ export function FindingDetail({ id }: { id: string }) {
       )}
       <section className="space-y-2">
         <h2 className="font-semibold">Who is on it</h2>
-        <FindingMarks finding={f} />
+        <FindingMarks finding={f} lastRun={playbookRuns[0]} />
       </section>
       <section className="space-y-2">
         <h2 className="font-semibold">Journal</h2>
         <ol className="space-y-1 text-sm" data-testid="journal">
           {notes.map((n, i) => (
             <li key={i}>
-              <span className="tabular-nums text-slate-500">{formatTime(n.at)}</span> <strong>{actorLabel(n.by)}</strong> {n.kind}
+              <span className="tabular-nums text-slate-600 dark:text-slate-400">{formatTime(n.at)}</span> <strong>{actorLabel(n.by)}</strong> {n.kind}
               {n.text ? `: ${n.text}` : ''}
             </li>
           ))}

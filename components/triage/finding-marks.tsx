@@ -1,5 +1,6 @@
 'use client';
 
+import type { PlaybookRun } from '@/lib/model/playbook-run';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { toast } from 'sonner';
@@ -17,7 +18,7 @@ const SNOOZE = [
 ];
 
 /** Claim, acknowledge, snooze, note, resolve — each with the note typed here. */
-export function FindingMarks({ finding }: { finding: Finding }) {
+export function FindingMarks({ finding, lastRun }: { finding: Finding; lastRun?: PlaybookRun }) {
   const qc = useQueryClient();
   const [note, setNote] = useState('');
   const [minutes, setMinutes] = useState(60);
@@ -87,6 +88,11 @@ export function FindingMarks({ finding }: { finding: Finding }) {
         <button type="button" className={btn} disabled={mark.isPending || note.trim() === ''} onClick={() => send('note')}>
           Add note
         </button>
+        {open && lastRun?.status === 'failed' && (
+          <p className="basis-full text-sm font-medium text-amber-900 dark:text-amber-200" data-testid="resolve-after-failure">
+            The last playbook run, “{lastRun.title}”, failed: {lastRun.message}. To mark this resolved anyway, say why in the note.
+          </p>
+        )}
         {open && (
           <button
             type="button"

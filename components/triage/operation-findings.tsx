@@ -23,7 +23,7 @@ export function OperationFindings({ operationId }: { operationId: string }) {
             <Link href={`/triage/${f.id}`} className="text-sky-700 hover:underline dark:text-sky-300">
               {f.title}
             </Link>
-            <span className="text-xs text-slate-500">{f.status === 'resolved' ? `resolved: ${f.resolution}` : 'open'}</span>
+            <span className="text-xs text-slate-600 dark:text-slate-400">{f.status === 'resolved' ? `resolved: ${f.resolution}` : 'open'}</span>
           </li>
         ))}
       </ul>

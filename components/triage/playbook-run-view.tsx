@@ -7,7 +7,7 @@ const STEP_TONE: Record<string, string> = {
   running: 'text-sky-700 dark:text-sky-300',
   succeeded: 'text-emerald-700 dark:text-emerald-300',
   failed: 'text-rose-700 dark:text-rose-300',
-  skipped: 'text-slate-400',
+  skipped: 'text-slate-500 dark:text-slate-400',
   interrupted: 'text-amber-800 dark:text-amber-300',
 };
 
@@ -30,7 +30,7 @@ export function PlaybookRunView({ run }: { run: PlaybookRun }) {
             </span>
             {s.state.message && <span className="text-slate-600 dark:text-slate-300"> — {s.state.message}</span>}
             {s.state.log.length > 0 && (
-              <ul className="ml-5 list-disc text-xs text-slate-500">
+              <ul className="ml-5 list-disc text-xs text-slate-600 dark:text-slate-400">
                 {s.state.log.map((l, j) => (
                   <li key={j}>{l}</li>
                 ))}

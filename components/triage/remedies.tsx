@@ -1,7 +1,7 @@
 'use client';
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { toast } from 'sonner';
 import { useCan } from '@/components/auth/use-session';
 import { ConfirmDialog } from '@/components/common/confirm-dialog';
@@ -14,6 +14,21 @@ export function Remedies({ detail }: { detail: FindingDetail }) {
   const qc = useQueryClient();
   const can = useCan('operator');
   const [plan, setPlan] = useState<DryRunView | null>(null);
+  // each engine-host step ticked on its own
+  const [ran, setRan] = useState<ReadonlySet<number>>(new Set());
+  const manualSteps = plan ? plan.steps.flatMap((s, i) => (s.manual ? [i + 1] : [])) : [];
+  const manualLeft = manualSteps.filter((n) => !ran.has(n - 1));
+  // the dry run's result takes the focus, not <body>
+  const planHeading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (plan) planHeading.current?.focus();
+  }, [plan]);
+  // a new plan starts with nothing ticked
+  const [planFor, setPlanFor] = useState(plan);
+  if (planFor !== plan) {
+    setPlanFor(plan);
+    setRan(new Set());
+  }
   const [confirming, setConfirming] = useState(false);
   const base = `/api/findings/${finding.id}/playbooks`;
   const dryRun = useMutation({
@@ -37,7 +52,9 @@ export function Remedies({ detail }: { detail: FindingDetail }) {
     onSettled: () => setConfirming(false),
   });
   if (remedies.length === 0)
-    return <p className="text-sm text-slate-500">No remediation phaseboard can run for this; the explanation and evidence say where to look.</p>;
+    return (
+      <p className="text-sm text-slate-600 dark:text-slate-400">No remediation phaseboard can run for this; the explanation and evidence say where to look.</p>
+    );
   const open = finding.status === 'open';
   return (
     <div className="space-y-3">
@@ -69,15 +86,17 @@ export function Remedies({ detail }: { detail: FindingDetail }) {
       </ol>
       {plan && (
         <section className="space-y-2 rounded-lg border border-sky-300 p-3 dark:border-sky-800" aria-label={`Dry run of ${plan.playbook.title}`}>
-          <h3 className="font-semibold">Dry run: {plan.playbook.title}</h3>
+          <h3 className="font-semibold focus:outline-2 focus:outline-sky-500" tabIndex={-1} ref={planHeading}>
+            Dry run: {plan.playbook.title}
+          </h3>
           <p className="text-sm text-slate-600 dark:text-slate-300">{plan.playbook.description}</p>
-          <PlaybookPlan steps={plan.steps} />
+          <PlaybookPlan steps={plan.steps} ran={ran} onRan={(i, done) => setRan((r) => toggled(r, i, done))} />
           <div className="flex gap-2">
             <button
               type="button"
               className="rounded bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800 disabled:opacity-40"
-              disabled={!can.allowed}
-              title={can.reason}
+              disabled={!can.allowed || manualLeft.length > 0}
+              title={can.reason ?? (manualLeft.length > 0 ? `tick "I ran this" for step ${manualLeft.join(', ')} first` : undefined)}
               onClick={() => setConfirming(true)}
             >
               Run playbook
@@ -99,7 +118,7 @@ export function Remedies({ detail }: { detail: FindingDetail }) {
                     <p>
                       {plan.steps.length} step(s), in order. Each is checked against the engine right before it runs; the first that fails stops the playbook.
                     </p>
-                    {plan.steps.some((s) => s.manual) && <p className="mt-2 font-medium">Running it confirms you have done the engine-host steps.</p>}
+                    {manualSteps.length > 0 && <p className="mt-2 font-medium">You said you ran on the engine host: step {manualSteps.join(', ')}.</p>}
                   </>
                 ),
                 confirmLabel: 'Yes, run it',
@@ -113,4 +132,11 @@ export function Remedies({ detail }: { detail: FindingDetail }) {
       />
     </div>
   );
+}
+
+function toggled(s: ReadonlySet<number>, i: number, on: boolean): ReadonlySet<number> {
+  const next = new Set(s);
+  if (on) next.add(i);
+  else next.delete(i);
+  return next;
 }

@@ -1,7 +1,7 @@
 import type { Severity } from '@/lib/model/finding';
 
 const TONE: Record<Severity, string> = {
-  critical: 'bg-rose-600 text-white',
+  critical: 'bg-rose-700 text-white',
   warning: 'bg-amber-200 text-amber-900 dark:bg-amber-800 dark:text-amber-50',
   info: 'bg-sky-100 text-sky-800 dark:bg-sky-900/60 dark:text-sky-200',
 };

@@ -8,6 +8,10 @@ import { apiFetch, FindingPage } from '@/lib/client/api';
 import { formatDuration, formatTime } from '@/lib/format/durations';
 import { actorLabel } from '@/lib/model/actor';
 import { SeverityBadge } from './severity-badge';
+import { BulkBar } from './bulk-bar';
+import { RelativeTime } from '@/components/common/relative-time';
+import type { Finding } from '@/lib/model/finding';
+import { useState } from 'react';
 
 const VIEWS = [
   { id: 'open', label: 'Open' },
@@ -25,6 +29,14 @@ export function TriageInbox() {
   const view = (VIEWS.find((v) => v.id === params.get('view'))?.id ?? 'open') as View;
   const q = useQuery({ queryKey: ['findings', view], queryFn: () => apiFetch(FindingPage, `/api/findings?view=${view}`) });
   const counts = q.data?.counts;
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  // One rule's findings together, in the order the first of each came (connection-level first, then by severity).
+  const groups: { ruleId: string; items: Finding[] }[] = [];
+  for (const f of q.data?.items ?? []) {
+    const g = groups.find((x) => x.ruleId === f.ruleId);
+    if (g) g.items.push(f);
+    else groups.push({ ruleId: f.ruleId, items: [f] });
+  }
   return (
     <section className="space-y-4">
       <div className="flex flex-wrap items-end justify-between gap-3">
@@ -50,32 +62,89 @@ export function TriageInbox() {
       </nav>
       {q.error && <p role="alert">{q.error.message}</p>}
       {q.data && q.data.items.length === 0 && (
-        <p className="text-sm text-slate-500">
+        <p className="text-sm text-slate-600 dark:text-slate-400">
           {view === 'open' ? 'Nothing is stuck. ' : ''}No {view} findings.
         </p>
       )}
-      <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 dark:divide-slate-800 dark:border-slate-800" data-testid="findings">
-        {q.data?.items.map((f) => (
-          <li key={f.id} className="flex flex-wrap items-start gap-3 p-3" data-testid="finding-row" data-rule={f.ruleId} data-operation={f.operationId ?? ''}>
-            <SeverityBadge severity={f.severity} />
-            <div className="min-w-0 flex-1 space-y-1">
-              <Link href={`/triage/${f.id}`} className="font-medium text-sky-700 hover:underline dark:text-sky-300">
-                {f.title}
-              </Link>
-              <p className="text-xs text-slate-500">
-                {f.subjectName} · {f.connectionId} ·{' '}
-                {view === 'resolved' && f.resolvedAt
-                  ? `resolved ${formatTime(f.resolvedAt)}: ${f.resolution}`
-                  : `since ${formatTime(f.since)} (${formatDuration(now - Date.parse(f.since))})`}
-              </p>
-            </div>
-            <div className="text-right text-xs text-slate-500">
-              {f.claim ? <span data-testid="claimed-by">claimed by {actorLabel(f.claim.by)}</span> : view !== 'resolved' && <span>unclaimed</span>}
-              {f.acknowledged && <div>acknowledged</div>}
-            </div>
-          </li>
-        ))}
-      </ul>
+      {view !== 'resolved' && q.data && q.data.items.length > 0 && (
+        <BulkBar selected={[...selected].filter((id) => q.data.items.some((f) => f.id === id))} onDone={() => setSelected(new Set())} />
+      )}
+      {groups.map((g) => (
+        <section key={g.ruleId} className="space-y-1" aria-label={g.items.length > 1 ? `${g.items.length} × ${g.items[0]!.ruleId}` : g.items[0]!.title}>
+          {g.items.length > 1 && (
+            <h2 className="flex items-center gap-2 text-sm font-semibold" data-testid="finding-group" data-rule={g.ruleId}>
+              <label className="inline-flex items-center gap-1.5 font-normal">
+                <input
+                  type="checkbox"
+                  aria-label={`Select all ${g.items.length} ${g.ruleId} findings`}
+                  checked={g.items.every((f) => selected.has(f.id))}
+                  onChange={(e) =>
+                    setSelected((s) =>
+                      toggle(
+                        s,
+                        g.items.map((f) => f.id),
+                        e.target.checked,
+                      ),
+                    )
+                  }
+                />
+              </label>
+              <span data-testid="group-count">{g.items.length} ×</span> <code className="text-xs font-normal">{g.ruleId}</code>
+            </h2>
+          )}
+          <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 dark:divide-slate-800 dark:border-slate-800" data-testid="findings">
+            {g.items.map((f) => (
+              <li
+                key={f.id}
+                className="flex flex-wrap items-start gap-3 p-3"
+                data-testid="finding-row"
+                data-rule={f.ruleId}
+                data-operation={f.operationId ?? ''}
+              >
+                {view !== 'resolved' && (
+                  <input
+                    type="checkbox"
+                    className="mt-1"
+                    aria-label={`Select ${f.title}`}
+                    checked={selected.has(f.id)}
+                    onChange={(e) => setSelected((s) => toggle(s, [f.id], e.target.checked))}
+                  />
+                )}
+                <SeverityBadge severity={f.severity} />
+                <div className="min-w-0 flex-1 space-y-1">
+                  <Link href={`/triage/${f.id}`} className="font-medium text-sky-700 hover:underline dark:text-sky-300">
+                    {f.title}
+                  </Link>
+                  <p className="text-xs text-slate-600 dark:text-slate-400">
+                    {f.operationId === null && <span className="font-medium">connection · </span>}
+                    {f.subjectName} · {f.connectionId} ·{' '}
+                    {view === 'resolved' && f.resolvedAt ? (
+                      `resolved ${formatTime(f.resolvedAt)}: ${f.resolution}`
+                    ) : (
+                      <>
+                        since <RelativeTime iso={f.since} /> ({formatDuration(now - Date.parse(f.since))})
+                      </>
+                    )}
+                  </p>
+                </div>
+                <div className="text-right text-xs text-slate-600 dark:text-slate-400">
+                  {f.claim ? <span data-testid="claimed-by">claimed by {actorLabel(f.claim.by)}</span> : view !== 'resolved' && <span>unclaimed</span>}
+                  {f.acknowledged && <div data-testid="acknowledged">acknowledged</div>}
+                </div>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ))}
     </section>
   );
+}
+
+function toggle(s: Set<string>, ids: readonly string[], on: boolean): Set<string> {
+  const next = new Set(s);
+  for (const id of ids) {
+    if (on) next.add(id);
+    else next.delete(id);
+  }
+  return next;
 }

@@ -15,7 +15,7 @@ export function TriageNavLink() {
       Triage
       {c && c.open > 0 && (
         <span
-          className={`rounded-full px-1.5 text-xs font-semibold ${c.critical > 0 ? 'bg-rose-600 text-white' : 'bg-amber-200 text-amber-900'}`}
+          className={`rounded-full px-1.5 text-xs font-semibold ${c.critical > 0 ? 'bg-rose-700 text-white' : 'bg-amber-200 text-amber-900'}`}
           data-testid="triage-count"
           aria-label={`${c.open} open findings, ${c.critical} critical`}
         >

@@ -40,7 +40,8 @@ export function sqliteTriageStore(db: Database.Database): TriageStore {
       if (f.status) where.add('status = ?', f.status);
       if (f.operationId) where.add('operation_id = ?', f.operationId);
       const { sql: clause, args } = where;
-      const order = f.status === 'resolved' ? 'resolved_at DESC' : "(status = 'open') DESC, severity_rank, since";
+      // A failing connection explains the findings of everything on it: it comes first, then the most severe, oldest first.
+      const order = f.status === 'resolved' ? 'resolved_at DESC' : "(status = 'open') DESC, (operation_id IS NULL) DESC, severity_rank, since";
       const total = Number((db.prepare(`SELECT COUNT(*) AS n FROM findings ${clause}`).get(...args) as Row).n);
       const rows = db.prepare(`SELECT data FROM findings ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...args, f.limit, f.offset) as Row[];
       return { items: rows.map(toFinding), total };

@@ -1,37 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { PHASEBOARD, type Actor } from '@/lib/model/actor';
-import type { Finding } from '@/lib/model/finding';
+import { finding as findingOf } from '@/lib/testing/findings';
 import { applyMark, isSnoozed } from './marks';
 
 const T = Date.parse('2026-01-01T00:00:00Z');
 const alice: Actor = { kind: 'user', id: 'u-alice', name: 'alice' };
 const bob: Actor = { kind: 'user', id: 'u-bob', name: 'bob' };
 const root: Actor = { kind: 'user', id: 'u-root', name: 'root' };
-const finding: Finding = {
-  id: 'f1',
-  ruleId: 'ovirt.paused-system',
-  key: 'ovirt.paused-system:c1:t1',
-  severity: 'warning',
-  title: 'paused',
-  explanation: '',
-  cause: '',
-  since: new Date(T).toISOString(),
-  connectionId: 'c1',
-  operationId: 'c1:t1',
-  subjectName: 'vm01-disk',
-  evidence: [],
-  remedies: [],
-  supersedes: [],
-  status: 'open',
-  firstSeenAt: new Date(T).toISOString(),
-  lastSeenAt: new Date(T).toISOString(),
-  claim: null,
-  acknowledged: null,
-  snoozedUntil: null,
-  resolvedAt: null,
-  resolution: null,
-  resolvedBy: null,
-};
+const finding = findingOf();
 
 describe('finding marks', () => {
   it('a claim keeps others off until released, and says whose it is', () => {

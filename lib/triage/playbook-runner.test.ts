@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { finding as findingOf } from '@/lib/testing/findings';
 import { requestAction } from '@/lib/actions/request-action';
 import { createMemoryBus } from '@/lib/bus/memory-bus';
 import { Collector } from '@/lib/collector/collector';
@@ -100,6 +101,30 @@ describe('playbook runner, on an engine outage', () => {
     expect(journal).toEqual(['phaseboard opened', 'alice playbook', 'alice playbook', 'alice playbook', 'phaseboard resolved', 'alice playbook']);
   });
 
+  it("says a failing step's own words (never a bare internal error), whether its check or its run throws", async () => {
+    const throwing = (where: 'check' | 'run'): Playbook<EngineAdapter> => ({
+      ...GENERIC_PLAYBOOKS[0]!,
+      plan: (f, op) =>
+        GENERIC_PLAYBOOKS[0]!.plan(f, op).map((step) => ({
+          ...step,
+          ...(where === 'check'
+            ? { check: async () => Promise.reject(new Error('ssh: connect to engine-host port 22: Connection refused')) }
+            : { run: async () => Promise.reject(new Error('ssh: connect to engine-host port 22: Connection refused')) }),
+        })),
+    });
+    for (const where of ['check', 'run'] as const) {
+      const { sim, store, poll, deps, finished } = await setup([throwing(where)]);
+      await poll();
+      sim.startOutage(60);
+      for (let i = 0; i < 3; i++) await poll();
+      const [finding] = (await store.listFindings({ status: 'open', limit: 10, offset: 0 })).items;
+      const run = await finished((await startPlaybook(deps, { findingId: finding!.id, playbookId: 'connection.check', actor: alice })).id);
+      expect(run.status).toBe('failed');
+      expect(run.steps[0]!.state.message).toMatch(/ssh: connect to engine-host port 22: Connection refused/);
+      expect(run.message).not.toMatch(/internal error/);
+    }
+  });
+
   it('credits an acting playbook whose run the condition cleared during, by the run, whatever its title says', async () => {
     // A title that reads like the resolution sentence itself: nothing is parsed from words.
     const title = 'Fix "it" (run by bob) was running: \\ «ü» "Test the connection now"';
@@ -155,31 +180,24 @@ describe('playbook runner, on an engine outage', () => {
       message: null,
       steps: [],
     };
-    const resolved = (id: string, resolution: string, resolvedBy: Finding['resolvedBy']): Finding => ({
-      id,
-      ruleId: 'connection-degraded',
-      key: `k-${id}`,
-      severity: 'critical',
-      title: 't',
-      explanation: '',
-      cause: '',
-      since: T,
-      connectionId: 'lab',
-      operationId: null,
-      subjectName: 'lab',
-      evidence: [],
-      remedies: [],
-      supersedes: [],
-      status: 'resolved',
-      firstSeenAt: T,
-      lastSeenAt: T,
-      claim: null,
-      acknowledged: null,
-      snoozedUntil: null,
-      resolvedAt: T,
-      resolution,
-      resolvedBy,
-    });
+    const resolved = (id: string, resolution: string, resolvedBy: Finding['resolvedBy']): Finding =>
+      findingOf({
+        id,
+        ruleId: 'connection-degraded',
+        key: `k-${id}`,
+        severity: 'critical',
+        title: 't',
+        since: T,
+        connectionId: 'lab',
+        operationId: null,
+        subjectName: 'lab',
+        status: 'resolved',
+        firstSeenAt: T,
+        lastSeenAt: T,
+        resolvedAt: T,
+        resolution,
+        resolvedBy,
+      });
     // The words say "during Fix it", but it cleared during another run: not this run's doing.
     await store.saveFinding(
       resolved('f1', 'condition cleared while playbook "Fix it" (run by alice) was running', { kind: 'condition_cleared', duringRunId: 'run-0' }),

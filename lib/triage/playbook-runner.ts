@@ -4,7 +4,7 @@ import type { ActionRequestInput, Requested } from '@/lib/actions/request-action
 import type { Bus } from '@/lib/bus/types';
 import type { Collector } from '@/lib/collector/collector';
 import type { EngineAdapter } from '@/lib/engines/types';
-import { AppError, publicMessage } from '@/lib/errors/app-error';
+import { AppError, isAppError, publicMessage } from '@/lib/errors/app-error';
 import type { Logger } from '@/lib/log/logger';
 import type { Operation } from '@/lib/model/operation';
 import type { Store } from '@/lib/store/types';
@@ -148,7 +148,7 @@ async function execute(
         if (run.operationId) await poller.recheck(run.operationId);
       },
     };
-    const why = await step.check(tools).catch((e: unknown) => `the check itself failed: ${publicMessage(e)}`);
+    const why = await step.check(tools).catch((e: unknown) => `the check itself failed: ${stepError(deps, run, i, 'check', e)}`);
     if (why !== null) {
       state.status = 'failed';
       state.finishedAt = now();
@@ -162,7 +162,7 @@ async function execute(
       state.finishedAt = now();
       await save();
     } catch (e) {
-      const message = publicMessage(e);
+      const message = stepError(deps, run, i, 'run', e);
       state.status = 'failed';
       state.finishedAt = now();
       state.message = message;
@@ -170,9 +170,22 @@ async function execute(
       return;
     }
   }
-  await finish('succeeded', `${steps.length} step(s) done`);
+  // Triage looks once more, and the fix is credited, before the run says it is done: whoever sees the run
+  // finished sees the finding as it ends up.
   await deps.evaluateNow(finding.connectionId).catch(() => undefined);
   if (!observesOnly) await creditFix(deps, run);
+  await finish('succeeded', `${steps.length} step(s) done`);
+}
+
+/**
+ * A step's failure in words an operator can act on: the engine's or the
+ * client's own message, never a bare "internal error"; and always logged,
+ * with the stack, for whoever looks at the server.
+ */
+function stepError(deps: Pick<RunnerDeps, 'log'>, run: PlaybookRun, index: number, phase: 'check' | 'run', e: unknown): string {
+  deps.log.error({ err: e, runId: run.id, playbook: run.playbookId, step: index + 1, phase }, 'playbook step failed');
+  if (isAppError(e)) return publicMessage(e);
+  return e instanceof Error && e.message ? e.message : String(e);
 }
 
 /** Ends a run: pending steps are skipped, the journal says how it went. */

@@ -1,12 +1,11 @@
 import { expect, test } from '@playwright/test';
-import { openOperation, runAction, startScenario } from './helpers';
+import { openOperation, runAction, startScenario, untilNeedsYou } from './helpers';
 
 test('finalize from the UI ends in finished_success with the duration shown', async ({ page }) => {
   // at speed 1 the engine stays in finalizing_success for 5 s: the 1 s finalize wait sees it, however busy the machine
   const id = await startScenario('upload-awaits-finalize', 1);
   await openOperation(page, id);
-  const finalize = page.getByRole('group', { name: 'Actions' }).getByRole('button', { name: 'Finalize', exact: true });
-  await expect(finalize).toBeEnabled({ timeout: 20_000 });
+  await untilNeedsYou(page, 'Finalize');
   await runAction(page, 'Finalize');
   await expect(page.getByRole('dialog')).toBeHidden();
   await expect(page.getByTestId('state').first()).toHaveText('succeeded', { timeout: 30_000 });
@@ -33,7 +32,7 @@ test('a transfer removed by a pre-4.4.7 engine ends as succeeded, with the disk 
 test('a failing finalize shows failed with the reason', async ({ page }) => {
   const id = await startScenario('finalize-failure', 4);
   await openOperation(page, id);
-  await expect(page.getByRole('group', { name: 'Actions' }).getByRole('button', { name: 'Finalize', exact: true })).toBeEnabled({ timeout: 20_000 });
+  await untilNeedsYou(page, 'Finalize');
   await runAction(page, 'Finalize');
   await expect(page.getByTestId('state').first()).toHaveText('failed', { timeout: 30_000 });
   await expect(page.getByTestId('outcome')).toHaveText(/transfer .* has failed/);

@@ -36,3 +36,8 @@ export async function runAction(page: Page, label: string) {
   await expect(dialog.getByTestId('confirm-effect')).toBeVisible();
   await dialog.getByRole('button', { name: `Yes, ${label.toLowerCase()}` }).click();
 }
+
+/** Waits until every byte is in and the transfer waits for an operator: the header's "Needs you: Finalize". */
+export async function untilNeedsYou(page: Page, label: string) {
+  await expect(page.getByTestId('needs-you').first()).toHaveText(`Needs you: ${label}`, { timeout: 40_000 });
+}

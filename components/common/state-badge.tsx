@@ -15,7 +15,7 @@ const COLORS: Record<OperationState, string> = {
 /** The engine's own phase word beside the normalized state: operators search by both. */
 export function PhaseBadge({ phase, state }: { phase: string; state: OperationState }) {
   return (
-    <span className="inline-flex items-center gap-1.5">
+    <span className="inline-flex max-w-full items-center gap-1.5 overflow-hidden whitespace-nowrap" title={`${phase} (${state})`}>
       <code className="text-xs text-slate-600 dark:text-slate-300" data-testid="native-phase">
         {phase}
       </code>

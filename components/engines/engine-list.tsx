@@ -32,7 +32,7 @@ export function EngineList() {
           <li key={e.id} className="rounded-lg border border-slate-200 p-4 dark:border-slate-700" data-testid="engine" data-status={e.status?.status}>
             <div className="flex flex-wrap items-center gap-3">
               <span className="font-medium">{e.id}</span>
-              <span className="text-xs text-slate-500">{moduleOf(e.engine)?.label ?? e.engine}</span>
+              <span className="text-xs text-slate-600 dark:text-slate-400">{moduleOf(e.engine)?.label ?? e.engine}</span>
               {e.simulated && <span className="rounded bg-violet-100 px-1.5 text-xs text-violet-800 dark:bg-violet-900 dark:text-violet-200">simulator</span>}
               <span className={`rounded px-1.5 text-xs ${e.status?.status === 'degraded' ? 'bg-rose-100 text-rose-800' : 'bg-emerald-100 text-emerald-800'}`}>
                 {e.status?.status ?? 'unknown'}
@@ -48,9 +48,11 @@ export function EngineList() {
               <CheckNow id={e.id} can={operator} />
               {e.added && admin.allowed && <RemoveConnection id={e.id} />}
             </div>
-            <div className="mt-1 font-mono text-xs text-slate-500">{e.url}</div>
+            <div className="mt-1 font-mono text-xs break-all text-slate-600 dark:text-slate-400">{e.url}</div>
             {e.status?.lastSuccessAt && (
-              <div className="text-xs text-slate-500">last successful poll {formatDuration(now - Date.parse(e.status.lastSuccessAt))} ago</div>
+              <div className="text-xs text-slate-600 dark:text-slate-400">
+                last successful poll {formatDuration(now - Date.parse(e.status.lastSuccessAt))} ago
+              </div>
             )}
             {e.status?.lastError && (
               <div className="text-xs text-rose-700 dark:text-rose-300">

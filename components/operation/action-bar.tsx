@@ -1,7 +1,7 @@
 'use client';
 
 import { useMutation } from '@tanstack/react-query';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { toast } from 'sonner';
 import { z } from 'zod';
 import { apiFetch } from '@/lib/client/api';
@@ -14,6 +14,12 @@ const ActionAccepted = z.object({ run: z.object({ id: z.string(), action: z.stri
 /** The actions possible now; disabled ones say why. Each asks first. */
 export function ActionBar({ operation }: { operation: Operation }) {
   const [pending, setPending] = useState<ActionAvailability | null>(null);
+  // what the last action came to: focus moves here when the dialog closes, not to <body>
+  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  const resultRef = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (result) resultRef.current?.focus();
+  }, [result]);
   const can = useCan('operator');
   // A viewer sees the same buttons, all disabled, each saying why.
   const actions = can.allowed ? operation.actions : operation.actions.map((a) => ({ ...a, enabled: false, reason: a.enabled ? can.reason : a.reason }));
@@ -26,10 +32,20 @@ export function ActionBar({ operation }: { operation: Operation }) {
       apiFetch(ActionAccepted, `/api/operations/${encodeURIComponent(operation.id)}/actions/${a.name}`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', 'Idempotency-Key': key.current },
-        body: JSON.stringify(a.params?.length ? { params: Object.fromEntries(a.params.map((p) => [p.name, Number(values[p.name] ?? p.default)])) } : {}),
+        body: JSON.stringify({
+          ...(a.params?.length ? { params: Object.fromEntries(a.params.map((p) => [p.name, Number(values[p.name] ?? p.default)])) } : {}),
+          // the dialog would not send it unless typed exactly
+          ...(a.typedConfirmation ? { confirm: a.typedConfirmation } : {}),
+        }),
       }),
-    onSuccess: (r) => toast.success(`${r.run.action} sent`, { description: 'Its progress shows in the timeline.' }),
-    onError: (e) => toast.error('Action refused', { description: e.message }),
+    onSuccess: (r) => {
+      toast.success(`${r.run.action} sent`, { description: 'Its progress shows in the timeline.' });
+      setResult({ ok: true, text: `${r.run.action} sent; its progress shows in the timeline.` });
+    },
+    onError: (e) => {
+      toast.error('Action refused', { description: e.message });
+      setResult({ ok: false, text: `Refused: ${e.message}` });
+    },
     onSettled: () => setPending(null),
   });
   return (
@@ -48,14 +64,14 @@ export function ActionBar({ operation }: { operation: Operation }) {
               setPending(a);
             }}
             className={`rounded px-3 py-1.5 text-sm font-medium focus:outline-2 focus:outline-offset-2 focus:outline-sky-500 disabled:cursor-not-allowed disabled:opacity-40 ${
-              a.dangerous ? 'bg-rose-600 text-white hover:bg-rose-700' : 'bg-sky-600 text-white hover:bg-sky-700'
+              a.dangerous ? 'bg-rose-700 text-white hover:bg-rose-800' : 'bg-sky-700 text-white hover:bg-sky-800'
             }`}
           >
             {a.label}
           </button>
         ))}
       </div>
-      <ul className="text-xs text-slate-500">
+      <ul className="text-xs text-slate-600 dark:text-slate-400">
         {actions
           .filter((a) => !a.enabled)
           .map((a) => (
@@ -64,6 +80,15 @@ export function ActionBar({ operation }: { operation: Operation }) {
             </li>
           ))}
       </ul>
+      <p
+        ref={resultRef}
+        tabIndex={-1}
+        role="status"
+        data-testid="action-result"
+        className={`min-h-5 text-sm focus:outline-2 focus:outline-sky-500 ${result?.ok === false ? 'text-rose-700 dark:text-rose-300' : 'text-slate-700 dark:text-slate-200'}`}
+      >
+        {result?.text}
+      </p>
       <ConfirmDialog
         action={
           pending && {
@@ -93,6 +118,7 @@ export function ActionBar({ operation }: { operation: Operation }) {
             ),
             confirmLabel: `Yes, ${pending.label.toLowerCase()}`,
             dangerous: pending.dangerous,
+            typed: pending.typedConfirmation,
           }
         }
         busy={mutation.isPending}

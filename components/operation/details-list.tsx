@@ -11,7 +11,7 @@ export function DetailsList({ op, fields }: { op: Pick<Operation, 'details' | 'r
     <>
       {labelDetails(op.details, fields).map((d) => (
         <div key={d.key} className="contents">
-          <dt className="text-slate-500" title={d.help}>
+          <dt className="text-slate-600 dark:text-slate-400" title={d.help}>
             {d.label}
           </dt>
           <dd data-testid={`detail-${d.key}`} className={MONO.has(d.unit) ? 'font-mono text-xs break-all' : undefined}>
@@ -21,10 +21,10 @@ export function DetailsList({ op, fields }: { op: Pick<Operation, 'details' | 'r
       ))}
       {op.related.map((r: Related) => (
         <div key={`${r.role}:${r.id}`} className="contents">
-          <dt className="text-slate-500">{r.role}</dt>
+          <dt className="text-slate-600 dark:text-slate-400">{r.role}</dt>
           <dd data-testid={`related-${r.role}`} className="break-all">
             {r.name ? `${r.name} ` : ''}
-            <span className="font-mono text-xs text-slate-500">{r.name ? `(${r.type} ${r.id})` : r.id}</span>
+            <span className="font-mono text-xs break-all text-slate-600 dark:text-slate-400">{r.name ? `(${r.type} ${r.id})` : r.id}</span>
           </dd>
         </div>
       ))}

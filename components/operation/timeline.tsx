@@ -13,17 +13,19 @@ export function Timeline({ events, now }: { events: TimelineEvent[]; now: number
       <ol className="space-y-1" data-testid="phases" aria-label="Phases">
         {spans.map((s, i) => (
           <li key={`${s.phase}-${i}`} className="flex items-center gap-3 text-sm" data-testid="phase-span" data-phase={s.phase}>
-            <span className="w-20 tabular-nums text-xs text-slate-500">{formatTime(s.startedAt)}</span>
+            <span className="w-20 tabular-nums text-xs text-slate-600 dark:text-slate-400">{formatTime(s.startedAt)}</span>
             <PhaseBadge phase={s.phase} state={s.state} />
-            <span className="tabular-nums text-xs text-slate-500">{formatDuration((s.endedAt ? Date.parse(s.endedAt) : now) - Date.parse(s.startedAt))}</span>
-            {!s.endedAt && <span className="text-xs text-sky-600">current</span>}
+            <span className="tabular-nums text-xs text-slate-600 dark:text-slate-400">
+              {formatDuration((s.endedAt ? Date.parse(s.endedAt) : now) - Date.parse(s.startedAt))}
+            </span>
+            {!s.endedAt && <span className="text-xs text-sky-700 dark:text-sky-300">current</span>}
           </li>
         ))}
       </ol>
       <ol className="space-y-1 border-l border-slate-200 pl-4 dark:border-slate-700" data-testid="timeline" aria-label="Events">
         {events.map((ev) => (
           <li key={ev.seq} className="text-sm" data-testid="timeline-entry" data-type={ev.entry.type}>
-            <span className="mr-2 tabular-nums text-xs text-slate-500">{formatTime(ev.at)}</span>
+            <span className="mr-2 tabular-nums text-xs text-slate-600 dark:text-slate-400">{formatTime(ev.at)}</span>
             {describe(ev)}
           </li>
         ))}

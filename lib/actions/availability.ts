@@ -16,7 +16,15 @@ export async function freshAvailability(adapter: EngineAdapter, op: Operation, n
   const noun = op.kind.replace(/_/g, ' ');
   const fresh = await adapter.getOperation(op.nativeId);
   if (!fresh) return { ok: false, reason: `the engine no longer lists this ${noun}`, gone: true, unsupported: false };
-  const view = { kind: op.kind, nativePhase: fresh.nativePhase, state: fresh.state, gone: false, details: { ...op.details, ...fresh.details } };
+  const view = {
+    kind: op.kind,
+    subject: op.subject,
+    nativePhase: fresh.nativePhase,
+    state: fresh.state,
+    gone: false,
+    details: { ...op.details, ...fresh.details },
+    progress: fresh.progress,
+  };
   const action = adapter.describeActions(view).find((a) => a.name === name);
   if (!action) return { ok: false, reason: `${noun} operations have no "${name}" action`, gone: false, unsupported: true };
   if (!action.enabled)

@@ -47,7 +47,7 @@ describe('one engine action per operation, enforced in the store', () => {
     for (let i = 0; i < 200; i++) {
       await collector.connection('lab').poller.pollOnce();
       const op = await store.getOperation(id);
-      if (op?.actions.find((a) => a.name === 'finalize')?.enabled) return id;
+      if (op?.needsYou?.action === 'finalize') return id;
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error('the transfer never became finalizable');

@@ -17,6 +17,8 @@ export interface ActionRequestInput {
   actor: Actor;
   /** the playbook run whose step asks, on the actor's behalf */
   playbook?: RequestedByPlaybook | null;
+  /** what the person typed to confirm an action that asks for it (a finalize that leaves the disk incomplete) */
+  confirm?: string;
 }
 
 export interface ActionDeps {
@@ -103,6 +105,13 @@ async function claimAndRun(deps: ActionDeps, input: ActionRequestInput): Promise
     if (!fresh.ok) {
       if (fresh.unsupported) throw new AppError('unsupported', fresh.reason);
       throw new AppError('conflict', fresh.gone ? `${input.action} is not possible: ${fresh.reason}` : fresh.reason);
+    }
+    // Checked here, on the engine's fresh numbers, not only in the browser's dialog: an API client confirms too.
+    const typed = fresh.action.typedConfirmation;
+    if (typed !== undefined && input.confirm !== typed) {
+      throw new AppError('invalid_input', `${fresh.action.label} needs confirmation: ${fresh.action.effect} Send "confirm": "${typed}" to go ahead.`, {
+        field: 'confirm',
+      });
     }
   } catch (e) {
     // Nothing was sent: the claim is released, as if it had not been asked.

@@ -5,7 +5,7 @@ import type { TimelineEntry } from '@/lib/model/timeline';
 import { hasCode, publicMessage } from '@/lib/errors/app-error';
 import type { Logger } from '@/lib/log/logger';
 import type { EngineKind, Operation } from '@/lib/model/operation';
-import { isInTransition, isTerminal } from '@/lib/model/operation';
+import { isInTransition, isTerminal, needsYouOf } from '@/lib/model/operation';
 import { reduceOperation, type OperationEvent } from '@/lib/model/reduce';
 import type { ConnectionStatus, NewTimelineEntry, Store } from '@/lib/store/types';
 import { diffSnapshots } from './diff';
@@ -277,7 +277,9 @@ export class ConnectionPoller {
   }
 
   private withActions(op: Operation): Operation {
-    return { ...op, actions: this.o.adapter.describeActions(op) };
+    const actions = this.o.adapter.describeActions(op);
+    const pipeline = this.o.adapter.describePipeline?.(op) ?? [];
+    return { ...op, actions, needsYou: needsYouOf(actions), pipeline };
   }
 
   private async commit(ops: Operation[], entries: NewTimelineEntry[]): Promise<void> {

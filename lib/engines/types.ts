@@ -1,9 +1,15 @@
 import 'server-only';
-import type { ActionAvailability, ActionName, EngineKind, Operation } from '@/lib/model/operation';
+import type { ActionAvailability, ActionName, EngineKind, Operation, PipelineStep, Progress } from '@/lib/model/operation';
 import type { OperationSnapshot, Resolution } from '@/lib/model/snapshot';
 import type { TimelineEntry } from '@/lib/model/timeline';
 
 /** Optional capabilities an adapter declares up front. */
+
+/** What an engine decides its actions from: the operation as it is now (a fresh look, before an action is sent). */
+export type ActionView = Pick<Operation, 'kind' | 'nativePhase' | 'state' | 'gone' | 'details' | 'subject'> & {
+  progress: Pick<Progress, 'unit' | 'done' | 'total'> | null;
+};
+
 export interface AdapterCapabilities {
   /** the engine pushes changes; subscribe() is implemented */
   push: boolean;
@@ -66,7 +72,9 @@ export interface EngineAdapter {
   /** the outcome of an operation the engine stopped listing, from its subject and its recorded history; AppError `unavailable` asks to wait */
   resolveVanished(op: Operation, ctx: ResolveContext): Promise<Resolution>;
   /** which actions are possible in this state, with reasons when not */
-  describeActions(op: Pick<Operation, 'kind' | 'nativePhase' | 'state' | 'gone' | 'details'>): ActionAvailability[];
+  describeActions(op: ActionView): ActionAvailability[];
+  /** the steps of its kind (transfer → finalize → verify → unlock …), each done, current, pending, failed or skipped */
+  describePipeline?(op: ActionView & Pick<Operation, 'outcome'>): PipelineStep[];
   /** throws invalid_input naming the bad parameter, before anything is sent */
   checkParams?(action: ActionName, params: Record<string, unknown>): void;
   /** performs an action; preconditions are checked against the engine first */

@@ -18,6 +18,23 @@ export const OperationKind = z.enum([
 ]);
 export type OperationKind = z.infer<typeof OperationKind>;
 
+const KIND_LABELS: Record<OperationKind, string> = {
+  image_transfer: 'Image transfer',
+  live_migration: 'Live migration',
+  cold_migration: 'Cold migration',
+  block_copy: 'Block copy',
+  block_pull: 'Block pull',
+  block_commit: 'Block commit',
+  volume_attachment: 'Volume attachment',
+  volume_swap: 'Volume swap',
+  host_job: 'Host job',
+};
+
+/** A kind as people read it: "Live migration", not live_migration. */
+export function kindLabel(kind: string): string {
+  return KIND_LABELS[kind as OperationKind] ?? kind.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+}
+
 /**
  * Normalized state. `ready` waits for an operator decision (a mirrored block
  * copy that can pivot); `unknown` is an engine word we do not recognise.
@@ -50,8 +67,20 @@ export const Progress = z.object({
   /** units per second, smoothed over recent samples */
   rate: z.number().nonnegative().nullable(),
   etaSeconds: z.number().nonnegative().nullable(),
+  /** why it is not getting closer to the end, when it is not ("not converging"): no ETA is given then */
+  stalled: z.string().nullable().default(null),
 });
 export type Progress = z.infer<typeof Progress>;
+
+/** One step of a kind's pipeline (a transfer: transfer → finalize → verify → unlock), as far as the operation got. */
+export const PipelineStep = z.object({
+  key: z.string(),
+  label: z.string(),
+  status: z.enum(['done', 'current', 'pending', 'failed', 'skipped']),
+  /** a word on the step now ("waits for you", "iteration 4") */
+  note: z.string().optional(),
+});
+export type PipelineStep = z.infer<typeof PipelineStep>;
 
 /** An action's name (finalize, pivot, set_bandwidth …): each engine says which its operations have, in describeActions. */
 export const ActionName = z.string().regex(/^[a-z][a-z_]{0,31}$/, 'an action name such as finalize or pivot');
@@ -78,6 +107,10 @@ export const ActionAvailability = z.object({
   /** what will happen, shown in the confirmation dialog */
   effect: z.string(),
   dangerous: z.boolean(),
+  /** the operation waits for this step and goes no further without it (a transfer at 100 % to finalize, a mirror to pivot): "Needs you" */
+  awaited: z.boolean().optional(),
+  /** words a person must type to confirm (a finalize that would leave the disk incomplete); absent for a plain yes */
+  typedConfirmation: z.string().optional(),
   /** values the action takes; none for most */
   params: z.array(ActionParam).optional(),
 });
@@ -110,6 +143,10 @@ export const Operation = z.object({
   /** one line saying how it ended, e.g. "finalized in 5.2 s" */
   outcome: z.string().nullable(),
   actions: z.array(ActionAvailability),
+  /** its kind's steps, done, current and to come (empty when the engine describes none) */
+  pipeline: z.array(PipelineStep).default([]),
+  /** the step it waits for from an operator, if any (from the engine's awaited action) */
+  needsYou: z.object({ action: ActionName, label: z.string() }).nullable().default(null),
   /** 1 for a first try; n for the n-th go at the same subject after earlier ones failed */
   attempt: z.number().int().positive().default(1),
   /** the first attempt's operation id, which names the group; null for a first attempt */
@@ -118,6 +155,12 @@ export const Operation = z.object({
   version: z.number().int().nonnegative(),
 });
 export type Operation = z.infer<typeof Operation>;
+
+/** The step an operation waits for: its first enabled awaited action. */
+export function needsYouOf(actions: readonly ActionAvailability[]): Operation['needsYou'] {
+  const a = actions.find((x) => x.awaited && x.enabled);
+  return a ? { action: a.name, label: a.label } : null;
+}
 
 export function operationId(connectionId: string, nativeId: string): string {
   return `${connectionId}:${nativeId}`;

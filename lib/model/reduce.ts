@@ -28,7 +28,7 @@ export function reduceOperation(op: Operation | undefined, ev: OperationEvent): 
       subject: s.subject,
       nativePhase: s.nativePhase,
       state: s.state,
-      progress: s.progress ? { ...s.progress, rate: null, etaSeconds: null } : null,
+      progress: s.progress ? { ...s.progress, stalled: s.progress.stalled ?? null, rate: null, etaSeconds: null } : null,
       details: s.details,
       related: s.related,
       startedAt: s.startedAt ?? ev.at,
@@ -38,6 +38,8 @@ export function reduceOperation(op: Operation | undefined, ev: OperationEvent): 
       gone: false,
       outcome: null,
       actions: [],
+      needsYou: null,
+      pipeline: [],
       attempt: 1,
       attemptOf: null,
       version: 0,
@@ -50,7 +52,9 @@ export function reduceOperation(op: Operation | undefined, ev: OperationEvent): 
       const phaseChanged = s.nativePhase !== op.nativePhase;
       const moved = s.progress !== null && s.progress.done !== op.progress?.done;
       const rate = smoothRate(op.progress?.rate ?? null, ev.rate);
-      const progress = s.progress ? { ...s.progress, rate, etaSeconds: eta(s.progress, rate) } : op.progress;
+      // a stalled operation has no honest ETA: "not converging" takes its place
+      const stalled = s.progress?.stalled ?? null;
+      const progress = s.progress ? { ...s.progress, stalled, rate, etaSeconds: stalled ? null : eta(s.progress, rate) } : op.progress;
       return {
         ...op,
         subject: s.subject,

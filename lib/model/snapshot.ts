@@ -12,7 +12,15 @@ export const OperationSnapshot = z.object({
   subject: Subject,
   nativePhase: z.string(),
   state: OperationState,
-  progress: z.object({ unit: z.enum(['bytes', 'percent']), done: z.number().nonnegative(), total: z.number().nonnegative().nullable() }).nullable(),
+  progress: z
+    .object({
+      unit: z.enum(['bytes', 'percent']),
+      done: z.number().nonnegative(),
+      total: z.number().nonnegative().nullable(),
+      /** why it is not getting closer to the end ("not converging"), as the engine's numbers show */
+      stalled: z.string().nullable().optional(),
+    })
+    .nullable(),
   details: Details,
   /** hosts, the other end of a copy, attachments, a parent job (none when the engine says nothing of them) */
   related: z.array(Related),

@@ -20,7 +20,7 @@ describe('generic triage rules', () => {
   it('no-progress ignores paused, complete and just-resumed operations', () => {
     const ctx = (o: Parameters<typeof operation>[0]) => ruleContext(200_000, { live: [operation(o)] });
     expect(noProgressRule.evaluate(ctx({ state: 'paused', nativePhase: 'paused_user' }))).toEqual([]);
-    expect(noProgressRule.evaluate(ctx({ progress: { unit: 'bytes', done: 1000, total: 1000, rate: null, etaSeconds: null } }))).toEqual([]);
+    expect(noProgressRule.evaluate(ctx({ progress: { unit: 'bytes', done: 1000, total: 1000, rate: null, etaSeconds: null, stalled: null } }))).toEqual([]);
     expect(noProgressRule.evaluate(ctx({ phaseChangedAt: at(190_000) }))).toEqual([]);
   });
 

@@ -45,24 +45,24 @@ export function LibvirtConnectionForm() {
         Connection id
         <input className={input} required placeholder="kvm1" value={id} onChange={(e) => setId(e.target.value)} />
       </label>
-      <label className="text-sm">
+      <label className="w-full max-w-96 text-sm">
         libvirt URI
         <input
-          className={`${input} w-96`}
+          className={`${input} w-full`}
           required
           placeholder="qemu+ssh://root@kvm1.example.com/system"
           value={uri}
           onChange={(e) => setUri(e.target.value)}
         />
       </label>
-      <label className="text-sm">
+      <label className="w-full max-w-72 text-sm">
         Copy storage directories (optional, comma-separated)
-        <input className={`${input} w-72`} placeholder="/var/lib/libvirt/images" value={dirs} onChange={(e) => setDirs(e.target.value)} />
+        <input className={`${input} w-full`} placeholder="/var/lib/libvirt/images" value={dirs} onChange={(e) => setDirs(e.target.value)} />
       </label>
       <button
         type="submit"
         disabled={add.isPending}
-        className="rounded bg-sky-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-700 disabled:opacity-50"
+        className="rounded bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800 disabled:opacity-50"
       >
         {add.isPending ? 'Trying…' : 'Add libvirt connection'}
       </button>

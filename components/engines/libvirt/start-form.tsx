@@ -98,76 +98,78 @@ export function LibvirtStart({ connectionId, canStart, destinations, simulated }
   if (inv.error) return <p className="text-xs text-rose-700">{inv.error.message}</p>;
   return (
     <div className="mt-3 space-y-2">
-      <table className="w-full text-left text-sm" data-testid="domains">
-        <thead className="text-xs uppercase text-slate-500">
-          <tr>
-            <th>Domain</th>
-            <th>Disks</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {inv.data?.domains.map((d) => (
-            <tr key={d.name} className="border-t border-slate-100 dark:border-slate-800" data-domain={d.name}>
-              <td className="py-1 font-medium">{d.name}</td>
-              <td className="py-1 text-xs">
-                {d.disks.map((k) => (
-                  <div key={k.target}>
-                    {k.target} <span className="font-mono text-slate-500">{k.source}</span> {k.busy && '(job running)'}{' '}
-                    {!k.busy && (
-                      <button
-                        type="button"
-                        disabled={!canStart.allowed}
-                        title={canStart.reason}
-                        className="text-sky-800 underline disabled:opacity-40 dark:text-sky-300"
-                        aria-label={`Copy ${d.name} ${k.target}`}
-                        onClick={() =>
-                          setForm({
-                            kind: 'block_copy',
-                            domain: d.name,
-                            disk: k.target,
-                            target: `${(k.source ?? '/var/lib/libvirt/images/x').replace(/\/[^/]*$/, '')}/${d.name}-${k.target}-copy.qcow2`,
-                            format: '',
-                            shallow: false,
-                            reuseExternal: false,
-                            raw: false,
-                            bandwidth: '',
-                          })
-                        }
-                      >
-                        copy…
-                      </button>
-                    )}
-                  </div>
-                ))}
-              </td>
-              <td className="py-1 text-right">
-                <button
-                  type="button"
-                  disabled={d.migrating || !canStart.allowed || choices.length === 0}
-                  title={canStart.reason ?? (choices.length === 0 ? 'no other libvirt connection to migrate to: an admin adds one first' : undefined)}
-                  className="rounded border border-slate-300 px-2 py-0.5 text-xs disabled:opacity-40 dark:border-slate-600"
-                  aria-label={`Migrate ${d.name}`}
-                  onClick={() =>
-                    setForm({
-                      kind: 'live_migration',
-                      domain: d.name,
-                      destination: choices[0] ?? '',
-                      migrationUri: '',
-                      bandwidth: '',
-                      postcopy: false,
-                      autoConverge: false,
-                      unsafe: false,
-                    })
-                  }
-                >
-                  {d.migrating ? 'migrating' : 'Migrate…'}
-                </button>
-              </td>
+      <div className="overflow-x-auto">
+        <table className="w-full text-left text-sm" data-testid="domains">
+          <thead className="text-xs uppercase text-slate-600 dark:text-slate-400">
+            <tr>
+              <th>Domain</th>
+              <th>Disks</th>
+              <th />
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {inv.data?.domains.map((d) => (
+              <tr key={d.name} className="border-t border-slate-100 dark:border-slate-800" data-domain={d.name}>
+                <td className="py-1 font-medium">{d.name}</td>
+                <td className="py-1 text-xs">
+                  {d.disks.map((k) => (
+                    <div key={k.target}>
+                      {k.target} <span className="font-mono text-slate-600 dark:text-slate-400">{k.source}</span> {k.busy && '(job running)'}{' '}
+                      {!k.busy && (
+                        <button
+                          type="button"
+                          disabled={!canStart.allowed}
+                          title={canStart.reason}
+                          className="text-sky-800 underline disabled:opacity-40 dark:text-sky-300"
+                          aria-label={`Copy ${d.name} ${k.target}`}
+                          onClick={() =>
+                            setForm({
+                              kind: 'block_copy',
+                              domain: d.name,
+                              disk: k.target,
+                              target: `${(k.source ?? '/var/lib/libvirt/images/x').replace(/\/[^/]*$/, '')}/${d.name}-${k.target}-copy.qcow2`,
+                              format: '',
+                              shallow: false,
+                              reuseExternal: false,
+                              raw: false,
+                              bandwidth: '',
+                            })
+                          }
+                        >
+                          copy…
+                        </button>
+                      )}
+                    </div>
+                  ))}
+                </td>
+                <td className="py-1 text-right">
+                  <button
+                    type="button"
+                    disabled={d.migrating || !canStart.allowed || choices.length === 0}
+                    title={canStart.reason ?? (choices.length === 0 ? 'no other libvirt connection to migrate to: an admin adds one first' : undefined)}
+                    className="rounded border border-slate-300 px-2 py-0.5 text-xs disabled:opacity-40 dark:border-slate-600"
+                    aria-label={d.migrating ? `${d.name} migrating` : `Migrate ${d.name}`}
+                    onClick={() =>
+                      setForm({
+                        kind: 'live_migration',
+                        domain: d.name,
+                        destination: choices[0] ?? '',
+                        migrationUri: '',
+                        bandwidth: '',
+                        postcopy: false,
+                        autoConverge: false,
+                        unsafe: false,
+                      })
+                    }
+                  >
+                    {d.migrating ? 'migrating' : 'Migrate…'}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <ConfirmDialog
         busy={start.isPending}
         onClose={() => !start.isPending && setForm(null)}

@@ -6,11 +6,9 @@ import { formatBytes } from '@/lib/format/bytes';
 import type { ActionAvailability, Operation } from '@/lib/model/operation';
 import { isTerminal } from '@/lib/model/operation';
 import type { Resolution } from '@/lib/model/snapshot';
-import type { ActionRequest, ActionResult, EngineFact } from '../types';
+import type { ActionRequest, ActionResult, ActionView, EngineFact } from '../types';
 import { VERB_ARGS, virshLine, type LibvirtClient } from './client';
 import { abortedFact, resolveBlockJob } from './resolve';
-
-type ActionView = Pick<Operation, 'kind' | 'nativePhase' | 'state' | 'gone' | 'details'>;
 
 const str = (v: unknown) => (v === null || v === undefined ? '?' : String(v));
 
@@ -63,6 +61,8 @@ export function describeLibvirtActions(op: ActionView): ActionAvailability[] {
         op.kind === 'block_copy'
           ? `The domain switches to the copy ${str(d.destination)} and the job ends; ${str(d.source)} is no longer written.`
           : `The disk's active layer is merged down and the domain runs on the base image; the job ends.`,
+      // in sync, and nothing more happens until someone pivots (or cancels)
+      awaited: ready,
       ...when(ready, `pivot needs the job to be ready (in sync); it is ${op.nativePhase}`),
     });
   }

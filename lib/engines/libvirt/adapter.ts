@@ -1,4 +1,5 @@
 import 'server-only';
+import { libvirtPipeline } from './pipeline';
 import path from 'node:path';
 import { AppError, hasCode, isAppError } from '@/lib/errors/app-error';
 import { parseInput } from '@/lib/errors/zod-error';
@@ -244,6 +245,7 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
     },
 
     describeActions: describeLibvirtActions,
+    describePipeline: libvirtPipeline,
     checkParams: checkLibvirtParams,
     performAction: (op, req) => performLibvirtAction({ client, settle, diskSource, tell }, op, req),
 

@@ -108,7 +108,10 @@ export function migrationSnapshot(domain: string, id: string, job: DomJobInfo, r
     subject: { type: 'vm', id: domain, name: domain },
     nativePhase: postcopy ? 'postcopy' : job.iteration && job.iteration > 1 ? `iteration ${job.iteration}` : 'precopy',
     state: 'running',
-    progress: total !== null && total > 0 && remaining !== null ? { unit: 'bytes', done: Math.max(0, total - remaining), total } : null,
+    progress:
+      total !== null && total > 0 && remaining !== null
+        ? { unit: 'bytes', done: Math.max(0, total - remaining), total, stalled: postcopy ? null : notConverging(job, remainingPerIteration) }
+        : null,
     related: [],
     details: {
       domain,
@@ -129,6 +132,20 @@ export function migrationSnapshot(domain: string, id: string, job: DomJobInfo, r
     },
     startedAt: null,
   };
+}
+
+/**
+ * Why a pre-copy migration is not converging, or null: the guest dirties
+ * memory faster than the link sends it, or what remains at the start of an
+ * iteration no longer shrinks (three iterations with less than 10 % gained).
+ */
+export function notConverging(job: DomJobInfo, remainingPerIteration: readonly number[]): string | null {
+  const dirty = job.dirtyRatePagesPerS !== null && job.pageSize !== null ? job.dirtyRatePagesPerS * job.pageSize : null;
+  if ((job.iteration ?? 0) >= 2 && dirty !== null && job.memoryBandwidth && dirty >= job.memoryBandwidth)
+    return 'not converging: the guest dirties memory faster than it is sent';
+  const r = remainingPerIteration;
+  if (r.length >= 3 && r[r.length - 1]! >= 0.9 * r[r.length - 3]!) return 'not converging: what remains no longer shrinks';
+  return null;
 }
 
 /** A migration's id: the domain and when it started (from its elapsed time, to 10 s). */

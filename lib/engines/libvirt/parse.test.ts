@@ -45,6 +45,15 @@ describe('virsh output parsing (real outputs, libvirt 9.0)', () => {
     expect(parseDomainDisks(fixture('virsh-dumpxml_ready.xml'))[0]?.mirror?.ready).toBe(true);
   });
 
+  it('reads a mirror whose format is an attribute and a <format> child at once (seen on real libvirtd mid-copy)', () => {
+    const both = `<domain><devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='/img/src.qcow2'/>
+      <mirror type='file' file='/img/dst.raw' format='raw' job='copy'><format type='raw'/><source file='/img/dst.raw'/></mirror>
+      <target dev='vda' bus='virtio'/></disk></devices></domain>`;
+    expect(parseDomainDisks(both)[0]?.mirror).toEqual({ file: '/img/dst.raw', format: 'raw', job: 'copy', ready: false });
+    const childOnly = both.replace(" format='raw' job", ' job');
+    expect(parseDomainDisks(childOnly)[0]?.mirror?.format).toBe('raw');
+  });
+
   it('reads domain names and domblklist', () => {
     expect(parseDomainNames(fixture('virsh-list_name.txt'))).toEqual(['pbt-fix']);
     expect(parseDomBlkList(fixture('virsh-domblklist_details.txt'))).toEqual([

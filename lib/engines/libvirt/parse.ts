@@ -61,7 +61,8 @@ const DiskXml = z.object({
   mirror: z
     .object({
       file: z.string().optional(),
-      format: z.string().optional(),
+      // libvirt writes the format twice, as an attribute and as a <format type=…/> child (newer versions), which the parser merges
+      format: z.unknown().optional(),
       job: z.string().optional(),
       ready: z.string().optional(),
       source: z.object({ file: z.string().optional() }).optional(),
@@ -82,7 +83,7 @@ export function parseDomainDisks(text: string): DomainDisk[] {
       );
     const d = r.data;
     const mirror = d.mirror
-      ? { file: d.mirror.file ?? d.mirror.source?.file ?? '', format: d.mirror.format ?? null, job: d.mirror.job ?? 'copy', ready: d.mirror.ready === 'yes' }
+      ? { file: d.mirror.file ?? d.mirror.source?.file ?? '', format: formatOf(d.mirror.format), job: d.mirror.job ?? 'copy', ready: d.mirror.ready === 'yes' }
       : null;
     return {
       target: d.target.dev,
@@ -92,6 +93,15 @@ export function parseDomainDisks(text: string): DomainDisk[] {
       mirror,
     };
   });
+}
+
+/** The mirror's format, whichever way the XML says it: `format='raw'`, `<format type='raw'/>`, or both. */
+function formatOf(v: unknown): string | null {
+  for (const x of Array.isArray(v) ? v : [v]) {
+    if (typeof x === 'string' && x) return x;
+    if (x && typeof x === 'object' && typeof (x as { type?: unknown }).type === 'string') return (x as { type: string }).type;
+  }
+  return null;
 }
 
 /**

@@ -1,15 +1,14 @@
 import 'server-only';
 import type { ActionAvailability, Operation } from '@/lib/model/operation';
 import { isTerminal } from '@/lib/model/operation';
-import type { ActionRequest, ActionResult } from '../types';
+import type { ActionRequest, ActionResult, ActionView } from '../types';
+import { formatBytes } from '@/lib/format/bytes';
 import { AppError } from '@/lib/errors/app-error';
 import type { Resolution } from '@/lib/model/snapshot';
 import { FINALIZE_POLL_MS, FINALIZE_TIMEOUT_MS } from './constants';
 import type { OvirtDisk, OvirtImageTransfer } from './parse';
 import { outcomeFromDisk } from './resolve';
 import type { OvirtClient } from './client';
-
-type ActionView = Pick<Operation, 'nativePhase' | 'state' | 'gone' | 'details'>;
 
 const CANCELLABLE = new Set(['initializing', 'transferring', 'resuming', 'paused_user', 'paused_system']);
 
@@ -24,6 +23,7 @@ export function describeTransferActions(op: ActionView): ActionAvailability[] {
   const ended = op.gone || isTerminal(op.state);
   const endedReason = op.gone ? 'the engine no longer lists this transfer' : `the transfer has ended (${phase})`;
   const upload = op.details.direction !== 'download';
+  const short = incompleteBy(op.progress);
   const when = (ok: boolean, reason: string) => (ended ? { enabled: false, reason: endedReason } : ok ? { enabled: true } : { enabled: false, reason });
   const retry: ActionAvailability[] =
     ended && op.state !== 'succeeded'
@@ -44,10 +44,16 @@ export function describeTransferActions(op: ActionView): ActionAvailability[] {
     {
       name: 'finalize',
       label: 'Finalize',
-      dangerous: false,
-      effect:
-        'oVirt verifies the image, unlocks the disk and ends the transfer (finalizing_success → finished_success). ' +
-        'The disk is usable when the transfer reaches finished_success — its status turns OK a few seconds earlier, while still locked.',
+      // Finalizing before every byte is sent leaves a disk with a hole in it: oVirt does not check.
+      dangerous: short !== null,
+      effect: short
+        ? `Only ${short.sent} of ${short.size} ${upload ? 'sent' : 'read'} — ${upload ? 'the disk will be incomplete' : 'the download will be incomplete'}. ` +
+          'oVirt verifies the image format, unlocks the disk and ends the transfer; the missing data is not sent later.'
+        : 'oVirt verifies the image, unlocks the disk and ends the transfer (finalizing_success → finished_success). ' +
+          'The disk is usable when the transfer reaches finished_success — its status turns OK a few seconds earlier, while still locked.',
+      ...(short ? { typedConfirmation: op.subject.name } : {}),
+      // all data is in and the transfer waits: whose turn it is
+      awaited: phase === 'transferring' && short === null && op.progress !== null && op.progress.total !== null,
       ...when(phase === 'transferring', `finalize needs the transfer to be transferring; it is ${phase}`),
     },
     {
@@ -74,6 +80,12 @@ export function describeTransferActions(op: ActionView): ActionAvailability[] {
       ...when(phase === 'paused_user' || phase === 'paused_system', `resume needs a paused transfer; it is ${phase}`),
     },
   ];
+}
+
+/** How much of the image is still missing, in words; null when all of it is there (or the size is unknown). */
+export function incompleteBy(progress: ActionView['progress']): { sent: string; size: string } | null {
+  if (!progress || progress.unit !== 'bytes' || progress.total === null || progress.total === 0 || progress.done >= progress.total) return null;
+  return { sent: formatBytes(progress.done), size: formatBytes(progress.total) };
 }
 
 export interface TransferActionDeps {
@@ -106,7 +118,11 @@ export async function performTransferAction(deps: TransferActionDeps, op: Operat
         },
         startedAt,
       );
-      return { ok: outcome.ok, message: outcome.message, resolution: outcome.resolution ?? undefined };
+      const short = incompleteBy(op.progress);
+      if (!short) return { ok: outcome.ok, message: outcome.message, resolution: outcome.resolution ?? undefined };
+      // It succeeded as far as oVirt can tell; the outcome says what it cannot.
+      const incomplete = `${outcome.message} — with only ${short.sent} of ${short.size} sent: the disk is incomplete`;
+      return { ok: outcome.ok, message: incomplete, resolution: outcome.resolution ? { ...outcome.resolution, message: incomplete } : undefined };
     }
     case 'cancel':
     case 'pause':
@@ -162,7 +178,14 @@ export async function waitForFinalize(deps: FinalizeWaitDeps, startedAt = deps.n
     }
     deps.log(`transfer ${id} is ${transfer.phase}`);
     if (transfer.phase === 'finished_success') return succeeded(deps, startedAt);
-    if (transfer.phase === 'finished_failure') return failed(`transfer ${id} has failed`);
+    if (transfer.phase === 'finished_failure') {
+      // why, in the disk's own word (verification leaves it ILLEGAL)
+      const disk = await deps.getDisk().catch(() => null);
+      const status = disk?.status;
+      if (!status) return failed(`transfer ${id} has failed`);
+      const message = `transfer ${id} has failed: disk ${diskId} is ${status.toUpperCase()}`;
+      return { ok: false, message, resolution: { state: 'failed', message, details: { diskStatus: status } } };
+    }
     if (transfer.phase === 'paused_system') {
       return failed(`transfer ${id} was paused by system (disk is ILLEGAL and kept)`);
     }

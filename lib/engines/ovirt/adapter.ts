@@ -4,6 +4,7 @@ import type { Operation } from '@/lib/model/operation';
 import type { Resolution } from '@/lib/model/snapshot';
 import type { EngineAdapter } from '../types';
 import { describeTransferActions, performTransferAction } from './actions';
+import { transferPipeline } from './pipeline';
 import { OvirtClient } from './client';
 import { transferSnapshot } from './normalize';
 import { outcomeAfterRemoval } from './resolve';
@@ -73,6 +74,7 @@ export function createOvirtAdapter(options: OvirtAdapterOptions): OvirtAdapter {
     },
 
     describeActions: describeTransferActions,
+    describePipeline: transferPipeline,
 
     performAction(op, request) {
       return performTransferAction({ client, now, sleep, finalizeTimeoutMs: options.finalizeTimeoutMs, finalizePollMs: options.finalizePollMs }, op, request);

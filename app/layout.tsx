@@ -1,15 +1,12 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import type { ReactNode } from 'react';
-import { AdminNavLink, UserMenu } from '@/components/auth/user-menu';
-import { ConnectionIndicator } from '@/components/live/connection-indicator';
+import { EngineHealthBanner } from '@/components/engines/health-banner';
+import { MainNav } from '@/components/nav/main-nav';
 import { Providers } from '@/components/providers';
-import { ThemeToggle } from '@/components/theme-toggle';
-import { TriageNavLink } from '@/components/triage/triage-nav-link';
 import './globals.css';
 
+// No default title: each page names itself (the board, an operation and a finding from their data, as <title>).
 export const metadata: Metadata = {
-  title: 'phaseboard',
   description: 'Live phase timelines for long-running virtualization operations',
 };
 
@@ -24,33 +21,19 @@ export default function RootLayout({ children }: { children: ReactNode }) {
       </head>
       <body className="min-h-screen bg-white text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
         <Providers>
+          <a
+            href="#main"
+            className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:text-sm focus:shadow dark:focus:bg-slate-900"
+          >
+            Skip to content
+          </a>
           <header className="border-b border-slate-200 dark:border-slate-800">
-            <nav className="mx-auto flex max-w-7xl flex-wrap items-center gap-5 px-4 py-3" aria-label="Main">
-              <Link href="/" className="font-semibold tracking-tight">
-                phaseboard
-              </Link>
-              <Link href="/" className="text-sm hover:underline">
-                Board
-              </Link>
-              <TriageNavLink />
-              <Link href="/engines" className="text-sm hover:underline">
-                Engines
-              </Link>
-              <Link href="/demo" className="text-sm hover:underline">
-                Demo
-              </Link>
-              <Link href="/notifications" className="text-sm hover:underline">
-                Notifications
-              </Link>
-              <AdminNavLink />
-              <span className="ml-auto flex items-center gap-4">
-                <ConnectionIndicator />
-                <UserMenu />
-                <ThemeToggle />
-              </span>
-            </nav>
+            <MainNav />
           </header>
-          <main className="mx-auto max-w-7xl px-4 py-6">{children}</main>
+          <main id="main" className="mx-auto max-w-7xl px-4 py-6">
+            <EngineHealthBanner />
+            {children}
+          </main>
         </Providers>
       </body>
     </html>

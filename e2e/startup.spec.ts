@@ -184,7 +184,7 @@ test('the first start makes an admin and prints a one-time login link that works
     await expect(page.getByTestId('whoami')).toHaveText('admin');
     await expect(page.getByTestId('my-role')).toHaveText('admin');
     await page.getByRole('button', { name: 'Log out' }).click();
-    await expect(page).toHaveURL(/\/login/);
+    await expect(page).toHaveURL(/\/login$/);
     await page.goto(link!);
     await page.getByRole('button', { name: 'Log in with this link' }).click();
     await expect(page.getByTestId('login-error')).toContainText('This login link has been used or has expired');

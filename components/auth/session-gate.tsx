@@ -4,6 +4,7 @@ import { usePathname, useRouter } from 'next/navigation';
 import { useEffect, type ReactNode } from 'react';
 import { LiveStream } from '@/components/live/live-stream';
 import { BrowserNotifications } from '@/components/notify/browser-notifications';
+import { isSigningOut } from '@/lib/client/api';
 import { useSession } from './use-session';
 
 /** Pages reachable without a login. */
@@ -21,7 +22,8 @@ export function SessionGate({ children }: { children: ReactNode }) {
   const isPublic = PUBLIC_PATHS.some((p) => pathname === p || pathname.startsWith(`${p}/`));
   const anonymous = session.data !== undefined && session.data.principal === null;
   useEffect(() => {
-    if (!isPublic && anonymous) router.replace(`/login?next=${encodeURIComponent(pathname + window.location.search)}`);
+    // A logout sends the page to /login itself; a second redirect racing it could land after a link opened meanwhile.
+    if (!isPublic && anonymous && !isSigningOut()) router.replace(`/login?next=${encodeURIComponent(pathname + window.location.search)}`);
   }, [isPublic, anonymous, pathname, router]);
   if (isPublic) return <>{children}</>;
   if (session.error)
@@ -30,7 +32,7 @@ export function SessionGate({ children }: { children: ReactNode }) {
         {session.error.message}
       </p>
     );
-  if (!session.data?.principal) return <p className="p-6 text-sm text-slate-500">Checking your login…</p>;
+  if (!session.data?.principal) return <p className="p-6 text-sm text-slate-600 dark:text-slate-400">Checking your login…</p>;
   return (
     <LiveStream>
       {children}

@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { useState } from 'react';
+import { markSigningOut } from '@/lib/client/api';
 import { useSession } from './use-session';
 
 /** Who is logged in and as what, with the way out. */
@@ -11,6 +12,7 @@ export function UserMenu() {
   if (!principal) return null;
   const signOut = async () => {
     setLeaving(true);
+    markSigningOut();
     await fetch('/api/auth/sign-out', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }).catch(() => undefined);
     window.location.assign('/login');
   };

@@ -1,47 +1,84 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
-import Link from 'next/link';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useMemo, useState } from 'react';
-import { useNow } from '@/components/common/use-now';
-import { PhaseBadge } from '@/components/common/state-badge';
-import { ProgressBar } from '@/components/common/progress-bar';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { apiFetch, OperationPage } from '@/lib/client/api';
-import { boardQueryString, parseBoardFilters, type BoardFilters } from '@/lib/client/board-params';
-import { formatDuration, formatTime } from '@/lib/format/durations';
-import { summaryLine } from '@/components/operation/details-list';
-import { useDetailFields } from '@/components/operation/use-detail-fields';
+import { apiQueryString, boardQueryString, LAST_BOARD_KEY, parseBoardFilters, type BoardFilters } from '@/lib/client/board-params';
 import { BoardFiltersBar } from './board-filters';
+import { BoardRow, BOARD_COLUMNS, type BoardColumn } from './board-row';
+import { NewRowsPill } from './new-rows-pill';
+import { useEngineHealth } from '@/components/engines/use-engine-health';
 
 const PAGE = 50;
 
+/**
+ * The board. It holds still: rows are those that existed when the view was
+ * loaded (`asOf`), in a stable order (start time by default); rows change in
+ * place as the stream patches them, and operations that start meanwhile wait
+ * behind the "N new · show" pill instead of pushing rows down.
+ */
 export function Board() {
   const params = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
+  const qc = useQueryClient();
   const filters = useMemo(() => parseBoardFilters(new URLSearchParams(params.toString())), [params]);
-  const [offset, setOffset] = useState(0);
-  const now = useNow(1000);
-  const fieldsOf = useDetailFields();
 
-  const qs = boardQueryString(filters);
+  // Which rows the view holds: reset when the filters change (not when paging).
+  const viewKey = apiQueryString({ ...filters, offset: 0 }, { limit: PAGE });
+  const [held, setHeld] = useState<{ key: string; asOf: number | null }>({ key: viewKey, asOf: null });
+  const asOf = held.key === viewKey ? held.asOf : null;
+  if (held.key !== viewKey) setHeld({ key: viewKey, asOf: null });
+
+  const apiQs = apiQueryString(filters, { limit: PAGE });
   const query = useQuery({
-    queryKey: ['operations', qs, offset],
-    queryFn: () => apiFetch(OperationPage, `/api/operations?${qs}${qs ? '&' : ''}limit=${PAGE}&offset=${offset}`),
+    queryKey: ['operations', apiQs, asOf],
+    queryFn: async () => {
+      const page = await apiFetch(OperationPage, `/api/operations?${apiQueryString(filters, { limit: PAGE, asOf })}`);
+      // The first answer fixes the sequence the view is as of; its cache entry serves that key at once.
+      if (asOf === null) {
+        qc.setQueryData(['operations', apiQs, page.asOf], page);
+        setHeld({ key: viewKey, asOf: page.asOf });
+      }
+      return page;
+    },
     placeholderData: (prev) => prev,
   });
-  const setFilters = (f: BoardFilters) => {
-    setOffset(0);
-    const next = boardQueryString(f);
-    router.replace(next ? `${pathname}?${next}` : pathname, { scroll: false });
+  const page = query.data;
+
+  const qs = boardQueryString(filters);
+  useEffect(() => {
+    try {
+      sessionStorage.setItem(LAST_BOARD_KEY, qs ? `/?${qs}` : '/');
+    } catch {
+      // storage off: "← Board" goes to the default board
+    }
+  }, [qs]);
+
+  const setFilters = useCallback(
+    (f: BoardFilters) => {
+      const next = boardQueryString(f);
+      router.replace(next ? `${pathname}?${next}` : pathname, { scroll: false });
+    },
+    [router, pathname],
+  );
+  const showNew = () => {
+    setHeld({ key: viewKey, asOf: null });
+    if (filters.offset) setFilters({ ...filters, offset: 0 });
   };
 
-  const page = query.data;
+  const { isStale } = useEngineHealth();
+  const columns = BOARD_COLUMNS.filter((c) => !c.view || c.view === filters.view);
+  const title = filters.view === 'history' ? 'History' : filters.needsYou ? 'Needs you' : 'Live operations';
   return (
     <section className="space-y-4">
+      <title>{`${title} · phaseboard`}</title>
       <div className="flex flex-wrap items-end justify-between gap-3">
-        <h1 className="text-xl font-semibold">Operations</h1>
+        <div className="flex flex-wrap items-center gap-4">
+          <h1 className="text-xl font-semibold">Operations</h1>
+          <ViewTabs filters={filters} onChange={setFilters} />
+        </div>
         <BoardFiltersBar value={filters} onChange={setFilters} />
       </div>
       {query.error && (
@@ -52,51 +89,38 @@ export function Board() {
           Could not load operations: {query.error.message}
         </p>
       )}
-      <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-700">
-        <table className="w-full text-left text-sm" data-testid="board">
-          <thead className="bg-slate-50 text-xs uppercase text-slate-500 dark:bg-slate-800/60 dark:text-slate-400">
+      <div className="flex min-h-8 flex-wrap items-center justify-between gap-3 text-sm">
+        <NewRowsPill count={page?.newer ?? 0} view={filters.view} onShow={showNew} />
+        <a
+          className="rounded border border-slate-300 px-2 py-1 text-xs text-slate-700 hover:bg-slate-50 dark:border-slate-600 dark:text-slate-200 dark:hover:bg-slate-800"
+          href={`/api/operations/export?${apiQueryString({ ...filters, offset: 0 }, { limit: PAGE, asOf })}`}
+          download
+        >
+          Export CSV
+        </a>
+      </div>
+      <div className="rounded-lg border border-slate-200 dark:border-slate-700">
+        <table className="block w-full text-left text-sm sm:table sm:table-fixed" data-testid="board" aria-label={title}>
+          <colgroup className="hidden sm:table-column-group">
+            {columns.map((c) => (
+              <col key={c.key} style={{ width: c.width }} />
+            ))}
+          </colgroup>
+          <thead className="hidden bg-slate-50 text-xs uppercase text-slate-600 sm:table-header-group dark:bg-slate-800/60 dark:text-slate-300">
             <tr>
-              <th className="px-3 py-2">Subject</th>
-              <th className="px-3 py-2">Engine</th>
-              <th className="px-3 py-2">Kind</th>
-              <th className="px-3 py-2">Phase</th>
-              <th className="px-3 py-2">Progress</th>
-              <th className="px-3 py-2">In phase</th>
-              <th className="px-3 py-2">Last change</th>
+              {columns.map((c) => (
+                <SortHeader key={c.key} column={c} filters={filters} onChange={setFilters} />
+              ))}
             </tr>
           </thead>
-          <tbody>
+          <tbody className="block sm:table-row-group">
             {page?.items.map((op) => (
-              <tr key={op.id} className="border-t border-slate-100 dark:border-slate-800" data-testid="board-row" data-operation-id={op.id}>
-                <td className="px-3 py-2">
-                  <Link
-                    className="font-medium text-sky-700 hover:underline focus:outline-2 focus:outline-sky-500 dark:text-sky-300"
-                    href={`/operations/${encodeURIComponent(op.id)}`}
-                  >
-                    {op.subject.name}
-                  </Link>
-                  <div className="text-xs text-slate-500">
-                    <span data-testid="row-summary">{summaryLine(op, fieldsOf(op.engine, op.kind))}</span>
-                    {op.attempt > 1 && <span data-testid="attempt"> · attempt {op.attempt}</span>}
-                  </div>
-                </td>
-                <td className="px-3 py-2 text-xs">{op.connectionId}</td>
-                <td className="px-3 py-2 text-xs">{op.kind}</td>
-                <td className="px-3 py-2">
-                  <PhaseBadge phase={op.nativePhase} state={op.state} />
-                  {op.gone && <div className="text-xs text-slate-500">removed by engine</div>}
-                </td>
-                <td className="px-3 py-2">
-                  <ProgressBar progress={op.progress} compact />
-                </td>
-                <td className="px-3 py-2 tabular-nums">{formatDuration((op.endedAt ? Date.parse(op.endedAt) : now) - Date.parse(op.phaseChangedAt))}</td>
-                <td className="px-3 py-2 tabular-nums text-xs">{formatTime(op.phaseChangedAt)}</td>
-              </tr>
+              <BoardRow key={op.id} op={op} columns={columns} stale={isStale(op.connectionId)} />
             ))}
             {page && page.items.length === 0 && (
-              <tr>
-                <td colSpan={7} className="px-3 py-6 text-center text-slate-500">
-                  No operations match these filters.
+              <tr className="block sm:table-row">
+                <td colSpan={columns.length} className="block px-3 py-6 text-center text-slate-600 sm:table-cell dark:text-slate-300">
+                  {filters.view === 'history' ? 'No finished operations match these filters.' : 'No operations match these filters.'}
                 </td>
               </tr>
             )}
@@ -104,18 +128,77 @@ export function Board() {
         </table>
       </div>
       {page && page.total > PAGE && (
-        <nav className="flex items-center gap-3 text-sm" aria-label="pages">
-          <button className="rounded border px-2 py-1 disabled:opacity-40" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
+        <nav className="flex items-center gap-3 text-sm" aria-label="Pages">
+          <button
+            className="rounded border px-2 py-1 disabled:opacity-40"
+            disabled={filters.offset === 0}
+            onClick={() => setFilters({ ...filters, offset: Math.max(0, filters.offset - PAGE) })}
+          >
             Previous
           </button>
-          <span>
-            {offset + 1}–{Math.min(offset + PAGE, page.total)} of {page.total}
+          <span data-testid="page-range">
+            {filters.offset + 1}–{Math.min(filters.offset + PAGE, page.total)} of {page.total}
           </span>
-          <button className="rounded border px-2 py-1 disabled:opacity-40" disabled={offset + PAGE >= page.total} onClick={() => setOffset(offset + PAGE)}>
+          <button
+            className="rounded border px-2 py-1 disabled:opacity-40"
+            disabled={filters.offset + PAGE >= page.total}
+            onClick={() => setFilters({ ...filters, offset: filters.offset + PAGE })}
+          >
             Next
           </button>
         </nav>
       )}
     </section>
+  );
+}
+
+function ViewTabs({ filters, onChange }: { filters: BoardFilters; onChange: (f: BoardFilters) => void }) {
+  const tab = (view: BoardFilters['view'], label: string) => {
+    const current = filters.view === view;
+    return (
+      <button
+        type="button"
+        aria-pressed={current}
+        className={`rounded px-3 py-1 text-sm ${current ? 'bg-slate-800 text-white dark:bg-slate-200 dark:text-slate-900' : 'text-slate-700 hover:bg-slate-100 dark:text-slate-200 dark:hover:bg-slate-800'}`}
+        // a view keeps the filters that mean the same in both; its own sort and dates start fresh
+        onClick={() => onChange({ ...filters, view, sort: '', dir: '', from: '', to: '', offset: 0 })}
+      >
+        {label}
+      </button>
+    );
+  };
+  return (
+    <div className="flex gap-1 rounded border border-slate-200 p-0.5 dark:border-slate-700" role="group" aria-label="View">
+      {tab('live', 'Live')}
+      {tab('history', 'History')}
+    </div>
+  );
+}
+
+function SortHeader({ column, filters, onChange }: { column: BoardColumn; filters: BoardFilters; onChange: (f: BoardFilters) => void }) {
+  if (!column.sort) return <th className="px-3 py-2 font-medium">{column.label}</th>;
+  const defaultSort = filters.view === 'history' ? 'ended' : 'started';
+  const active = (filters.sort || defaultSort) === column.sort;
+  const dir = filters.dir || (column.sort === 'started' || column.sort === 'ended' || column.sort === 'duration' ? 'desc' : 'asc');
+  const nextDir = active
+    ? dir === 'asc'
+      ? 'desc'
+      : 'asc'
+    : column.sort === 'started' || column.sort === 'ended' || column.sort === 'duration'
+      ? 'desc'
+      : 'asc';
+  return (
+    <th className="px-3 py-2 font-medium" aria-sort={active ? (dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
+      <button
+        type="button"
+        className="inline-flex items-center gap-1 uppercase hover:underline focus:outline-2 focus:outline-sky-500"
+        onClick={() => onChange({ ...filters, sort: column.sort!, dir: nextDir, offset: 0 })}
+      >
+        {column.label}
+        <span aria-hidden="true" className={active ? '' : 'opacity-0'}>
+          {dir === 'asc' ? '▲' : '▼'}
+        </span>
+      </button>
+    </th>
   );
 }

@@ -5,12 +5,20 @@ import { requestAction } from '@/lib/actions/request-action';
 import { AppError } from '@/lib/errors/app-error';
 import { fromZodError } from '@/lib/errors/zod-error';
 import type { Actor } from '@/lib/model/actor';
-import { ActionName, EngineKind, OperationKind, OperationState } from '@/lib/model/operation';
+import { ActionName, EngineKind, kindLabel, OperationKind, OperationState } from '@/lib/model/operation';
+import { OPERATION_SORTS, type OperationFilter } from '@/lib/store/types';
 import { buildSupportBundle } from '@/lib/support/bundle';
+import { csvRecord } from '@/lib/format/csv';
+
+const Instant = z.iso
+  .datetime({ offset: true })
+  .transform((s) => Date.parse(s))
+  .or(z.literal('').transform(() => undefined));
 
 export const OperationListQuery = z
   .object({
     engine: EngineKind.optional(),
+    connection: z.string().max(64).optional(),
     kind: OperationKind.optional(),
     state: z
       .string()
@@ -18,19 +26,99 @@ export const OperationListQuery = z
       .pipe(z.array(OperationState))
       .optional(),
     q: z.string().max(200).optional(),
+    /** live: not ended; history: ended */
+    view: z.enum(['live', 'history']).optional(),
+    /** started at or after / before (ISO 8601 with offset) */
+    from: Instant.optional(),
+    to: Instant.optional(),
+    needsYou: z.enum(['1', 'true']).optional(),
+    sort: z.enum(OPERATION_SORTS).optional(),
+    dir: z.enum(['asc', 'desc']).optional(),
+    /** the store sequence an earlier page was as of: the same rows again, and a count of later ones */
+    asOf: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
     limit: z.coerce.number().int().min(1).max(1000).default(100),
-    offset: z.coerce.number().int().min(0).default(0),
+    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
   })
   .strict();
 export type OperationListQuery = z.infer<typeof OperationListQuery>;
 
-export async function operationList(rt: Runtime, params: URLSearchParams) {
+/** The list query as the store takes it. */
+export function operationFilter(params: URLSearchParams): OperationFilter {
   const parsed = OperationListQuery.safeParse(Object.fromEntries(params));
   if (!parsed.success) throw fromZodError(parsed.error, 'query');
   const q = parsed.data;
-  const { store } = rt;
-  const page = await store.listOperations({ engine: q.engine, kind: q.kind, states: q.state, text: q.q, limit: q.limit, offset: q.offset });
-  return { ...page, limit: q.limit, offset: q.offset, seq: await store.lastSeq() };
+  return {
+    engine: q.engine,
+    connection: q.connection,
+    kind: q.kind,
+    states: q.state,
+    text: q.q,
+    view: q.view,
+    startedFrom: q.from,
+    startedBefore: q.to,
+    needsYou: q.needsYou !== undefined,
+    asOf: q.asOf,
+    sort: q.sort,
+    dir: q.dir,
+    limit: q.limit,
+    offset: q.offset,
+  };
+}
+
+export async function operationList(rt: Runtime, params: URLSearchParams) {
+  const filter = operationFilter(params);
+  const page = await rt.store.listOperations(filter);
+  return { ...page, limit: filter.limit, offset: filter.offset, seq: await rt.store.lastSeq() };
+}
+
+const CSV_MAX_ROWS = 10_000;
+
+/** The operations a board view lists (every page of it, up to 10,000), as a CSV file. */
+export async function operationCsv(rt: Runtime, params: URLSearchParams): Promise<Response> {
+  const filter = operationFilter(params);
+  const head = csvRecord(['id', 'connection', 'engine', 'kind', 'subject', 'phase', 'state', 'started', 'ended', 'duration_s', 'outcome', 'attempt']);
+  const lines = [head];
+  let asOf = filter.asOf;
+  for (let offset = 0; offset < CSV_MAX_ROWS; offset += 1000) {
+    const page = await rt.store.listOperations({ ...filter, asOf, limit: Math.min(1000, CSV_MAX_ROWS - offset), offset });
+    asOf = page.asOf; // every page as of the first one's sequence
+    for (const op of page.items) {
+      const duration = op.endedAt ? (Date.parse(op.endedAt) - Date.parse(op.startedAt)) / 1000 : null;
+      lines.push(
+        csvRecord([
+          op.id,
+          op.connectionId,
+          op.engine,
+          kindLabel(op.kind),
+          op.subject.name,
+          op.nativePhase,
+          op.state,
+          op.startedAt,
+          op.endedAt,
+          duration,
+          op.outcome,
+          op.attempt,
+        ]),
+      );
+    }
+    if (page.items.length < 1000) break;
+  }
+  const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
+  return new Response(lines.join(''), {
+    headers: {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="phaseboard-${filter.view ?? 'operations'}-${stamp}.csv"`,
+      'Cache-Control': 'no-store',
+    },
+  });
+}
+
+/** What the board's filters offer: the engines of the connections there are, and the kinds phaseboard has seen, with labels. */
+export async function operationFacets(rt: Runtime) {
+  const engines = [...new Set(rt.connections.map((c) => c.engine))].map((kind) => ({ kind, label: rt.engines.find((m) => m.kind === kind)?.label ?? kind }));
+  const kinds = (await rt.store.operationKinds()).map((kind) => ({ kind, label: kindLabel(kind) }));
+  const connections = rt.connections.map((c) => ({ id: c.id, engine: c.engine }));
+  return { engines, kinds, connections };
 }
 
 export async function operationGet(rt: Runtime, id: string) {
@@ -58,6 +146,8 @@ export const ActionBody = z
     /** free text kept in the audit record */
     reason: z.string().max(500).optional(),
     params: z.record(z.string(), z.unknown()).optional(),
+    /** the words the action's dialog asks to type, when it asks (a finalize that leaves the disk incomplete) */
+    confirm: z.string().max(300).optional(),
   })
   .strict();
 
@@ -77,6 +167,7 @@ export async function operationActionRequest(rt: Runtime, input: { id: string; a
       params: { ...(body.data.params ?? {}), ...(body.data.reason ? { reason: body.data.reason } : {}) },
       idempotencyKey: input.idempotencyKey,
       actor: input.actor,
+      confirm: body.data.confirm,
     },
   );
 }

@@ -8,8 +8,24 @@ import { Delivery, Watch } from '@/lib/model/delivery';
 import { Finding, FindingNote, Remedy } from '@/lib/model/finding';
 import { PlaybookRun, StepPlan } from '@/lib/model/playbook-run';
 
-export const OperationPage = z.object({ items: z.array(Operation), total: z.number(), limit: z.number(), offset: z.number(), seq: z.number() });
+export const OperationPage = z.object({
+  items: z.array(Operation),
+  total: z.number(),
+  limit: z.number(),
+  offset: z.number(),
+  seq: z.number(),
+  /** the store sequence the page is as of */
+  asOf: z.number(),
+  /** operations the view would list now but this page, as of `asOf`, does not */
+  newer: z.number(),
+});
 export type OperationPage = z.infer<typeof OperationPage>;
+
+export const OperationFacets = z.object({
+  engines: z.array(z.object({ kind: z.string(), label: z.string() })),
+  kinds: z.array(z.object({ kind: z.string(), label: z.string() })),
+  connections: z.array(z.object({ id: z.string(), engine: z.string() })),
+});
 
 export const ActionRunView = z.object({
   id: z.string(),
@@ -118,6 +134,18 @@ export class ApiError extends Error {
  * through here. Changes are always JSON (the server takes nothing else);
  * an expired login sends the person to the login page.
  */
+let signingOut = false;
+
+/** A logout is under way: a request it outran answers 401, and that must not send the page to the login with a `next`. */
+export function markSigningOut(): void {
+  signingOut = true;
+}
+
+/** True once a logout has begun: the page is on its way to /login and nothing else may redirect it meanwhile. */
+export function isSigningOut(): boolean {
+  return signingOut;
+}
+
 export async function apiFetch<S extends z.ZodType>(schema: S, path: string, init?: RequestInit): Promise<z.infer<S>> {
   const changes = init?.method !== undefined && init.method !== 'GET';
   let res: Response;
@@ -131,7 +159,7 @@ export async function apiFetch<S extends z.ZodType>(schema: S, path: string, ini
     throw new ApiError('phaseboard is not reachable (offline?)', 0, 'network');
   }
   const body: unknown = await res.json().catch(() => null);
-  if (res.status === 401 && typeof window !== 'undefined' && !window.location.pathname.startsWith('/login')) {
+  if (res.status === 401 && typeof window !== 'undefined' && !signingOut && !window.location.pathname.startsWith('/login')) {
     window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
   }
   if (!res.ok) {

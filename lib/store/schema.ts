@@ -160,4 +160,26 @@ const AUTH = [
  */
 const TYPED_ACTORS: Migration = migrateTypedActors;
 
-export const MIGRATIONS: readonly Migration[] = [INITIAL, ONE_ACTIVE_RUN, AUTH, TYPED_ACTORS];
+/**
+ * 5: a board that holds still. When an operation was first recorded and when
+ * it ended, as store sequences: a page lists what existed at one sequence and
+ * counts what came after (the "3 new" pill). Start and end as epoch ms, for
+ * date ranges and the duration sort; the action it waits for (Needs you).
+ */
+const BOARD_ORDER = [
+  `ALTER TABLE operations ADD COLUMN first_seq BIGINT`,
+  `ALTER TABLE operations ADD COLUMN ended_seq BIGINT`,
+  `ALTER TABLE operations ADD COLUMN started_ms BIGINT`,
+  `ALTER TABLE operations ADD COLUMN ended_ms BIGINT`,
+  `ALTER TABLE operations ADD COLUMN needs_you TEXT`,
+  // Older rows: their last change is the best first-seen sequence there is.
+  `UPDATE operations SET first_seq = version,
+     ended_seq = CASE WHEN ended_at IS NULL THEN NULL ELSE version END,
+     started_ms = CAST(ROUND((julianday(json_extract(data, '$.startedAt')) - 2440587.5) * 86400000) AS INTEGER),
+     ended_ms = CASE WHEN ended_at IS NULL THEN NULL ELSE CAST(ROUND((julianday(ended_at) - 2440587.5) * 86400000) AS INTEGER) END`,
+  `CREATE INDEX operations_started ON operations (started_ms)`,
+  `CREATE INDEX operations_ended_ms ON operations (ended_ms)`,
+  `CREATE INDEX operations_needs_you ON operations (needs_you) WHERE needs_you IS NOT NULL`,
+];
+
+export const MIGRATIONS: readonly Migration[] = [INITIAL, ONE_ACTIVE_RUN, AUTH, TYPED_ACTORS, BOARD_ORDER];

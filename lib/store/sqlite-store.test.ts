@@ -143,7 +143,7 @@ describe('sqlite store', () => {
     expect((await store.createActionRun({ ...run, id: 'd' })).created).toBe(true);
   });
 
-  it('filters by state and text, live operations first', async () => {
+  it('filters by state and text', async () => {
     store = openSqliteStore(tempDir());
     const mk = (id: string, name: string, state: 'running' | 'succeeded') =>
       reduceOperation(undefined, {
@@ -154,9 +154,63 @@ describe('sqlite store', () => {
         snapshot: { ...snapshot('x', 0), nativeId: id, state, subject: { type: 'disk', id, name } },
       });
     await store.commit({ operations: [mk('a', 'web_01%', 'running'), mk('b', 'db-01', 'succeeded'), mk('c', 'web-02', 'succeeded')], entries: [] });
-    expect((await store.listOperations({ text: 'WEB', limit: 10, offset: 0 })).items.map((o) => o.nativeId)).toEqual(['a', 'c']);
+    expect((await store.listOperations({ text: 'WEB', limit: 10, offset: 0 })).items.map((o) => o.nativeId).sort()).toEqual(['a', 'c']);
     expect((await store.listOperations({ text: '_01%', limit: 10, offset: 0 })).items.map((o) => o.nativeId)).toEqual(['a']);
     expect((await store.listOperations({ states: ['succeeded'], limit: 10, offset: 0 })).total).toBe(2);
+  });
+
+  it('holds a view still: rows as of one sequence, later ones only counted, ended ones kept until the reader refreshes', async () => {
+    store = openSqliteStore(tempDir());
+    const mk = (id: string, startSec: number, state: 'running' | 'succeeded' = 'running') =>
+      reduceOperation(undefined, {
+        type: 'observed',
+        at: `2026-01-01T00:00:${String(startSec).padStart(2, '0')}Z`,
+        connectionId: 'c',
+        engine: 'ovirt',
+        snapshot: { ...snapshot('x', 0), nativeId: id, state, subject: { type: 'disk', id, name: `disk-${id}` } },
+      });
+    const [a, b] = (await store.commit({ operations: [mk('a', 1), mk('b', 2)], entries: [] })).operations;
+    const ids = (p: { items: { nativeId: string }[] }) => p.items.map((o) => o.nativeId);
+    const first = await store.listOperations({ view: 'live', limit: 10, offset: 0 });
+    // newest start first; equal keys would fall back to the id, never to the last change
+    expect(ids(first)).toEqual(['b', 'a']);
+    expect(first.newer).toBe(0);
+
+    // c starts, a ends, b changes: the page as of before shows a and b where they were, and counts c
+    await store.commit({ operations: [mk('c', 3)], entries: [] });
+    await store.commit({ operations: [{ ...a!, state: 'succeeded', endedAt: '2026-01-01T00:00:30Z' }], entries: [] });
+    await store.commit({ operations: [{ ...b!, nativePhase: 'y' }], entries: [] });
+    const held = await store.listOperations({ view: 'live', asOf: first.asOf, limit: 10, offset: 0 });
+    expect(ids(held)).toEqual(['b', 'a']);
+    expect(held.items.find((o) => o.nativeId === 'a')!.state).toBe('succeeded');
+    expect(held.newer).toBe(1);
+
+    // refreshed: c shows, a has moved to history
+    const now = await store.listOperations({ view: 'live', limit: 10, offset: 0 });
+    expect(ids(now)).toEqual(['c', 'b']);
+    expect(ids(await store.listOperations({ view: 'history', limit: 10, offset: 0 }))).toEqual(['a']);
+    expect((await store.listOperations({ view: 'history', asOf: first.asOf, limit: 10, offset: 0 })).newer).toBe(1);
+
+    // sorts: duration (a took 29 s; live ones count to now), subject, start range
+    const byDuration = await store.listOperations({ sort: 'duration', dir: 'asc', limit: 10, offset: 0 });
+    expect(ids(byDuration)[0]).toBe('a');
+    expect(ids(await store.listOperations({ sort: 'subject', dir: 'desc', limit: 10, offset: 0 }))).toEqual(['c', 'b', 'a']);
+    const from = Date.parse('2026-01-01T00:00:02Z');
+    expect(ids(await store.listOperations({ startedFrom: from, startedBefore: from + 1000, limit: 10, offset: 0 }))).toEqual(['b']);
+  });
+
+  it('finds the operations that wait for an operator', async () => {
+    store = openSqliteStore(tempDir());
+    const base = reduceOperation(undefined, { type: 'observed', at: '2026-01-01T00:00:00Z', connectionId: 'c', engine: 'libvirt', snapshot: snapshot('x', 0) });
+    await store.commit({
+      operations: [
+        { ...base, needsYou: { action: 'pivot', label: 'Pivot' } },
+        { ...base, id: 'c:n2', nativeId: 'n2' },
+      ],
+      entries: [],
+    });
+    const page = await store.listOperations({ needsYou: true, limit: 10, offset: 0 });
+    expect(page.items.map((o) => o.needsYou)).toEqual([{ action: 'pivot', label: 'Pivot' }]);
   });
 
   it('reports a commit that fails, until one works again', async () => {

@@ -2,7 +2,7 @@ import 'server-only';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'libsql';
-import { Operation } from '@/lib/model/operation';
+import { Operation, OperationKind } from '@/lib/model/operation';
 import { TimelineEntry, type TimelineEvent } from '@/lib/model/timeline';
 import { AppError } from '@/lib/errors/app-error';
 import { MIGRATIONS } from './schema';
@@ -11,7 +11,7 @@ import { isUniqueViolation } from './sqlite-errors';
 import { sqliteAuthStore } from './sqlite-auth';
 import { sqliteNotifyStore } from './sqlite-notify';
 import { sqliteTriageStore } from './sqlite-triage';
-import type { AddedConnection, ConnectionStatus, OperationFilter, Store, StoreHealth } from './types';
+import type { AddedConnection, ConnectionStatus, OperationFilter, OperationSort, Store, StoreHealth } from './types';
 import { requestedByLabel, type ActionRun } from '@/lib/model/action-run';
 import { actorKey } from '@/lib/model/actor';
 
@@ -33,11 +33,15 @@ export function openSqliteStore(dataDir: string): Store {
   let seq = Math.max(maxSeq('SELECT MAX(seq) AS m FROM events'), maxSeq('SELECT MAX(version) AS m FROM operations'));
 
   const upsertOp = db.prepare(
-    `INSERT INTO operations (id, connection_id, engine, kind, state, native_phase, subject_name, native_id, gone, ended_at, version, data)
-     VALUES (@id, @connection_id, @engine, @kind, @state, @native_phase, @subject_name, @native_id, @gone, @ended_at, @version, @data)
+    `INSERT INTO operations (id, connection_id, engine, kind, state, native_phase, subject_name, native_id, gone, ended_at, version, data,
+       first_seq, ended_seq, started_ms, ended_ms, needs_you)
+     VALUES (@id, @connection_id, @engine, @kind, @state, @native_phase, @subject_name, @native_id, @gone, @ended_at, @version, @data,
+       @version, CASE WHEN @ended_at IS NULL THEN NULL ELSE @version END, @started_ms, @ended_ms, @needs_you)
      ON CONFLICT (id) DO UPDATE SET state = excluded.state, native_phase = excluded.native_phase,
        subject_name = excluded.subject_name, gone = excluded.gone, ended_at = excluded.ended_at,
-       version = excluded.version, data = excluded.data`,
+       version = excluded.version, data = excluded.data, started_ms = excluded.started_ms, ended_ms = excluded.ended_ms,
+       needs_you = excluded.needs_you,
+       ended_seq = CASE WHEN excluded.ended_at IS NULL THEN NULL ELSE COALESCE(operations.ended_seq, excluded.version) END`,
   );
   const insertEvent = db.prepare('INSERT INTO events (seq, operation_id, at, entry) VALUES (?, ?, ?, ?)');
 
@@ -116,6 +120,9 @@ export function openSqliteStore(dataDir: string): Store {
         ended_at: v.endedAt,
         version: v.version,
         data: JSON.stringify(v),
+        started_ms: Date.parse(v.startedAt),
+        ended_ms: v.endedAt ? Date.parse(v.endedAt) : null,
+        needs_you: v.needsYou?.action ?? null,
       });
       return v;
     });
@@ -150,26 +157,31 @@ export function openSqliteStore(dataDir: string): Store {
     },
 
     async listOperations(f: OperationFilter) {
-      const where = new Where();
-      if (f.engine) where.add('engine = ?', f.engine);
-      if (f.kind) where.add('kind = ?', f.kind);
-      if (f.states && f.states.length > 0) where.add(`state IN (${f.states.map(() => '?').join(', ')})`, ...f.states);
-      if (f.text) {
-        const like = `%${f.text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-        where.add(
-          "(LOWER(subject_name) LIKE ? ESCAPE '\\' OR LOWER(native_id) LIKE ? ESCAPE '\\' OR LOWER(native_phase) LIKE ? ESCAPE '\\')",
-          like,
-          like,
-          like,
-        );
+      // A view lists what existed at `asOf`, so rows neither appear nor vanish under the reader; what came later is only counted.
+      const asOf = Math.min(f.asOf ?? seq, seq);
+      const listed = operationWhere(f);
+      const later = operationWhere(f);
+      if (f.view === 'live') {
+        listed.add('first_seq <= ? AND (ended_seq IS NULL OR ended_seq > ?)', asOf, asOf);
+        later.add('first_seq > ?', asOf);
+      } else if (f.view === 'history') {
+        listed.add('ended_seq <= ?', asOf);
+        later.add('ended_seq > ?', asOf);
+      } else {
+        listed.add('first_seq <= ?', asOf);
+        later.add('first_seq > ?', asOf);
       }
-      const { sql: clause, args } = where;
-      const total = Number((db.prepare(`SELECT COUNT(*) AS n FROM operations ${clause}`).get(...args) as Row).n);
-      // Live operations first, then the most recently changed.
+      const count = (w: Where) => Number((db.prepare(`SELECT COUNT(*) AS n FROM operations ${w.sql}`).get(...w.args) as Row).n);
+      const order = orderBy(f, Date.now());
       const rows = db
-        .prepare(`SELECT data FROM operations ${clause} ORDER BY (ended_at IS NULL) DESC, version DESC LIMIT ? OFFSET ?`)
-        .all(...args, f.limit, f.offset) as Row[];
-      return { items: rows.map(toOp), total };
+        .prepare(`SELECT data FROM operations ${listed.sql} ORDER BY ${order.sql} LIMIT ? OFFSET ?`)
+        .all(...listed.args, ...order.args, f.limit, f.offset) as Row[];
+      return { items: rows.map(toOp), total: count(listed), asOf, newer: count(later) };
+    },
+
+    async operationKinds() {
+      const rows = db.prepare('SELECT DISTINCT kind FROM operations ORDER BY kind').all() as Row[];
+      return rows.map((r) => OperationKind.parse(r.kind));
     },
 
     async trackedOperations(connectionId) {
@@ -287,6 +299,41 @@ export function openSqliteStore(dataDir: string): Store {
 }
 
 /** Runs the migrations this file has not seen yet, each in its own transaction. */
+/** The filters every view shares (engine, kind, state, text, start range, needs-you). */
+function operationWhere(f: OperationFilter): Where {
+  const where = new Where();
+  if (f.engine) where.add('engine = ?', f.engine);
+  if (f.connection) where.add('connection_id = ?', f.connection);
+  if (f.kind) where.add('kind = ?', f.kind);
+  if (f.states && f.states.length > 0) where.add(`state IN (${f.states.map(() => '?').join(', ')})`, ...f.states);
+  if (f.text) {
+    const like = `%${f.text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    where.add("(LOWER(subject_name) LIKE ? ESCAPE '\\' OR LOWER(native_id) LIKE ? ESCAPE '\\' OR LOWER(native_phase) LIKE ? ESCAPE '\\')", like, like, like);
+  }
+  if (f.startedFrom !== undefined) where.add('started_ms >= ?', f.startedFrom);
+  if (f.startedBefore !== undefined) where.add('started_ms < ?', f.startedBefore);
+  if (f.needsYou) where.add('needs_you IS NOT NULL');
+  return where;
+}
+
+const SORT_COLUMNS: Record<OperationSort, string> = {
+  started: 'started_ms',
+  ended: 'ended_ms',
+  subject: 'subject_name COLLATE NOCASE',
+  engine: 'connection_id',
+  kind: 'kind',
+  state: 'state',
+  duration: 'COALESCE(ended_ms, ?) - started_ms',
+};
+
+/** A stable order: the chosen column, then the id, so equal keys never swap places between refreshes. */
+function orderBy(f: OperationFilter, now: number): { sql: string; args: unknown[] } {
+  const sort = f.sort ?? (f.view === 'history' ? 'ended' : 'started');
+  const dir = f.dir ?? (sort === 'subject' || sort === 'engine' || sort === 'kind' || sort === 'state' ? 'asc' : 'desc');
+  const d = dir === 'asc' ? 'ASC' : 'DESC';
+  return { sql: `${SORT_COLUMNS[sort]} ${d}, id ${d}`, args: sort === 'duration' ? [now] : [] };
+}
+
 function migrate(db: Database.Database): void {
   const done = Number((db.prepare('PRAGMA user_version').get() as Row).user_version ?? 0);
   MIGRATIONS.forEach((migration, i) => {

@@ -13,12 +13,28 @@ export interface NewTimelineEntry {
   entry: TimelineEntry;
 }
 
+export const OPERATION_SORTS = ['started', 'ended', 'subject', 'engine', 'kind', 'state', 'duration'] as const;
+export type OperationSort = (typeof OPERATION_SORTS)[number];
+
 export interface OperationFilter {
   engine?: EngineKind;
+  connection?: string;
   kind?: OperationKind;
   states?: OperationState[];
   /** matches subject name, native id and native phase */
   text?: string;
+  /** started at or after, ms epoch */
+  startedFrom?: number;
+  /** started before, ms epoch */
+  startedBefore?: number;
+  /** only operations that wait for an operator's decision */
+  needsYou?: boolean;
+  /** live: not ended at `asOf`; history: ended by `asOf`; neither: all */
+  view?: 'live' | 'history';
+  /** the store sequence the page is as of (default: now); later operations are counted in `newer`, not listed */
+  asOf?: number;
+  sort?: OperationSort;
+  dir?: 'asc' | 'desc';
   limit: number;
   offset: number;
 }
@@ -95,7 +111,9 @@ export interface TriageStore {
 export interface Store extends TriageStore, NotifyStore, AuthStore {
   commit(changes: { operations: Operation[]; entries: NewTimelineEntry[] }): Promise<{ operations: Operation[]; events: TimelineEvent[] }>;
   getOperation(id: string): Promise<Operation | null>;
-  listOperations(filter: OperationFilter): Promise<{ items: Operation[]; total: number }>;
+  listOperations(filter: OperationFilter): Promise<{ items: Operation[]; total: number; asOf: number; newer: number }>;
+  /** the kinds of operation recorded so far */
+  operationKinds(): Promise<OperationKind[]>;
   /** operations of a connection the engine still listed at last look */
   trackedOperations(connectionId: string): Promise<Operation[]>;
   /** operations of one kind on one subject (by name) of a connection, newest first: attempts are found here */

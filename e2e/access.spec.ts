@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { E2E_PASSWORD, PEOPLE, stateOf } from './auth';
-import { openOperation, runAction, startScenario } from './helpers';
+import { openOperation, runAction, startScenario, untilNeedsYou } from './helpers';
 
 // Who may do what, as people meet it in the browser.
 
@@ -83,7 +83,7 @@ test.describe('an operator', () => {
   test('finalizes from the UI, and the audit names them; admin pages stay closed', async ({ page }) => {
     const id = await startScenario('upload-awaits-finalize', 4);
     await openOperation(page, id);
-    await expect(page.getByRole('group', { name: 'Actions' }).getByRole('button', { name: 'Finalize', exact: true })).toBeEnabled({ timeout: 20_000 });
+    await untilNeedsYou(page, 'Finalize');
     await runAction(page, 'Finalize');
     await expect(page.getByTestId('state').first()).toHaveText('succeeded', { timeout: 30_000 });
     await expect(page.getByTestId('action-runs')).toContainText(PEOPLE.operator.username);

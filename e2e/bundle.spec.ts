@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { openOperation, runAction, startScenario } from './helpers';
+import { openOperation, runAction, startScenario, untilNeedsYou } from './helpers';
 import { openFinding } from './triage-helpers';
 
 test('a failed finalize: triage flags it, and the support bundle holds the whole story without secrets', async ({ page, request }) => {
   test.setTimeout(90_000);
   const id = await startScenario('finalize-failure', 4);
   await openOperation(page, id);
-  await expect(page.getByRole('group', { name: 'Actions' }).getByRole('button', { name: 'Finalize', exact: true })).toBeEnabled({ timeout: 20_000 });
+  await untilNeedsYou(page, 'Finalize');
   await runAction(page, 'Finalize');
   await expect(page.getByTestId('state').first()).toHaveText('failed', { timeout: 30_000 });
   const finding = await openFinding(request, id, 'action-failed');

@@ -16,21 +16,24 @@ test('a bad action request gets a clear error naming the problem', async ({ requ
 });
 
 test('an action the engine no longer allows shows its reason in a toast', async ({ page, request }) => {
-  const id = await startScenario('user-cancel', 1);
+  // a transfer that waits (for an operator) as long as it takes: no race with the page's load
+  const id = await startScenario('upload-awaits-finalize', 4);
   await openOperation(page, id);
   const cancel = page.getByRole('group', { name: 'Actions' }).getByRole('button', { name: 'Cancel', exact: true });
   await expect(cancel).toBeEnabled();
   await cancel.click();
-  // The client cancels by itself while the dialog is open; our confirm arrives too late.
-  await expect
-    .poll(async () => (await (await request.get(`/api/operations/${encodeURIComponent(id)}`)).json()).operation.state, { timeout: 20_000 })
-    .not.toBe('running');
+  // Someone else cancels while the dialog is open; our confirm arrives too late.
+  const other = await request.post(`/api/operations/${encodeURIComponent(id)}/actions/cancel`, { data: {} });
+  expect(other.status(), await other.text()).toBe(202);
   await expect
     .poll(async () => (await (await request.get(`/api/operations/${encodeURIComponent(id)}`)).json()).operation.nativePhase, { timeout: 20_000 })
     .toMatch(/finalizing_cleanup|finished_cleanup/);
   await page.getByRole('dialog').getByRole('button', { name: 'Yes, cancel' }).click();
   await expect(page.getByText('Action refused')).toBeVisible();
-  await expect(page.getByText(/Cancel is not possible now: (cancel is possible before finalizing|the transfer has ended)/)).toBeVisible();
+  // said beside the buttons too, where the focus went
+  const result = page.getByTestId('action-result');
+  await expect(result).toHaveText(/^Refused: Cancel is not possible now: (cancel is possible before finalizing|the transfer has ended)/);
+  await expect(result).toBeFocused();
 });
 
 test('a repeated Idempotency-Key acts once', async ({ request }) => {

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { openOperation, startScenario } from './helpers';
+import { openOperation, startScenario, untilNeedsYou } from './helpers';
 
 test('the board and an action are operable with the keyboard alone', async ({ page }) => {
   const id = await startScenario('upload-awaits-finalize', 4);
@@ -17,7 +17,7 @@ test('the board and an action are operable with the keyboard alone', async ({ pa
 
   await openOperation(page, id);
   const finalize = page.getByRole('group', { name: 'Actions' }).getByRole('button', { name: 'Finalize', exact: true });
-  await expect(finalize).toBeEnabled({ timeout: 20_000 });
+  await untilNeedsYou(page, 'Finalize');
   await finalize.focus();
   await page.keyboard.press('Enter');
   const dialog = page.getByRole('dialog');

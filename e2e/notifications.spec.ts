@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { openOperation, runAction, startScenario } from './helpers';
+import { openOperation, runAction, startScenario, untilNeedsYou } from './helpers';
 import { openFinding } from './triage-helpers';
 import { expectedSignature, startReceiver } from './webhook-receiver';
 
@@ -61,7 +61,7 @@ test('a watched operation that fails is told in the browser and to the webhook',
   await openOperation(page, id);
   await page.getByRole('button', { name: '☆ Watch' }).click();
   await expect(page.getByRole('button', { name: '★ Watching' })).toHaveAttribute('aria-pressed', 'true');
-  await expect(page.getByRole('group', { name: 'Actions' }).getByRole('button', { name: 'Finalize', exact: true })).toBeEnabled({ timeout: 20_000 });
+  await untilNeedsYou(page, 'Finalize');
   await runAction(page, 'Finalize');
   await expect(page.getByTestId('state').first()).toHaveText('failed', { timeout: 30_000 });
 
@@ -74,7 +74,7 @@ test('a watched operation that fails is told in the browser and to the webhook',
   const failed = () => receiver.got.filter((g) => g.event === 'operation.failed' && JSON.parse(g.body).operation?.id === id);
   await expect.poll(() => failed().map((g) => g.status), { timeout: 20_000 }).toEqual([503, 200]);
   expect(JSON.parse(failed()[1]!.body)).toMatchObject({
-    operation: { id, state: 'failed', outcome: expect.stringMatching(/has failed$/) },
+    operation: { id, state: 'failed', outcome: expect.stringMatching(/has failed: disk \S+ is ILLEGAL$/) },
     watchedBy: 'e2eadmin',
   });
 });

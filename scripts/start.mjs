@@ -44,7 +44,16 @@ const server = http.createServer((req, res) => {
 server.requestTimeout = 60_000;
 server.on('clientError', (_err, socket) => socket.destroy());
 server.listen(port, host, () => {
-  console.log(`phaseboard: listening on http://${host.includes(':') ? `[${host}]` : host}:${port}`);
+  const shown = ['0.0.0.0', '::'].includes(host) ? '127.0.0.1' : host;
+  const url = `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
+  console.log(`phaseboard: listening on ${url}`);
+  // One request starts the runtime (store, engines, the first start's admin), so the last line printed is where to go.
+  fetch(`${url}/api/health`)
+    .catch(() => undefined)
+    .finally(() => {
+      const how = globalThis.__phaseboardAdminCreated ? 'log in as admin with the password or the link above' : 'log in';
+      console.log(`\n  phaseboard is running: open ${url} and ${how}. Ctrl-C stops it.\n`);
+    });
 });
 server.on('error', (e) => {
   console.error(`phaseboard: cannot listen on ${host}:${port}: ${e.message}`);

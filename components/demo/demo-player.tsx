@@ -95,7 +95,7 @@ export function DemoPlayer() {
         >
           Take the simulated engines down for 30 s
         </button>{' '}
-        <span className="text-slate-500">every poll fails: the connection degrades and triage reports it; it recovers by itself.</span>
+        <span className="text-slate-600 dark:text-slate-400">every poll fails: the connection degrades and triage reports it; it recovers by itself.</span>
       </p>
       <p className="text-sm">
         {[30, 120].map((seconds) => (
@@ -110,7 +110,7 @@ export function DemoPlayer() {
             Skip {seconds < 60 ? `${seconds} s` : `${seconds / 60} min`} ahead
           </button>
         ))}
-        <span className="text-slate-500">
+        <span className="text-slate-600 dark:text-slate-400">
           the simulated engines move on at once (an idle upload reaches oVirt&apos;s inactivity pause); the board catches up.
         </span>
       </p>
@@ -127,7 +127,7 @@ export function DemoPlayer() {
             <div>
               <h2 className="font-medium">{s.title}</h2>
               <p className="text-sm text-slate-600 dark:text-slate-300">{s.description}</p>
-              <p className="mt-1 text-xs text-slate-500">
+              <p className="mt-1 text-xs text-slate-600 dark:text-slate-400">
                 {s.engine} · {s.detail}
                 {s.finalizeBy && ` · finalized by ${finalizeBy === 'scenario' ? s.finalizeBy : finalizeBy}`}
                 {s.tags.map((t) => ` · ${t}`).join('')}
@@ -135,7 +135,7 @@ export function DemoPlayer() {
             </div>
             <button
               type="button"
-              className="self-start rounded bg-sky-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-700 disabled:opacity-50"
+              className="self-start rounded bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800 disabled:opacity-50"
               disabled={start.isPending || !can.allowed}
               title={can.reason}
               aria-label={`Start ${s.title}`}

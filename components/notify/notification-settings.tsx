@@ -39,7 +39,7 @@ export function NotificationSettings() {
       <section className="space-y-2">
         <h2 className="font-semibold">Webhooks</h2>
         {data && data.webhooks.length === 0 && (
-          <p className="text-sm text-slate-500">
+          <p className="text-sm text-slate-600 dark:text-slate-400">
             None configured. Add <code>notifications.webhooks</code> to the config file, or set <code>PHASEBOARD_WEBHOOK_URL</code> and{' '}
             <code>PHASEBOARD_WEBHOOK_SECRET</code>.
           </p>
@@ -54,51 +54,53 @@ export function NotificationSettings() {
       </section>
       <section className="space-y-2">
         <h2 className="font-semibold">Deliveries</h2>
-        {data && data.deliveries.length === 0 && <p className="text-sm text-slate-500">Nothing sent yet.</p>}
+        {data && data.deliveries.length === 0 && <p className="text-sm text-slate-600 dark:text-slate-400">Nothing sent yet.</p>}
         {data && data.deliveries.length > 0 && (
-          <table className="w-full text-left text-sm" data-testid="deliveries">
-            <thead className="text-xs uppercase text-slate-500">
-              <tr>
-                <th>Created</th>
-                <th>Webhook</th>
-                <th>Event</th>
-                <th>Status</th>
-                <th>Attempts</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.deliveries.map((d) => (
-                <tr
-                  key={d.id}
-                  className="border-t border-slate-100 align-top dark:border-slate-800"
-                  data-testid="delivery"
-                  data-delivery={d.id}
-                  data-event-key={d.eventKey}
-                  data-status={d.status}
-                >
-                  <td className="tabular-nums">{formatTime(d.createdAt)}</td>
-                  <td>{d.webhookId}</td>
-                  <td>{d.event}</td>
-                  <td>{d.status}</td>
-                  <td>
-                    <ol className="text-xs">
-                      {d.attempts.map((a, i) => (
-                        <li key={i}>
-                          {formatTime(a.at)} {a.ok ? `delivered (HTTP ${a.status})` : `failed: ${a.error}`}
-                        </li>
-                      ))}
-                      {d.status === 'pending' && d.nextAttemptAt && <li>next try {formatTime(d.nextAttemptAt)}</li>}
-                    </ol>
-                  </td>
+          <div className="overflow-x-auto">
+            <table className="w-full text-left text-sm" data-testid="deliveries">
+              <thead className="text-xs uppercase text-slate-600 dark:text-slate-400">
+                <tr>
+                  <th>Created</th>
+                  <th>Webhook</th>
+                  <th>Event</th>
+                  <th>Status</th>
+                  <th>Attempts</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {data.deliveries.map((d) => (
+                  <tr
+                    key={d.id}
+                    className="border-t border-slate-100 align-top dark:border-slate-800"
+                    data-testid="delivery"
+                    data-delivery={d.id}
+                    data-event-key={d.eventKey}
+                    data-status={d.status}
+                  >
+                    <td className="tabular-nums">{formatTime(d.createdAt)}</td>
+                    <td>{d.webhookId}</td>
+                    <td>{d.event}</td>
+                    <td>{d.status}</td>
+                    <td>
+                      <ol className="text-xs">
+                        {d.attempts.map((a, i) => (
+                          <li key={i}>
+                            {formatTime(a.at)} {a.ok ? `delivered (HTTP ${a.status})` : `failed: ${a.error}`}
+                          </li>
+                        ))}
+                        {d.status === 'pending' && d.nextAttemptAt && <li>next try {formatTime(d.nextAttemptAt)}</li>}
+                      </ol>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </section>
       <section className="space-y-2">
         <h2 className="font-semibold">Watched operations</h2>
-        {data && data.watches.length === 0 && <p className="text-sm text-slate-500">None. Use ☆ Watch on an operation.</p>}
+        {data && data.watches.length === 0 && <p className="text-sm text-slate-600 dark:text-slate-400">None. Use ☆ Watch on an operation.</p>}
         <ul className="text-sm">
           {data?.watches.map((w) => (
             <li key={w.operationId}>

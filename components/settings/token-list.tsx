@@ -72,40 +72,42 @@ export function TokenList() {
           />
         </div>
       )}
-      <table className="w-full text-left text-sm" data-testid="tokens">
-        <thead className="text-xs uppercase text-slate-600 dark:text-slate-400">
-          <tr>
-            <th className="py-1">Name</th>
-            <th>Role</th>
-            <th>Expires</th>
-            <th>Last used</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {tokens.data?.tokens.map((t) => (
-            <tr
-              key={t.id}
-              className={`border-t border-slate-100 dark:border-slate-800 ${t.revokedAt ? 'text-slate-500 line-through' : ''}`}
-              data-token={t.name}
-            >
-              <td className="py-1.5">
-                {t.name} {t.provisioned && <span className="text-xs">(PHASEBOARD_ADMIN_TOKEN)</span>}
-              </td>
-              <td>{t.role}</td>
-              <td className="text-xs">{t.expiresAt ? new Date(t.expiresAt).toLocaleDateString() : 'never'}</td>
-              <td className="text-xs">{t.lastUsedAt ? new Date(t.lastUsedAt).toLocaleString() : '—'}</td>
-              <td className="text-right text-xs">
-                {!t.revokedAt && (
-                  <button type="button" className="text-rose-800 underline dark:text-rose-300" onClick={() => revoke.mutate(t.id)}>
-                    revoke
-                  </button>
-                )}
-              </td>
+      <div className="overflow-x-auto">
+        <table className="w-full text-left text-sm" data-testid="tokens">
+          <thead className="text-xs uppercase text-slate-600 dark:text-slate-400">
+            <tr>
+              <th className="py-1">Name</th>
+              <th>Role</th>
+              <th>Expires</th>
+              <th>Last used</th>
+              <th />
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {tokens.data?.tokens.map((t) => (
+              <tr
+                key={t.id}
+                className={`border-t border-slate-100 dark:border-slate-800 ${t.revokedAt ? 'text-slate-600 dark:text-slate-400 line-through' : ''}`}
+                data-token={t.name}
+              >
+                <td className="py-1.5">
+                  {t.name} {t.provisioned && <span className="text-xs">(PHASEBOARD_ADMIN_TOKEN)</span>}
+                </td>
+                <td>{t.role}</td>
+                <td className="text-xs">{t.expiresAt ? new Date(t.expiresAt).toLocaleDateString() : 'never'}</td>
+                <td className="text-xs">{t.lastUsedAt ? new Date(t.lastUsedAt).toLocaleString() : '—'}</td>
+                <td className="text-right text-xs">
+                  {!t.revokedAt && (
+                    <button type="button" className="text-rose-800 underline dark:text-rose-300" onClick={() => revoke.mutate(t.id)}>
+                      revoke
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <InlineForm label="Make an API token" onSubmit={() => create.mutate()}>
         <label className="text-sm">
           Name

@@ -75,49 +75,51 @@ export function UserList() {
         the demo.
       </p>
       {users.error && <p role="alert">{users.error.message}</p>}
-      <table className="w-full text-left text-sm" data-testid="users">
-        <thead className="text-xs uppercase text-slate-600 dark:text-slate-400">
-          <tr>
-            <th className="py-1">User</th>
-            <th>Role</th>
-            <th>Logs in with</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {users.data?.users.map((u) => (
-            <tr key={u.id} className="border-t border-slate-100 dark:border-slate-800" data-user={u.username}>
-              <td className="py-1.5">
-                {u.username} {u.disabled && <span className="rounded bg-rose-100 px-1 text-xs text-rose-900">disabled</span>}
-              </td>
-              <td>
-                <RoleSelect
-                  label={`Role of ${u.username}`}
-                  className="rounded border border-slate-300 bg-white px-1 dark:border-slate-600 dark:bg-slate-900"
-                  value={u.role}
-                  onChange={(role) => update.mutate({ id: u.id, patch: { role } })}
-                />
-              </td>
-              <td className="text-xs">{u.logins.join(', ') || '—'}</td>
-              <td className="space-x-3 text-right text-xs">
-                <button type="button" className="underline" onClick={() => makeLink.mutate(u)} disabled={u.disabled}>
-                  login link
-                </button>
-                <button type="button" className="underline" onClick={() => update.mutate({ id: u.id, patch: { disabled: !u.disabled } })}>
-                  {u.disabled ? 'enable' : 'disable'}
-                </button>
-                <button
-                  type="button"
-                  className="text-rose-800 underline dark:text-rose-300"
-                  onClick={() => confirm(`Remove ${u.username}?`) && remove.mutate(u.id)}
-                >
-                  remove
-                </button>
-              </td>
+      <div className="overflow-x-auto">
+        <table className="w-full text-left text-sm" data-testid="users">
+          <thead className="text-xs uppercase text-slate-600 dark:text-slate-400">
+            <tr>
+              <th className="py-1">User</th>
+              <th>Role</th>
+              <th>Logs in with</th>
+              <th />
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {users.data?.users.map((u) => (
+              <tr key={u.id} className="border-t border-slate-100 dark:border-slate-800" data-user={u.username}>
+                <td className="py-1.5">
+                  {u.username} {u.disabled && <span className="rounded bg-rose-100 px-1 text-xs text-rose-900">disabled</span>}
+                </td>
+                <td>
+                  <RoleSelect
+                    label={`Role of ${u.username}`}
+                    className="rounded border border-slate-300 bg-white px-1 dark:border-slate-600 dark:bg-slate-900"
+                    value={u.role}
+                    onChange={(role) => update.mutate({ id: u.id, patch: { role } })}
+                  />
+                </td>
+                <td className="text-xs">{u.logins.join(', ') || '—'}</td>
+                <td className="space-x-3 text-right text-xs">
+                  <button type="button" className="underline" onClick={() => makeLink.mutate(u)} disabled={u.disabled}>
+                    login link
+                  </button>
+                  <button type="button" className="underline" onClick={() => update.mutate({ id: u.id, patch: { disabled: !u.disabled } })}>
+                    {u.disabled ? 'enable' : 'disable'}
+                  </button>
+                  <button
+                    type="button"
+                    className="text-rose-800 underline dark:text-rose-300"
+                    onClick={() => confirm(`Remove ${u.username}?`) && remove.mutate(u.id)}
+                  >
+                    remove
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {link && <LoginLinkBox {...link} />}
       <InlineForm label="Add a user" onSubmit={() => create.mutate()}>
         <label className="text-sm">

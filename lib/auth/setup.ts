@@ -72,4 +72,6 @@ async function createFirstAdmin(users: Users, config: PhaseboardConfig, log: Log
       '',
     ].join('\n'),
   );
+  // scripts/start.mjs, in this process, points at the lines above in its last one
+  (globalThis as { __phaseboardAdminCreated?: boolean }).__phaseboardAdminCreated = true;
 }

@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { startScenario } from './helpers';
+import { startScenario, subjectOf } from './helpers';
 
 const PAGES = ['/', '/?view=history', '/triage', '/engines', '/demo', '/notifications', '/settings', '/account'];
 
@@ -74,7 +74,7 @@ test.describe('on a phone (390 × 844)', () => {
       expect(wide, `${path}: wider than 390 px`).toEqual([]);
     }
 
-    await page.goto('/?q=upload-success');
+    await page.goto(`/?q=${await subjectOf(id)}`);
     const card = page.locator(`[data-testid=board-row][data-operation-id="${id}"]`);
     await expect(card.getByRole('link')).toBeVisible();
     await expect(card.getByTestId('state')).toBeVisible();

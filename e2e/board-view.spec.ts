@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { skipAhead, startScenario } from './helpers';
+import { skipAhead, startScenario, subjectOf } from './helpers';
 
 const row = (page: Page, id: string) => page.locator(`[data-testid=board-row][data-operation-id="${id}"]`);
 
@@ -30,7 +30,8 @@ test('a finished operation stays in place on Live until the reader refreshes, th
   const id = await startScenario('upload-success', 1);
   // one that stays live (it waits for an operator), on the same search
   const stays = await startScenario('upload-awaits-finalize', 4);
-  await page.goto('/?q=upload-');
+  // every simulated oVirt disk is a VM's first disk (db01_Disk1): this search holds both
+  await page.goto('/?q=_Disk1');
   await expect(row(page, id).getByTestId('native-phase')).toHaveText('transferring');
   await skipAhead(id, 120);
   await expect(row(page, id).getByTestId('state')).toHaveText('succeeded', { timeout: 30_000 });
@@ -46,7 +47,7 @@ test('a finished operation stays in place on Live until the reader refreshes, th
   await expect(started).toHaveText(/ago$|just now/);
   await expect(started).toHaveAttribute('title', /\d{4}.*\d\d:\d\d:\d\d/);
 
-  await page.goto('/?q=upload-');
+  await page.goto('/?q=_Disk1');
   await expect(row(page, stays)).toBeVisible();
   await expect(row(page, id)).toHaveCount(0);
 });
@@ -73,6 +74,7 @@ test('columns sort on click, stably, and the sort is in the URL', async ({ page 
 
 test('filters offer what exists, in words; search waits for a pause; "← Board" brings the same view back', async ({ page }) => {
   const id = await startScenario('download-success', 1);
+  const name = await subjectOf(id);
   await page.goto('/');
   await expect(page.getByLabel('Kind').locator('option', { hasText: 'Image transfer' })).toHaveCount(1);
   const kinds = await page.getByLabel('Kind').locator('option').allTextContents();
@@ -95,33 +97,33 @@ test('filters offer what exists, in words; search waits for a pause; "← Board"
       return fetch0(input, init);
     };
   });
-  await page.getByLabel('Search operations').pressSequentially('download-success', { delay: 40 });
-  await expect(page).toHaveURL(/q=download-success/);
+  await page.getByLabel('Search operations').pressSequentially(name, { delay: 40 });
+  await expect(page).toHaveURL(new RegExp(`q=${name}`));
   await expect(row(page, id)).toBeVisible();
   const { keys, searches } = await page.evaluate(() => {
     const w = window as unknown as { __keys: number[]; __searches: { at: number; q: string }[] };
     return { keys: w.__keys, searches: w.__searches };
   });
-  expect(keys).toHaveLength(16);
-  expect(searches.at(-1)?.q).toBe('download-success');
+  expect(keys).toHaveLength(name.length);
+  expect(searches.at(-1)?.q).toBe(name);
   // fewer requests than keys, and none sooner than 250 ms after a key
   expect(new Set(searches.map((s) => s.q)).size).toBeLessThan(keys.length);
   // A request for the first n letters means the box held them for 250 ms: the (n+1)-th key came no sooner.
   // (The stream refetches a search already made as operations change: only the texts count.)
   for (const q of new Set(searches.map((s) => s.q))) {
-    expect('download-success'.startsWith(q), q).toBe(true);
+    expect(name.startsWith(q), q).toBe(true);
     if (q.length < keys.length) expect(keys[q.length]! - keys[q.length - 1]!, `a request for "${q}"`).toBeGreaterThanOrEqual(245);
   }
 
   await page.getByLabel('Kind').selectOption('image_transfer');
   await expect(page).toHaveURL(/kind=image_transfer/);
   await row(page, id).getByRole('link').click();
-  await expect(page.getByTestId('subject-name')).toContainText('download-success');
-  await expect(page).toHaveTitle(/download-success.* · Image transfer · phaseboard/);
+  await expect(page.getByTestId('subject-name')).toContainText(name);
+  await expect(page).toHaveTitle(`${name} · Image transfer · phaseboard`);
   await page.getByTestId('back-to-board').click();
-  await expect(page).toHaveURL(/q=download-success/);
+  await expect(page).toHaveURL(new RegExp(`q=${name}`));
   await expect(page).toHaveURL(/kind=image_transfer/);
-  await expect(page.getByLabel('Search operations')).toHaveValue('download-success');
+  await expect(page.getByLabel('Search operations')).toHaveValue(name);
 });
 
 test('history exports as CSV, and every page has its own title and the favicon', async ({ page, request }) => {
@@ -131,7 +133,7 @@ test('history exports as CSV, and every page has its own title and the favicon',
     .poll(async () => (await (await request.get(`/api/operations/${encodeURIComponent(id)}`)).json()).operation.state, { timeout: 30_000 })
     .toBe('succeeded');
 
-  await page.goto('/?view=history&q=upload-success');
+  await page.goto(`/?view=history&q=${await subjectOf(id)}`);
   const download = page.waitForEvent('download');
   await page.getByRole('link', { name: 'Export CSV' }).click();
   const file = await download;
@@ -139,7 +141,7 @@ test('history exports as CSV, and every page has its own title and the favicon',
   const text = await (await import('node:fs/promises')).readFile((await file.path())!, 'utf8');
   const [head, ...lines] = text.trim().split('\r\n');
   expect(head).toBe('id,connection,engine,kind,subject,phase,state,started,ended,duration_s,outcome,attempt');
-  expect(lines.find((l) => l.startsWith(`${id},`))).toMatch(/,Image transfer,upload-success-\d+,\w+,succeeded,/);
+  expect(lines.find((l) => l.startsWith(`${id},`))).toMatch(new RegExp(`,Image transfer,${await subjectOf(id)},\\w+,succeeded,`));
 
   for (const [path, title] of [
     ['/', 'Live operations · phaseboard'],

@@ -1,9 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { startScenario } from './helpers';
+import { startScenario, subjectOf } from './helpers';
 
 test('the board shows a transfer progress rising live, with rate and ETA', async ({ page }) => {
   const id = await startScenario('upload-success', 1);
-  await page.goto('/?q=upload-success');
+  await page.goto(`/?q=${await subjectOf(id)}`);
   await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'live');
   const row = page.locator(`[data-testid=board-row][data-operation-id="${id}"]`);
   await expect(row.getByTestId('native-phase')).toHaveText('transferring');
@@ -19,11 +19,12 @@ test('the board shows a transfer progress rising live, with rate and ETA', async
 
 test('filters live in the URL and a deep link opens the operation', async ({ page }) => {
   const id = await startScenario('download-success', 1);
+  const name = await subjectOf(id);
   await page.goto('/');
-  await page.getByLabel('Search operations').fill('download-success');
-  await expect(page).toHaveURL(/q=download-success/);
+  await page.getByLabel('Search operations').fill(name);
+  await expect(page).toHaveURL(new RegExp(`q=${name}`));
   const link = page.locator(`[data-operation-id="${id}"]`).getByRole('link');
   await link.click();
   await expect(page).toHaveURL(new RegExp(encodeURIComponent(id)));
-  await expect(page.getByTestId('subject-name')).toContainText('download-success');
+  await expect(page.getByTestId('subject-name')).toContainText(name);
 });

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { openOperation, runAction, startScenario, untilNeedsYou } from './helpers';
+import { openOperation, runAction, startScenario, subjectOf, untilNeedsYou } from './helpers';
 import { openFinding } from './triage-helpers';
 
 test('a failed finalize: triage flags it, and the support bundle holds the whole story without secrets', async ({ page, request }) => {
@@ -11,7 +11,7 @@ test('a failed finalize: triage flags it, and the support bundle holds the whole
   await runAction(page, 'Finalize');
   await expect(page.getByTestId('state').first()).toHaveText('failed', { timeout: 30_000 });
   const finding = await openFinding(request, id, 'action-failed');
-  await expect(page.getByTestId('operation-findings')).toContainText('finalize failed on finalize-failure-');
+  await expect(page.getByTestId('operation-findings')).toContainText(`finalize failed on ${await subjectOf(id)}`);
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download support bundle' }).click()]);
   expect(download.suggestedFilename()).toBe(`phaseboard-${id.replace(/[^A-Za-z0-9._-]+/g, '_')}.json`);

@@ -9,6 +9,11 @@ test('a presenter starts a scenario from the demo page and has an operator final
   await page.getByLabel('Speed').selectOption('10');
   await expect(card).toContainText('finalized by operator');
   await page.getByRole('button', { name: 'Start Upload succeeds' }).click();
+  // the toast says what started, by its name, what to do next, and opens it
+  const toast = page.locator('[data-sonner-toast]').filter({ hasText: 'Started: Upload succeeds' });
+  await expect(toast).toContainText(/[a-z]+-?\d+_Disk1 on oVirt/);
+  await expect(toast).toContainText('watch the pipeline');
+  await toast.getByRole('button', { name: 'Open' }).click();
   await expect(page).toHaveURL(/\/operations\//);
   // A twin started after ours, at the same speed and size, finalized by its client: once it has finished,
   // ours would have too had its client finalized it. No waiting for something not to happen.

@@ -15,6 +15,16 @@ export async function startScenario(id: string, speed = 4): Promise<string> {
   return operationId;
 }
 
+/** The name of what an operation works on (the simulators name them as a real estate would: db01_Disk1, web-02). */
+export async function subjectOf(operationId: string): Promise<string> {
+  const admin = await request.newContext({ baseURL: test.info().project.use.baseURL, storageState: stateOf('admin') });
+  const res = await admin.get(`/api/operations/${encodeURIComponent(operationId)}`);
+  expect(res.status(), await res.text()).toBe(200);
+  const name = ((await res.json()) as { operation: { subject: { name: string } } }).operation.subject.name;
+  await admin.dispose();
+  return name;
+}
+
 export async function openOperation(page: Page, operationId: string) {
   await page.goto(`/operations/${encodeURIComponent(operationId)}`);
   await expect(page.getByTestId('subject-name')).toBeVisible();

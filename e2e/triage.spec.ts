@@ -1,6 +1,6 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { PEOPLE, stateOf } from './auth';
-import { skipAhead, startScenario } from './helpers';
+import { skipAhead, startScenario, subjectOf } from './helpers';
 import { dryRunAndRun, findingsOf, openFinding, openFromInbox, simControl } from './triage-helpers';
 
 const nativeOf = (operationId: string) => operationId.slice(operationId.indexOf(':') + 1);
@@ -102,7 +102,7 @@ test('disk OK while still finalizing: told not to trust it, and wait for finishe
   await expect(page.getByTestId('finding-status')).toHaveText('resolved', { timeout: 60_000 });
   await expect(page.getByTestId('finding-resolution')).toContainText(
     new RegExp(
-      `condition cleared( while playbook "Wait for finished_success" \\(run by ${me}\\) was running)?: slow-unlock-\\d+ is now finished_success \\(succeeded\\)`,
+      `condition cleared( while playbook "Wait for finished_success" \\(run by ${me}\\) was running)?: ${await subjectOf(id)} is now finished_success \\(succeeded\\)`,
     ),
   );
   await expect(page.getByTestId('playbook-run').first()).toHaveAttribute('data-status', 'succeeded', { timeout: 30_000 });

@@ -7,6 +7,8 @@ import { apiFetch, OperationPage } from '@/lib/client/api';
 import { apiQueryString, boardQueryString, LAST_BOARD_KEY, parseBoardFilters, type BoardFilters } from '@/lib/client/board-params';
 import { BoardFiltersBar } from './board-filters';
 import { BoardRow, BOARD_COLUMNS, type BoardColumn } from './board-row';
+import { useStage } from '@/components/demo/use-stage';
+import { formatTime } from '@/lib/format/durations';
 import { NewRowsPill } from './new-rows-pill';
 import { useEngineHealth } from '@/components/engines/use-engine-health';
 
@@ -25,17 +27,22 @@ export function Board() {
   const qc = useQueryClient();
   const filters = useMemo(() => parseBoardFilters(new URLSearchParams(params.toString())), [params]);
 
+  // A quiet stage keeps Live to what started since, unless the reader asks for the rest.
+  const stage = useStage().data;
+  const [showArchived, setShowArchived] = useState(false);
+  const liveSince = stage?.quiet && !showArchived ? stage.since : null;
+
   // Which rows the view holds: reset when the filters change (not when paging).
-  const viewKey = apiQueryString({ ...filters, offset: 0 }, { limit: PAGE });
+  const viewKey = apiQueryString({ ...filters, offset: 0 }, { limit: PAGE, liveSince });
   const [held, setHeld] = useState<{ key: string; asOf: number | null }>({ key: viewKey, asOf: null });
   const asOf = held.key === viewKey ? held.asOf : null;
   if (held.key !== viewKey) setHeld({ key: viewKey, asOf: null });
 
-  const apiQs = apiQueryString(filters, { limit: PAGE });
+  const apiQs = apiQueryString(filters, { limit: PAGE, liveSince });
   const query = useQuery({
     queryKey: ['operations', apiQs, asOf],
     queryFn: async () => {
-      const page = await apiFetch(OperationPage, `/api/operations?${apiQueryString(filters, { limit: PAGE, asOf })}`);
+      const page = await apiFetch(OperationPage, `/api/operations?${apiQueryString(filters, { limit: PAGE, asOf, liveSince })}`);
       // The first answer fixes the sequence the view is as of; its cache entry serves that key at once.
       if (asOf === null) {
         qc.setQueryData(['operations', apiQs, page.asOf], page);
@@ -99,6 +106,21 @@ export function Board() {
           Export CSV
         </a>
       </div>
+      {stage?.quiet && stage.since && filters.view === 'live' && (
+        <p
+          className="flex min-h-9 flex-wrap items-center gap-2 rounded border border-violet-300 py-1 bg-violet-50 px-3 text-sm text-violet-900 dark:border-violet-800 dark:bg-violet-950 dark:text-violet-100"
+          data-testid="quiet-stage"
+        >
+          {showArchived ? (
+            'Quiet stage: showing everything, also what started before it.'
+          ) : (
+            <>Quiet stage since {formatTime(stage.since)}: Live shows only what started since; the rest is in History and search.</>
+          )}
+          <button type="button" className="ml-auto underline" onClick={() => setShowArchived(!showArchived)}>
+            {showArchived ? 'Hide them' : 'Show them'}
+          </button>
+        </p>
+      )}
       <div className="rounded-lg border border-slate-200 dark:border-slate-700">
         <table className="block w-full text-left text-sm sm:table sm:table-fixed" data-testid="board" aria-label={title}>
           <colgroup className="hidden sm:table-column-group">

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '@/lib/config/load-config';
 import { startRuntime, type Runtime } from '@/lib/runtime/runtime';
 import { tempDir } from '@/lib/testing/temp-dir';
-import { scenarioStart, skipAhead } from './demo';
+import { scenarioStart, skipAhead, stageSet } from './demo';
 
 /** Skipping dull minutes of a demo (or a test): only the simulated engines move, and the board has caught up when it answers. */
 describe('skipping ahead on the simulator', () => {
@@ -44,5 +44,30 @@ describe('skipping ahead on the simulator', () => {
     const rt = await start();
     await expect(skipAhead(rt, { seconds: 0 })).rejects.toThrow(/^skip: seconds: /);
     await expect(skipAhead(rt, { seconds: 5, operationId: 'sim-ovirt:nope' })).rejects.toMatchObject({ code: 'not_found' });
+  });
+});
+
+describe('the quiet stage', () => {
+  let rt: Runtime | undefined;
+  afterEach(async () => {
+    await rt?.stop();
+    rt = undefined;
+  });
+
+  it('pauses the mix of every simulator and draws its line after what the mix started; a bad body names the field', async () => {
+    const dir = tempDir();
+    rt = await startRuntime(loadConfig({ PHASEBOARD_DATA_DIR: path.join(dir, 'data'), PHASEBOARD_SIM_MIX: '3' }, dir));
+    await expect(stageSet(rt, { quiet: 'yes' })).rejects.toMatchObject({ code: 'invalid_input', field: 'quiet' });
+    const on = await stageSet(rt, { quiet: true });
+    expect(on).toMatchObject({ quiet: true, since: expect.any(String) });
+    // everything the mix had started was seen before the line: nothing on Live starts after it
+    const after = await rt.store.listOperations({ view: 'live', startedFrom: Date.parse(on.since!), limit: 100, offset: 0 });
+    expect(after.items).toEqual([]);
+    // and it starts nothing more, though simulated time runs on past its refill ticks
+    await skipAhead(rt, { seconds: 600 });
+    await new Promise((r) => setTimeout(r, 2500));
+    await skipAhead(rt, { seconds: 1 });
+    expect((await rt.store.listOperations({ startedFrom: Date.parse(on.since!), limit: 100, offset: 0 })).items).toEqual([]);
+    expect(await stageSet(rt, { quiet: false })).toMatchObject({ quiet: false, since: null });
   });
 });

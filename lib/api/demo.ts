@@ -34,6 +34,31 @@ export async function scenarioStart(rt: Runtime, id: string, body: unknown) {
   return { operationId: op.id, nativeId: op.nativeId };
 }
 
+export const StageBody = z.strictObject({ quiet: z.boolean() });
+
+/** Whether the stage is quiet, and since when. */
+export async function stageGet(rt: Runtime) {
+  return { ...rt.stage, simulators: rt.simulators.size };
+}
+
+/**
+ * A presenter's quiet stage: the background mix of every simulator pauses (what
+ * is in flight finishes) and Live shows only what starts from now on; the rest
+ * stays in History and search. Turning it off brings the mix back.
+ */
+export async function stageSet(rt: Runtime, body: unknown) {
+  const { quiet } = parseInput(StageBody, body, 'stage');
+  if (rt.simulators.size === 0) throw new AppError('unsupported', 'the embedded simulator is off (PHASEBOARD_SIMULATOR=off or engines are configured)');
+  if (quiet !== rt.stage.quiet) {
+    for (const { sim } of rt.simulators.values()) sim.setMix?.(quiet ? 0 : rt.config.simulator.mix);
+    // What the mix started until now is recorded before the line is drawn: an operation is "started" when first seen.
+    if (quiet) for (const id of rt.simulators.keys()) await rt.collector.connection(id).poller.refresh();
+    rt.stage = { quiet, since: quiet ? new Date().toISOString() : null };
+    rt.log.info({ quiet }, quiet ? 'quiet stage: background mix paused' : 'quiet stage ended: background mix resumed');
+  }
+  return stageGet(rt);
+}
+
 export const OutageBody = z.strictObject({ seconds: z.number().int().min(1).max(600) });
 
 /** Every simulated engine stops answering for a while (oVirt: 503; libvirt: its socket refuses): connections degrade, triage says so. */

@@ -103,12 +103,16 @@ export type EngineModuleView = z.infer<typeof EngineModuleView>;
 export const EnginesView = z.object({ engines: z.array(EngineView), modules: z.array(EngineModuleView) });
 export type EnginesView = z.infer<typeof EnginesView>;
 
+/** A presenter's quiet stage (GET /api/demo/stage). */
+export const StageView = z.object({ quiet: z.boolean(), since: z.string().nullable(), simulators: z.number() });
+
 export const ScenarioView = z.object({
   id: z.string(),
   engine: z.string(),
   engineLabel: z.string(),
   title: z.string(),
   description: z.string(),
+  next: z.string(),
   /** upload / download for oVirt; the job (copy, pull, migration …) for libvirt */
   detail: z.string(),
   finalizeBy: z.enum(['client', 'operator']).nullable(),

@@ -70,12 +70,16 @@ export function boardQueryString(f: BoardFilters): string {
   return p.toString();
 }
 
-/** The API query for a view: dates become instants in the reader's zone (`to` includes its whole day). */
-export function apiQueryString(f: BoardFilters, o: { limit: number; asOf?: number | null }): string {
+/**
+ * The API query for a view: dates become instants in the reader's zone (`to` includes its whole day).
+ * `liveSince` (a quiet stage) keeps Live to what started from then on.
+ */
+export function apiQueryString(f: BoardFilters, o: { limit: number; asOf?: number | null; liveSince?: string | null }): string {
   const p = new URLSearchParams({ view: f.view, limit: String(o.limit), offset: String(f.offset) });
   for (const k of ['engine', 'kind', 'state', 'q', 'sort', 'dir'] as const) if (f[k]) p.set(k, f[k]);
   if (f.needsYou) p.set('needsYou', '1');
   if (f.view === 'history' && f.from) p.set('from', localDay(f.from).toISOString());
+  if (f.view === 'live' && o.liveSince) p.set('from', o.liveSince);
   if (f.view === 'history' && f.to) p.set('to', new Date(localDay(f.to).getTime() + 86_400_000).toISOString());
   if (o.asOf !== undefined && o.asOf !== null) p.set('asOf', String(o.asOf));
   return p.toString();

@@ -31,6 +31,8 @@ export interface ScenarioInfo {
   id: string;
   title: string;
   description: string;
+  /** what a presenter clicks or watches next, once it has started */
+  next: string;
   /** a word or two on what it is (upload, copy, migration …) */
   detail: string;
   /** who ends it, where that is a choice (oVirt transfers: the client or an operator) */
@@ -49,6 +51,8 @@ export interface RunningSimulator<R extends ConnectionBase> {
   startScenario(id: string, o: { speed: number; finalizeBy?: 'client' | 'operator' }): (op: Operation) => boolean;
   /** plays the next `ms` of one operation at once (skipping a dull wait); false when it is not this simulator's */
   skip?(op: Operation, ms: number): boolean;
+  /** how many operations the background mix keeps in flight (0 pauses it; those in flight finish) */
+  setMix?(active: number): void;
   /** the simulated engine stops answering for a while (demo of an outage); absent when it cannot */
   outage?(seconds: number): string;
   stop(): Promise<void>;

@@ -97,7 +97,15 @@ const hostOf = (id: string) => hosts.get(id) ?? hosts.set(id, new ToyHost()).get
 const toySimulator: SimulatorSpec<ToyConnection> = {
   connectionId: 'sim-toyhv',
   scenarios: [
-    { id: 'toy-migrate', title: 'Toy migration', description: 'Prepares, copies in two steps, done.', detail: 'migration', finalizeBy: null, tags: [] },
+    {
+      id: 'toy-migrate',
+      title: 'Toy migration',
+      description: 'Prepares, copies in two steps, done.',
+      next: 'Open it and watch its two steps.',
+      detail: 'migration',
+      finalizeBy: null,
+      tags: [],
+    },
   ],
   async start() {
     const host = hostOf('sim-toyhv');

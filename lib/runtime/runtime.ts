@@ -39,6 +39,8 @@ export interface Runtime {
   simClock: SimClock | null;
   /** the embedded simulators that run, by their connection id */
   simulators: Map<string, { module: AnyEngineModule; sim: RunningSimulator<ResolvedConnection> }>;
+  /** a presenter's quiet stage: the background mix paused since `since`, and Live shows only what started after */
+  stage: { quiet: boolean; since: string | null };
   /** public facts about each connection: never credentials */
   connections: ConnectionFacts[];
   /** the module of a connection's engine; an unknown connection is not_found, never another engine's rules */
@@ -151,6 +153,7 @@ export async function startRuntime(config: PhaseboardConfig = loadConfig(), opti
     engines,
     simClock,
     simulators,
+    stage: { quiet: false, since: null },
     connections: connections.map((c) => factsOf(moduleOf(c.id), c, c.added)),
     moduleOf,
     startedAt: new Date().toISOString(),

@@ -16,11 +16,13 @@ const URI = 'sim+test:///system';
  */
 export const libvirtSimulator: SimulatorSpec<LibvirtConnectionConfig> = {
   connectionId: 'sim-libvirt',
-  scenarios: LIBVIRT_SCENARIOS.map((s) => ({ id: s.id, title: s.title, description: s.description, detail: s.job, finalizeBy: null, tags: [] })),
+  scenarios: LIBVIRT_SCENARIOS.map((s) => ({ id: s.id, title: s.title, description: s.description, next: s.next, detail: s.job, finalizeBy: null, tags: [] })),
   async start({ mix, speed, log, clock }) {
     const host = new SimLibvirtHost(clock.now);
     for (const name of IDLE_DOMAINS) host.addIdleDomain(name);
-    const stopMix = mix > 0 ? startLibvirtMix(host, { active: Math.max(1, Math.ceil(mix / 3)), speed }) : () => {};
+    // a third of the mix asked for: each libvirt job runs longer than a transfer
+    const mixOf = (active: number) => (active > 0 ? startLibvirtMix(host, { active: Math.max(1, Math.ceil(active / 3)), speed }) : () => {});
+    let stopMix = mixOf(mix);
     return {
       connection: { id: 'sim-libvirt', engine: 'libvirt', uri: URI, pollIntervalMs: { fast: 1000, slow: 10_000 }, timeoutMs: 15_000, simulated: true },
       adapter: createLibvirtAdapter({ uri: URI, transport: new SimVirshTransport(host), log }),
@@ -30,6 +32,10 @@ export const libvirtSimulator: SimulatorSpec<LibvirtConnectionConfig> = {
       },
       skip: (op, ms) => host.skip(String(op.details.domain), ms),
       outage: (seconds) => host.startOutage(seconds),
+      setMix(active) {
+        stopMix();
+        stopMix = mixOf(active);
+      },
       async stop() {
         stopMix();
       },

@@ -1,4 +1,5 @@
 import 'server-only';
+import { simMachineName } from '../../sim-names';
 import { findLibvirtScenario, LIBVIRT_SCENARIOS, type LibvirtScenario } from './scenarios';
 
 type BlockScenario = Extract<LibvirtScenario, { job: 'copy' | 'pull' | 'active-commit' }>;
@@ -90,7 +91,7 @@ export class SimLibvirtHost {
     const scenario = findLibvirtScenario(id);
     if (!scenario) throw new Error(`unknown scenario ${id}; known: ${LIBVIRT_SCENARIOS.map((s) => s.id).join(', ')}`);
     this.seq += 1;
-    const name = `${scenario.id}-${this.seq}`;
+    const name = simMachineName(this.seq);
     const speed = options.speed ?? 1;
     const t = this.now();
     const d: SimDomain = {

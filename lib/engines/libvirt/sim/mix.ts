@@ -12,7 +12,7 @@ const WEIGHTS: [string, number][] = [
 ];
 
 /** idle domains the simulated host always has, for operators to start work on */
-export const IDLE_DOMAINS = ['sim-vm-a', 'sim-vm-b'];
+export const IDLE_DOMAINS = ['vpn-gw', 'jumphost'];
 
 /** Keeps `active` domains busy with a job or a migration; answers a stop function. */
 export function startLibvirtMix(host: SimLibvirtHost, options: { active: number; speed: number; random?: () => number }): () => void {

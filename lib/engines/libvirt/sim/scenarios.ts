@@ -7,6 +7,8 @@ export type LibvirtScenario =
   | {
       id: string;
       title: string;
+      /** what a presenter clicks or watches next, once it has started */
+      next: string;
       description: string;
       job: 'copy' | 'pull' | 'active-commit';
       sizeBytes: number;
@@ -19,6 +21,8 @@ export type LibvirtScenario =
   | {
       id: string;
       title: string;
+      /** what a presenter clicks or watches next, once it has started */
+      next: string;
       description: string;
       job: 'migration';
       ramBytes: number;
@@ -36,6 +40,7 @@ export const LIBVIRT_SCENARIOS: readonly LibvirtScenario[] = [
   {
     id: 'copy-pivot',
     title: 'Block copy, then pivot',
+    next: 'Open it: the copy reaches ready, the tool pivots, and the pipeline ends on the new image.',
     description: 'A 4 GiB disk is copied (copying → ready); the storage tool pivots 5 s after ready: the domain runs on the copy.',
     job: 'copy',
     sizeBytes: 4 * GiB,
@@ -45,6 +50,7 @@ export const LIBVIRT_SCENARIOS: readonly LibvirtScenario[] = [
   {
     id: 'copy-awaits-pivot',
     title: 'Block copy waits for pivot',
+    next: 'Wait for "Needs you: Pivot", then press Pivot: the domain switches to the copy.',
     description: 'The copy reaches ready and keeps mirroring until an operator pivots or cancels it from phaseboard.',
     job: 'copy',
     sizeBytes: 2 * GiB,
@@ -54,6 +60,7 @@ export const LIBVIRT_SCENARIOS: readonly LibvirtScenario[] = [
   {
     id: 'copy-cancel-before-ready',
     title: 'Block copy cancelled before ready',
+    next: 'Watch the tool give up at 40 %: the domain stays on its source, and the outcome says so.',
     description: 'The tool cancels at 40 %: the copy is abandoned and the domain stays on its source.',
     job: 'copy',
     sizeBytes: 4 * GiB,
@@ -64,6 +71,7 @@ export const LIBVIRT_SCENARIOS: readonly LibvirtScenario[] = [
   {
     id: 'copy-cancel-after-ready',
     title: 'Block copy cancelled after ready',
+    next: 'A cancel once in sync keeps a point-in-time copy: read the outcome, the domain stays on its source.',
     description: 'The tool cancels once in sync: the copy stays as a point-in-time copy, the domain on its source.',
     job: 'copy',
     sizeBytes: 2 * GiB,
@@ -73,6 +81,7 @@ export const LIBVIRT_SCENARIOS: readonly LibvirtScenario[] = [
   {
     id: 'block-pull',
     title: 'Block pull',
+    next: 'Open it: a pull has no pivot; it ends on its own with the backing chain flattened.',
     description: 'The backing chain is pulled into the active layer; the job completes by itself.',
     job: 'pull',
     sizeBytes: 3 * GiB,
@@ -82,6 +91,7 @@ export const LIBVIRT_SCENARIOS: readonly LibvirtScenario[] = [
   {
     id: 'active-commit',
     title: 'Active block commit',
+    next: 'Open it: once ready the tool pivots by itself, and the domain runs on the base with the top layer folded in.',
     description: 'The active layer is committed into its base; once ready the tool pivots.',
     job: 'active-commit',
     sizeBytes: 2 * GiB,
@@ -91,6 +101,7 @@ export const LIBVIRT_SCENARIOS: readonly LibvirtScenario[] = [
   {
     id: 'migration-converging',
     title: 'Live migration converges',
+    next: 'Open it: remaining memory falls every iteration, the ETA holds, and the domain moves.',
     description: '8 GiB of RAM at 500 MiB/s with a light guest: each iteration sends less, then the domain moves.',
     job: 'migration',
     ramBytes: 8 * GiB,
@@ -100,6 +111,7 @@ export const LIBVIRT_SCENARIOS: readonly LibvirtScenario[] = [
   {
     id: 'migration-not-converging',
     title: 'Live migration does not converge',
+    next: 'Open it: the ETA says "not converging" in amber. Raise the bandwidth or switch to post-copy.',
     description:
       'The guest dirties 180 MiB/s against 120 MiB/s of bandwidth: remaining data stops shrinking; aborted after 12 iterations unless an operator helps.',
     job: 'migration',

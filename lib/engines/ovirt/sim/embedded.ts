@@ -17,6 +17,7 @@ export const ovirtSimulator: SimulatorSpec<OvirtConnectionConfig> = {
     id: s.id,
     title: s.title,
     description: s.description,
+    next: s.next,
     detail: s.direction,
     finalizeBy: s.finalizeBy,
     tags: s.legacyRemoval ? ['engine < 4.4.7'] : [],
@@ -45,6 +46,7 @@ export const ovirtSimulator: SimulatorSpec<OvirtConnectionConfig> = {
       },
       skip: (op, ms) => server.engine.skip(op.nativeId, ms),
       outage: (seconds) => server.startOutage(seconds),
+      setMix: (active) => server.setMix(active, speed),
       stop: () => server.stop(),
     };
   },

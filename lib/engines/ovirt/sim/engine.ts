@@ -1,6 +1,7 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import type { DiskStatus } from '../constants';
+import { simDiskName } from '../../sim-names';
 import { SCENARIOS, findScenario } from './scenarios';
 import { SimTransfer, type SimAction, type SimWorld } from './transfer-machine';
 
@@ -40,7 +41,7 @@ export class SimOvirtEngine implements SimWorld {
     const speed = options.speed ?? 1;
     this.seq += 1;
     const existing = options.diskId ? this.disks.get(options.diskId) : undefined;
-    const disk: SimDisk = existing ?? { id: randomUUID(), name: `${scenario.id}-${this.seq}`, status: 'locked', provisionedSize: scenario.sizeBytes };
+    const disk: SimDisk = existing ?? { id: randomUUID(), name: simDiskName(this.seq), status: 'locked', provisionedSize: scenario.sizeBytes };
     disk.status = 'locked';
     this.disks.set(disk.id, disk);
     const t = new SimTransfer(randomUUID(), disk.id, scenario, speed, this.now(), this);

@@ -29,6 +29,8 @@ export type FinalizeOutcome = 'success' | 'failure' | 'stuck' | 'slow-unlock' | 
 export interface Scenario {
   id: string;
   title: string;
+  /** what a presenter clicks or watches next, once it has started */
+  next: string;
   description: string;
   direction: 'upload' | 'download';
   sizeBytes: number;
@@ -53,6 +55,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     id: 'upload-success',
     title: 'Upload succeeds',
+    next: 'Open it and watch the pipeline tick through transfer, finalize, verify and unlock; nothing waits for you.',
     description: 'A 2 GiB upload sends its data, the client finalizes, the disk unlocks: finished_success.',
     direction: 'upload',
     sizeBytes: 2 * GiB,
@@ -65,6 +68,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     id: 'download-success',
     title: 'Download succeeds',
+    next: 'Open it: a download also ends with finalize and the disk unlocking, with no one to ask.',
     description: 'A 1 GiB download reads the disk, the client finalizes: finished_success.',
     direction: 'download',
     sizeBytes: 1 * GiB,
@@ -77,6 +81,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     id: 'upload-awaits-finalize',
     title: 'Upload waits for finalize',
+    next: 'Wait for "Needs you: Finalize" on the board (or filter Needs you), then press Finalize on the operation.',
     description: 'The upload sends all data and then waits for an operator to finalize it from phaseboard.',
     direction: 'upload',
     sizeBytes: 1 * GiB,
@@ -89,6 +94,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     id: 'inactivity-paused',
     title: 'Client inactivity pauses the upload',
+    next: 'Skip 30 s ahead: oVirt pauses it (paused_system). Open Triage, read why, and resume it from the finding.',
     description: 'The client stops sending at 40 %; after the inactivity timeout oVirt pauses the transfer (paused_system). Resume it to continue.',
     direction: 'upload',
     sizeBytes: 2 * GiB,
@@ -101,6 +107,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     id: 'legacy-finalize-removed',
     title: 'Finalize on an engine older than 4.4.7',
+    next: 'Watch the engine drop the transfer at once: phaseboard reads the outcome from the disk, not the missing transfer.',
     description: 'The engine removes the transfer as soon as it finishes; the disk turns OK ~3 s before it is unlocked. Only the disk check tells the outcome.',
     direction: 'upload',
     sizeBytes: 1 * GiB,
@@ -113,6 +120,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     id: 'finalize-failure',
     title: 'Finalize fails',
+    next: 'Press Finalize when it asks: verification fails, the disk turns ILLEGAL, and Triage explains what is safe next.',
     description: 'Image verification fails during finalize: finalizing_failure → finished_failure, the disk is ILLEGAL.',
     direction: 'upload',
     sizeBytes: 1 * GiB,
@@ -125,6 +133,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     id: 'user-cancel',
     title: 'User cancels',
+    next: 'Watch its own client cancel it mid-way: read the outcome and the timeline; a cancel by the client is not an incident.',
     description: 'The client cancels at 30 %: cancelled_user → finalizing_cleanup → finished_cleanup.',
     direction: 'upload',
     sizeBytes: 2 * GiB,
@@ -137,6 +146,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     id: 'stuck-finalizing',
     title: 'Stuck in finalizing_success',
+    next: 'Let it sit in finalizing_success: Triage flags it after the expected time and offers the wait playbook.',
     description: 'After finalize the engine never leaves finalizing_success; the disk stays locked.',
     direction: 'upload',
     sizeBytes: 1 * GiB,
@@ -149,6 +159,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     id: 'upload-retried',
     title: 'Upload cancelled, then retried by the client',
+    next: 'Open it after the first attempt fails: the retry on the same disk shows as attempt 2 of the same upload.',
     description: 'The client gives up at 30 % (cancelled_user → finished_cleanup), then uploads the same disk again: attempt 2, which succeeds.',
     direction: 'upload',
     sizeBytes: 1 * GiB,
@@ -162,6 +173,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     id: 'slow-unlock',
     title: 'Disk OK long before the transfer finishes',
+    next: 'Open Triage when the disk says OK but the transfer is still finalizing: it says not to trust the disk yet.',
     description: 'During finalize the disk reports OK 20 s before the engine ends the transfer: the disk status must not be trusted yet.',
     direction: 'upload',
     sizeBytes: 1 * GiB,
@@ -174,6 +186,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     id: 'orphaned-disk-lock',
     title: 'Transfer gone, disk left LOCKED',
+    next: 'Open Triage: the disk was left LOCKED with no transfer; dry-run the unlock playbook, then run it.',
     description: 'The engine drops the transfer during finalize and never releases the disk lock; only an engine-side unlock helps.',
     direction: 'upload',
     sizeBytes: 1 * GiB,

@@ -87,7 +87,7 @@ describe('oVirt triage rules against the simulated engine', () => {
       [2, 'ovirt.cancel-transfer'],
     ]);
     const resolved = await findings('resolved');
-    expect(resolved[0]).toMatchObject({ ruleId: 'ovirt.client-inactive', resolution: `condition cleared: ${tr.scenario.id}-1 is now paused_system (paused)` });
+    expect(resolved[0]).toMatchObject({ ruleId: 'ovirt.client-inactive', resolution: 'condition cleared: db01_Disk1 is now paused_system (paused)' });
   });
 
   it('flags a finalize stuck past its expected time, and resolves it when the engine moves on', async () => {

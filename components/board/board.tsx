@@ -7,6 +7,7 @@ import { apiFetch, OperationPage } from '@/lib/client/api';
 import { apiQueryString, boardQueryString, LAST_BOARD_KEY, parseBoardFilters, type BoardFilters } from '@/lib/client/board-params';
 import { BoardFiltersBar } from './board-filters';
 import { BoardRow, BOARD_COLUMNS, type BoardColumn } from './board-row';
+import { ThroughputPanel } from './throughput-panel';
 import { useStage } from '@/components/demo/use-stage';
 import { formatTime } from '@/lib/format/durations';
 import { NewRowsPill } from './new-rows-pill';
@@ -121,6 +122,7 @@ export function Board() {
           </button>
         </p>
       )}
+      <ThroughputPanel />
       <div className="rounded-lg border border-slate-200 dark:border-slate-700">
         <table className="block w-full text-left text-sm sm:table sm:table-fixed" data-testid="board" aria-label={title}>
           <colgroup className="hidden sm:table-column-group">

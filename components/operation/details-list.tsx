@@ -5,11 +5,18 @@ import type { Operation } from '@/lib/model/operation';
 
 const MONO = new Set(['id', 'path']);
 
-/** The operation's details as its engine labels them, in their units, then what else it involves. */
-export function DetailsList({ op, fields }: { op: Pick<Operation, 'details' | 'related'>; fields: DetailField[] }) {
+/**
+ * The operation's details as its engine labels them, in their units, then what
+ * else it involves. Each thing is said once: a detail or a related entity that
+ * only repeats the subject's id, or a value already shown, is left out.
+ */
+export function DetailsList({ op, fields }: { op: Pick<Operation, 'details' | 'related' | 'subject'>; fields: DetailField[] }) {
+  const details = labelDetails(op.details, fields).filter((d) => d.value !== op.subject.id);
+  const shown = new Set<unknown>([op.subject.id, ...details.map((d) => d.value)]);
+  const related = op.related.filter((r) => !shown.has(r.id) && !(r.name && shown.has(r.name)));
   return (
     <>
-      {labelDetails(op.details, fields).map((d) => (
+      {details.map((d) => (
         <div key={d.key} className="contents">
           <dt className="text-slate-600 dark:text-slate-400" title={d.help}>
             {d.label}
@@ -19,9 +26,9 @@ export function DetailsList({ op, fields }: { op: Pick<Operation, 'details' | 'r
           </dd>
         </div>
       ))}
-      {op.related.map((r: Related) => (
+      {related.map((r: Related) => (
         <div key={`${r.role}:${r.id}`} className="contents">
-          <dt className="text-slate-600 dark:text-slate-400">{r.role}</dt>
+          <dt className="text-slate-600 first-letter:uppercase dark:text-slate-400">{r.role}</dt>
           <dd data-testid={`related-${r.role}`} className="break-all">
             {r.name ? `${r.name} ` : ''}
             <span className="font-mono text-xs break-all text-slate-600 dark:text-slate-400">{r.name ? `(${r.type} ${r.id})` : r.id}</span>

@@ -6,7 +6,7 @@ import { useNow } from '@/components/common/use-now';
 import { PhaseBadge } from '@/components/common/state-badge';
 import { ProgressBar } from '@/components/common/progress-bar';
 import { apiFetch, OperationDetail as DetailSchema } from '@/lib/client/api';
-import { formatDuration, formatTime, tookLine } from '@/lib/format/durations';
+import { formatAbsolute, formatDuration, formatTime, tookLine } from '@/lib/format/durations';
 import { kindLabel, type Operation } from '@/lib/model/operation';
 import { BackToBoard } from '@/components/common/back-to-board';
 import { RelativeTime } from '@/components/common/relative-time';
@@ -18,6 +18,7 @@ import { DetailsList } from './details-list';
 import { useDetailFields } from './use-detail-fields';
 import { Timeline } from './timeline';
 import { Convergence } from './convergence';
+import { RateChart } from './rate-chart';
 import { useEngineHealth } from '@/components/engines/use-engine-health';
 import { NeedsYouBadge } from './needs-you';
 import { PipelineSteps } from './pipeline-steps';
@@ -110,6 +111,7 @@ export function OperationDetail({ id }: { id: string }) {
       <section aria-label="Progress" className="space-y-2">
         <ProgressBar progress={op.progress} state={op.state} stale={isStale(op.connectionId) && !op.endedAt} />
         {op.kind === 'live_migration' && <Convergence op={op} />}
+        <RateChart op={op} />
       </section>
       <section className="grid gap-6 md:grid-cols-2">
         <div className="space-y-2">
@@ -117,12 +119,12 @@ export function OperationDetail({ id }: { id: string }) {
           <ActionBar operation={op} />
         </div>
         <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm" aria-label="Details">
-          <dt className="text-slate-600 dark:text-slate-400">{op.subject.type}</dt>
+          <dt className="text-slate-600 first-letter:uppercase dark:text-slate-400">{op.subject.type} id</dt>
           <dd className="font-mono text-xs break-all">{op.subject.id}</dd>
-          <dt className="text-slate-600 dark:text-slate-400">native id</dt>
+          <dt className="text-slate-600 dark:text-slate-400">Engine&apos;s id</dt>
           <dd className="font-mono text-xs break-all">{op.nativeId}</dd>
-          <dt className="text-slate-600 dark:text-slate-400">started</dt>
-          <dd>{formatTime(op.startedAt)}</dd>
+          <dt className="text-slate-600 dark:text-slate-400">Started</dt>
+          <dd>{formatAbsolute(op.startedAt)}</dd>
           <DetailsList op={op} fields={fieldsOf(op.engine, op.kind)} />
         </dl>
       </section>

@@ -140,6 +140,41 @@ export async function operationGet(rt: Runtime, id: string) {
   return { operation, timeline, actionRuns, attempts, watch };
 }
 
+/** An operation's rate over time, for its chart. */
+export async function operationRate(rt: Runtime, id: string) {
+  if (!(await rt.store.getOperation(id))) throw new AppError('not_found', `no operation "${id}"`);
+  return rt.store.rateSamples(id);
+}
+
+export const ThroughputQuery = z
+  .object({
+    /** how far back, in minutes */
+    minutes: z.coerce
+      .number()
+      .int()
+      .min(5)
+      .max(24 * 60)
+      .default(15),
+  })
+  .strict();
+
+/** Bytes per second per connection over the last minutes, about 90 points each, for the board's chart. */
+export async function connectionThroughput(rt: Runtime, params: URLSearchParams, nowMs = Date.now()) {
+  const q = ThroughputQuery.safeParse(Object.fromEntries(params));
+  if (!q.success) throw fromZodError(q.error, 'query');
+  const windowMs = q.data.minutes * 60_000;
+  const bucketMs = Math.max(5_000, Math.round(windowMs / 90 / 5_000) * 5_000);
+  const sinceMs = nowMs - windowMs;
+  const series = await rt.store.throughput(sinceMs - (sinceMs % bucketMs), bucketMs);
+  const engineOf = new Map(rt.connections.map((c) => [c.id, c.engine]));
+  return {
+    bucketMs,
+    from: sinceMs,
+    to: nowMs,
+    series: series.map((s) => ({ ...s, engine: engineOf.get(s.connectionId) ?? null })),
+  };
+}
+
 /** Body of an action request; actions of the current engines take no parameters yet. */
 export const ActionBody = z
   .object({

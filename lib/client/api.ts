@@ -56,6 +56,20 @@ export const OperationDetail = z.object({
   watch: Watch.nullable(),
 });
 
+/** An operation's rate over time (GET /api/operations/:id/rate). */
+export const RateHistory = z.object({
+  unit: z.enum(['bytes', 'percent']).nullable(),
+  samples: z.array(z.object({ atMs: z.number(), done: z.number(), rate: z.number() })),
+});
+
+/** Bytes per second per connection over time (GET /api/throughput). */
+export const ThroughputView = z.object({
+  bucketMs: z.number(),
+  from: z.number(),
+  to: z.number(),
+  series: z.array(z.object({ connectionId: z.string(), engine: z.string().nullable(), points: z.array(z.tuple([z.number(), z.number()])) })),
+});
+
 export const NotificationsView = z.object({
   webhooks: z.array(z.object({ id: z.string(), url: z.string(), events: z.array(z.string()), maxAttempts: z.number() })),
   deliveries: z.array(Delivery),

@@ -182,4 +182,22 @@ const BOARD_ORDER = [
   `CREATE INDEX operations_needs_you ON operations (needs_you) WHERE needs_you IS NOT NULL`,
 ];
 
-export const MIGRATIONS: readonly Migration[] = [INITIAL, ONE_ACTIVE_RUN, AUTH, TYPED_ACTORS, BOARD_ORDER];
+/**
+ * 6: throughput over time. One rate sample per operation every few seconds
+ * while data moves (the operation's own row keeps only the latest rate), for
+ * its chart and the per-connection aggregate on the board.
+ */
+const RATE_SAMPLES = [
+  `CREATE TABLE rate_samples (
+    operation_id TEXT NOT NULL,
+    connection_id TEXT NOT NULL,
+    at_ms BIGINT NOT NULL,
+    unit TEXT NOT NULL,
+    done DOUBLE PRECISION NOT NULL,
+    rate DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (operation_id, at_ms)
+  )`,
+  `CREATE INDEX rate_samples_at ON rate_samples (at_ms, connection_id)`,
+];
+
+export const MIGRATIONS: readonly Migration[] = [INITIAL, ONE_ACTIVE_RUN, AUTH, TYPED_ACTORS, BOARD_ORDER, RATE_SAMPLES];

@@ -103,6 +103,25 @@ export interface TriageStore {
   listPlaybookRuns(by: { findingId?: string; operationId?: string }): Promise<PlaybookRun[]>;
 }
 
+/** How fast one operation moved at one moment (units of its progress per second). */
+export interface RateSample {
+  atMs: number;
+  done: number;
+  rate: number;
+}
+
+/** One connection's summed byte rate over time, in fixed buckets. */
+export interface ThroughputSeries {
+  connectionId: string;
+  /** [bucket start (epoch ms), bytes per second] */
+  points: [number, number][];
+}
+
+/** Rate samples are kept at most this often per operation… */
+export const RATE_SAMPLE_EVERY_MS = 2_000;
+/** …and for this long. */
+export const RATE_SAMPLES_KEPT_MS = 7 * 24 * 3600_000;
+
 /**
  * History and current state. Every change gets the next value of one global
  * sequence: timeline events keep theirs, operations carry the last as
@@ -111,6 +130,10 @@ export interface TriageStore {
 export interface Store extends TriageStore, NotifyStore, AuthStore {
   commit(changes: { operations: Operation[]; entries: NewTimelineEntry[] }): Promise<{ operations: Operation[]; events: TimelineEvent[] }>;
   getOperation(id: string): Promise<Operation | null>;
+  /** an operation's rate over time, oldest first (the last `limit` samples) */
+  rateSamples(operationId: string, limit?: number): Promise<{ unit: 'bytes' | 'percent' | null; samples: RateSample[] }>;
+  /** bytes per second per connection since `sinceMs`, summed over operations, averaged within buckets of `bucketMs` */
+  throughput(sinceMs: number, bucketMs: number): Promise<ThroughputSeries[]>;
   listOperations(filter: OperationFilter): Promise<{ items: Operation[]; total: number; asOf: number; newer: number }>;
   /** the kinds of operation recorded so far */
   operationKinds(): Promise<OperationKind[]>;

@@ -41,7 +41,7 @@ export async function openFinding(request: APIRequestContext, operationId: strin
 export async function openFromInbox(page: Page, finding: FindingRow) {
   await page.goto('/triage');
   const row = page.locator(`[data-testid=finding-row][data-rule="${finding.ruleId}"][data-operation="${finding.operationId}"]`);
-  await row.getByRole('link').click();
+  await row.getByRole('link').first().click();
   await expect(page).toHaveURL(new RegExp(`/triage/${finding.id}$`));
   await expect(page.getByTestId('finding-status')).toHaveText('open');
 }

@@ -201,3 +201,26 @@ test('claim, snooze and resolve by hand; two people cannot claim the same findin
   await expect(page.getByText('sim-ovirt checked')).toBeVisible();
   expect((await findingsOf(request, id)).filter((f) => f.ruleId === 'ovirt.finalizing-stuck' && f.status === 'open')).toHaveLength(0);
 });
+
+test('one incident, one story: the idle client and the pause it led to are chained, in the inbox and on each finding', async ({ page, request }) => {
+  // at speed 4: 40 % sent in 1.5 s, then oVirt's 30 s inactivity timeout is 8 s; the idle warning comes halfway
+  const id = await startScenario('inactivity-paused', 4);
+  const paused = await openFinding(request, id, 'ovirt.paused-system');
+  const idle = (await findingsOf(request, id)).find((f) => f.ruleId === 'ovirt.client-inactive')!;
+  expect(idle, 'the idle warning came before the pause').toBeTruthy();
+  await openFromInbox(page, paused);
+  const steps = page.getByTestId('incident-step');
+  await expect(page.getByTestId('incident')).toContainText('One incident, 2 findings');
+  await expect(steps).toHaveCount(2);
+  await expect(steps.first()).toHaveAttribute('data-status', 'resolved');
+  await expect(steps.first()).toContainText('Client idle');
+  await expect(steps.nth(1).locator('[aria-current=step]')).toContainText(/paused/i);
+  await steps.first().getByRole('link').click();
+  await expect(page).toHaveURL(new RegExp(`/triage/${idle.id}$`));
+  await expect(page.getByTestId('incident-step').nth(1).getByRole('link')).toBeVisible();
+  // the inbox says which finding continues which
+  await page.goto('/triage');
+  const row = page.locator(`[data-testid=finding-row][data-rule="ovirt.paused-system"][data-operation="${id}"]`);
+  await row.getByTestId('incident-link').getByRole('link').click();
+  await expect(page).toHaveURL(new RegExp(`/triage/${idle.id}$`));
+});

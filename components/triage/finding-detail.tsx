@@ -37,7 +37,7 @@ export function FindingDetail({ id }: { id: string }) {
         Loading…
       </p>
     );
-  const { finding: f, notes, playbookRuns, operation } = q.data;
+  const { finding: f, notes, playbookRuns, operation, incident } = q.data;
   return (
     <article className="space-y-6">
       <header className="space-y-2">
@@ -84,6 +84,30 @@ export function FindingDetail({ id }: { id: string }) {
         >
           Resolved {f.resolvedAt ? formatTime(f.resolvedAt) : ''}: {f.resolution}
         </p>
+      )}
+      {incident.length > 1 && (
+        <nav aria-labelledby="incident-title" className="space-y-1 text-sm" data-testid="incident">
+          <h2 id="incident-title" className="font-semibold">
+            One incident, {incident.length} findings
+          </h2>
+          <ol className="flex flex-wrap items-center gap-x-2 gap-y-1">
+            {incident.map((step, i) => (
+              <li key={step.id} className="flex items-center gap-2" data-testid="incident-step" data-status={step.status}>
+                {i > 0 && <span aria-hidden>→</span>}
+                {step.id === f.id ? (
+                  <span className="font-medium" aria-current="step">
+                    {step.title}
+                  </span>
+                ) : (
+                  <Link href={`/triage/${encodeURIComponent(step.id)}`} className="text-sky-700 hover:underline dark:text-sky-300">
+                    {step.title}
+                  </Link>
+                )}
+                <span className="text-xs text-slate-600 dark:text-slate-400">({step.status})</span>
+              </li>
+            ))}
+          </ol>
+        </nav>
       )}
       <section className="grid gap-6 md:grid-cols-2">
         <div className="space-y-3">

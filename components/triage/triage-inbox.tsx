@@ -115,6 +115,15 @@ export function TriageInbox() {
                   <Link href={`/triage/${f.id}`} className="font-medium text-sky-700 hover:underline dark:text-sky-300">
                     {f.title}
                   </Link>
+                  {f.incident && (
+                    // a later chapter of an incident: its start is one click away, and the finding's page tells the whole story
+                    <p className="text-xs text-slate-600 dark:text-slate-400" data-testid="incident-link">
+                      continues{' '}
+                      <Link href={`/triage/${encodeURIComponent(f.incident)}`} className="underline">
+                        an earlier finding on {f.subjectName}
+                      </Link>
+                    </p>
+                  )}
                   <p className="text-xs text-slate-600 dark:text-slate-400">
                     {f.operationId === null && <span className="font-medium">connection · </span>}
                     {f.subjectName} · {f.connectionId} ·{' '}

@@ -47,16 +47,19 @@ export async function findingGet(rt: Runtime, id: string) {
   const { store, triage } = rt;
   const finding = await store.getFinding(id);
   if (!finding) throw new AppError('not_found', `no finding "${id}"`);
-  const [notes, playbookRuns, operation] = await Promise.all([
+  const [notes, playbookRuns, operation, incident] = await Promise.all([
     store.findingNotes(id),
     store.listPlaybookRuns({ findingId: id }),
     finding.operationId ? store.getOperation(finding.operationId) : Promise.resolve(null),
+    store.incidentFindings(finding.incident ?? finding.id),
   ]);
   const playbooks = triage.runner.playbooksFor(finding.connectionId);
   const remedies = [...finding.remedies]
     .sort((a, b) => a.rank - b.rank)
     .map((r) => ({ ...r, description: playbooks.find((p) => p.id === r.playbookId)?.description ?? '' }));
-  return { finding, notes, playbookRuns, operation, remedies };
+  // the incident's story, first to last, when there is more to it than this finding
+  const story = incident.length > 1 ? incident.map((f) => ({ id: f.id, title: f.title, severity: f.severity, status: f.status, since: f.since })) : [];
+  return { finding, notes, playbookRuns, operation, remedies, incident: story };
 }
 
 export async function findingMark(rt: Runtime, id: string, verb: string, body: unknown, principal: Principal) {

@@ -201,6 +201,8 @@ export const FindingDetail = z.object({
   playbookRuns: z.array(PlaybookRun),
   operation: Operation.nullable(),
   remedies: z.array(Remedy.extend({ description: z.string() })),
+  /** every finding of its incident, first to last (empty when it is the only one) */
+  incident: z.array(Finding.pick({ id: true, title: true, severity: true, status: true, since: true })),
 });
 export type FindingDetail = z.infer<typeof FindingDetail>;
 

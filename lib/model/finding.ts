@@ -83,6 +83,12 @@ export const Finding = FindingDraft.extend({
   resolution: z.string().nullable(),
   /** how it was resolved; null while open */
   resolvedBy: ResolvedBy.nullable(),
+  /**
+   * The first finding of the incident this one belongs to: findings on the same
+   * subject that follow one another (idle → paused by the engine → disk left
+   * locked) are one story. Null when it started its own.
+   */
+  incident: z.string().nullable().default(null),
 });
 export type Finding = z.infer<typeof Finding>;
 

@@ -200,4 +200,17 @@ const RATE_SAMPLES = [
   `CREATE INDEX rate_samples_at ON rate_samples (at_ms, connection_id)`,
 ];
 
-export const MIGRATIONS: readonly Migration[] = [INITIAL, ONE_ACTIVE_RUN, AUTH, TYPED_ACTORS, BOARD_ORDER, RATE_SAMPLES];
+/**
+ * 7: one incident, one story. A finding's subject and the first finding of
+ * its incident as columns, to find what came before on the same subject and
+ * to list an incident's findings together.
+ */
+const INCIDENTS = [
+  `ALTER TABLE findings ADD COLUMN subject_name TEXT`,
+  `ALTER TABLE findings ADD COLUMN incident_id TEXT`,
+  `UPDATE findings SET subject_name = json_extract(data, '$.subjectName')`,
+  `CREATE INDEX findings_subject ON findings (connection_id, subject_name)`,
+  `CREATE INDEX findings_incident ON findings (incident_id) WHERE incident_id IS NOT NULL`,
+];
+
+export const MIGRATIONS: readonly Migration[] = [INITIAL, ONE_ACTIVE_RUN, AUTH, TYPED_ACTORS, BOARD_ORDER, RATE_SAMPLES, INCIDENTS];

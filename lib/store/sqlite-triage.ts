@@ -18,11 +18,23 @@ export function sqliteTriageStore(db: Database.Database): TriageStore {
   return {
     async saveFinding(f) {
       db.prepare(
-        `INSERT INTO findings (id, finding_key, status, severity_rank, connection_id, operation_id, since, resolved_at, data)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO findings (id, finding_key, status, severity_rank, connection_id, operation_id, since, resolved_at, data, subject_name, incident_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET status = excluded.status, severity_rank = excluded.severity_rank,
-           since = excluded.since, resolved_at = excluded.resolved_at, data = excluded.data`,
-      ).run(f.id, f.key, f.status, SEVERITY_RANK[f.severity], f.connectionId, f.operationId, f.since, f.resolvedAt, JSON.stringify(f));
+           since = excluded.since, resolved_at = excluded.resolved_at, data = excluded.data, incident_id = excluded.incident_id`,
+      ).run(
+        f.id,
+        f.key,
+        f.status,
+        SEVERITY_RANK[f.severity],
+        f.connectionId,
+        f.operationId,
+        f.since,
+        f.resolvedAt,
+        JSON.stringify(f),
+        f.subjectName,
+        f.incident,
+      );
     },
 
     async getFinding(id) {
@@ -45,6 +57,21 @@ export function sqliteTriageStore(db: Database.Database): TriageStore {
       const total = Number((db.prepare(`SELECT COUNT(*) AS n FROM findings ${clause}`).get(...args) as Row).n);
       const rows = db.prepare(`SELECT data FROM findings ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...args, f.limit, f.offset) as Row[];
       return { items: rows.map(toFinding), total };
+    },
+
+    async lastFindingOn(connectionId, subjectName, resolvedSince) {
+      const r = db
+        .prepare(
+          `SELECT data FROM findings WHERE connection_id = ? AND subject_name = ? AND (status = 'open' OR resolved_at >= ?)
+           ORDER BY since DESC, id DESC LIMIT 1`,
+        )
+        .get(connectionId, subjectName, resolvedSince) as Row | undefined;
+      return r ? toFinding(r) : null;
+    },
+
+    async incidentFindings(incidentId) {
+      const rows = db.prepare('SELECT data FROM findings WHERE id = ? OR incident_id = ? ORDER BY since, id').all(incidentId, incidentId) as Row[];
+      return rows.map(toFinding);
     },
 
     async openFindings(connectionId) {

@@ -94,6 +94,10 @@ export interface TriageStore {
   /** open: most severe, then oldest first; resolved: most recently resolved first */
   listFindings(filter: FindingFilter): Promise<{ items: Finding[]; total: number }>;
   openFindings(connectionId: string): Promise<Finding[]>;
+  /** the newest finding on a subject that is open or was resolved at or after `resolvedSince` (what a new one may follow on) */
+  lastFindingOn(connectionId: string, subjectName: string, resolvedSince: string): Promise<Finding | null>;
+  /** an incident's findings, first to last */
+  incidentFindings(incidentId: string): Promise<Finding[]>;
   addFindingNote(note: FindingNote): Promise<void>;
   findingNotes(findingId: string): Promise<FindingNote[]>;
   /** throws conflict when another run of the same finding is running */

@@ -27,6 +27,7 @@ export function finding(over: Partial<Finding> = {}): Finding {
     resolvedAt: null,
     resolution: null,
     resolvedBy: null,
+    incident: null,
     ...over,
   };
 }

@@ -32,6 +32,8 @@ const RELEARN_MS = 60_000;
 const REFRESH_MS = 15_000;
 /** A resolved finding is put down to a playbook run that succeeded this recently. */
 const PLAYBOOK_CREDIT_MS = 10 * 60_000;
+/** A finding on a subject whose last finding cleared less than this ago continues that incident. */
+const INCIDENT_GAP_MS = 30 * 60_000;
 
 /**
  * Runs every rule after each collector cycle and keeps findings in step:
@@ -135,6 +137,7 @@ export class TriageEvaluator {
     const open = new Map((await this.o.store.openFindings(connectionId)).map((f) => [f.key, f]));
     const changed: Finding[] = [];
     const notes: FindingNote[] = [];
+    const openedNow = new Map<string, Finding>();
     for (const d of drafts) {
       const current = open.get(d.key);
       if (current) {
@@ -149,8 +152,12 @@ export class TriageEvaluator {
       const latest = await this.o.store.latestFinding(d.key);
       // Someone marked it resolved by hand: they own it; the same key stays quiet.
       if (latest?.status === 'resolved' && latest.resolvedBy?.kind === 'person') continue;
+      // What happened to the same subject just before is the same incident (idle → paused → locked).
+      const before =
+        openedNow.get(d.subjectName) ?? (await this.o.store.lastFindingOn(connectionId, d.subjectName, new Date(now - INCIDENT_GAP_MS).toISOString()));
       const finding: Finding = {
         ...d,
+        incident: before ? (before.incident ?? before.id) : null,
         id: randomUUID(),
         status: 'open',
         firstSeenAt: at,
@@ -163,6 +170,7 @@ export class TriageEvaluator {
         resolvedBy: null,
       };
       changed.push(finding);
+      openedNow.set(d.subjectName, finding);
       notes.push({ findingId: finding.id, at, by: PHASEBOARD, kind: 'opened', text: `${d.severity}: ${d.title}` });
     }
     for (const f of open.values()) {

@@ -66,6 +66,23 @@ describe('oVirt triage rules against the simulated engine', () => {
     return { engine, store, run, findings, now };
   }
 
+  it('one incident, one story: idle, then paused by the engine, chain; another disk and a later incident do not', async () => {
+    const { engine, store, run, findings } = await setup();
+    engine.startScenario('inactivity-paused');
+    await run(24_000);
+    const [idle] = await findings('open');
+    expect(idle).toMatchObject({ ruleId: 'ovirt.client-inactive', incident: null });
+    const other = engine.startScenario('inactivity-paused'); // another disk, same story, its own incident
+    await run(16_000);
+    const paused = (await findings('open')).find((f) => f.ruleId === 'ovirt.paused-system' && f.subjectName === idle!.subjectName);
+    expect(paused?.incident).toBe(idle!.id);
+    expect((await store.incidentFindings(idle!.id)).map((f) => f.ruleId)).toEqual(['ovirt.client-inactive', 'ovirt.paused-system']);
+    await run(12_000); // the other disk is idle long enough for its own finding
+    const others = (await findings()).filter((f) => f.operationId === `lab:${other.id}`);
+    expect(others.length).toBeGreaterThan(0);
+    expect(others.every((f) => f.incident !== idle!.id)).toBe(true);
+  });
+
   it('warns of client inactivity, then explains paused_system and offers resume before cancel', async () => {
     const { engine, run, findings } = await setup();
     const tr = engine.startScenario('inactivity-paused'); // 30 s inactivity timeout

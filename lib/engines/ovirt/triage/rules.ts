@@ -1,5 +1,6 @@
 import 'server-only';
 import { formatDuration } from '@/lib/format/durations';
+import { formatBytes } from '@/lib/format/bytes';
 import type { Operation } from '@/lib/model/operation';
 import type { FindingDraft } from '@/lib/model/finding';
 import { aboutOperation, evidence, isoAt } from '@/lib/triage/draft';
@@ -40,7 +41,7 @@ const pausedBySystem: TriageRule = {
           evidence: [
             evidence('phase', 'paused_system', op.phaseChangedAt),
             evidence('inactivity timeout', timeout !== null && timeout !== undefined ? `${timeout} s` : 'unknown'),
-            evidence('sent so far', `${op.progress?.done ?? 0} of ${op.progress?.total ?? '?'} bytes`, op.progressAt),
+            evidence('sent so far', bytesOf(op.progress?.done ?? 0, op.progress?.total ?? null), op.progressAt),
             evidence('host', op.details.host),
           ],
           remedies: [
@@ -196,7 +197,7 @@ const clientInactive: TriageRule = {
           cause: 'The client (upload tool, backup application, browser) stalled, lost its connection to the imageio daemon, or was stopped.',
           since: isoAt(since),
           ...aboutOperation(op),
-          evidence: [evidence(`last data ${verb}`, `${p.done} of ${p.total ?? '?'} bytes`, op.progressAt), evidence('inactivity timeout', `${timeoutS} s`)],
+          evidence: [evidence(`last data ${verb}`, bytesOf(p.done, p.total), op.progressAt), evidence('inactivity timeout', `${timeoutS} s`)],
           remedies: [
             {
               playbookId: 'ovirt.pause-transfer',
@@ -218,3 +219,8 @@ const clientInactive: TriageRule = {
 };
 
 export const OVIRT_RULES: readonly TriageRule[] = [pausedBySystem, finalizingStuck, diskOkWhileFinalizing, lockedDiskOrphan, clientInactive];
+
+/** "819.2 MiB of 2.0 GiB (40 %)": evidence is read by people. */
+function bytesOf(done: number, total: number | null): string {
+  return total ? `${formatBytes(done)} of ${formatBytes(total)} (${Math.floor((done / total) * 100)} %)` : formatBytes(done);
+}

@@ -6,7 +6,10 @@
  * of active transfers measures:
  *  - phase latency: the simulator's phase change (its own clock) → the same
  *    change arriving at an SSE client of /api/stream;
- *  - engine load: requests phaseboard sent to the engine per minute;
+ *  - discovery latency: the same for a new operation's first phase (found by
+ *    the change check while idle, by the fast poll while busy);
+ *  - engine load: requests phaseboard sent to the engine per minute: full
+ *    lists, change checks (GET /events) and the rest;
  *  - server RSS.
  * Then the collector's write path alone (ingestion: phase events per second
  * written and broadcast).
@@ -36,9 +39,15 @@ interface RunFigures {
   /** phase changes of operations phaseboard already tracks */
   p50: number | null;
   p99: number | null;
-  /** a new operation's first phase: found by the next poll, slow when idle */
+  /** new operations in the window (their first phase) */
+  newOps: number;
+  newSeen: number;
+  /** a new operation's first phase: found by the change check while idle, by the fast poll while busy */
   firstP50: number | null;
+  firstP99: number | null;
   listPerMin: number;
+  /** the cheap change checks (oVirt's audit log, GET /events) */
+  checkPerMin: number;
   otherPerMin: number;
   streamPerSec: number;
   rssMiB: number;
@@ -152,15 +161,19 @@ async function main() {
       const lat: number[] = [];
       const firstLat: number[] = [];
       let phaseChanges = 0;
+      let newOps = 0;
       for (const [key, { at, first }] of simPhases) {
         if (at < from || at >= to) continue;
-        phaseChanges += 1;
+        if (first) newOps += 1;
+        else phaseChanges += 1;
         const got = arrivals.get(key);
         if (got !== undefined) (first ? firstLat : lat).push(got - at);
       }
       lat.sort((a, b) => a - b);
       firstLat.sort((a, b) => a - b);
-      const list = (after.byRoute['GET /imagetransfers'] ?? 0) - (before.byRoute['GET /imagetransfers'] ?? 0);
+      const delta = (route: string) => (after.byRoute[route] ?? 0) - (before.byRoute[route] ?? 0);
+      const list = delta('GET /imagetransfers');
+      const check = delta('GET /events');
       const all = after.requests - before.requests;
       const minutes = (to - from) / 60_000;
       const inWindow = streamTimes.filter((t) => t >= from && t < to).length;
@@ -171,9 +184,13 @@ async function main() {
         seen: lat.length,
         p50: percentile(lat, 50),
         p99: percentile(lat, 99),
+        newOps,
+        newSeen: firstLat.length,
         firstP50: percentile(firstLat, 50),
+        firstP99: percentile(firstLat, 99),
         listPerMin: list / minutes,
-        otherPerMin: (all - list) / minutes,
+        checkPerMin: check / minutes,
+        otherPerMin: (all - list - check) / minutes,
         streamPerSec: inWindow / ((to - from) / 1000),
         rssMiB: mib(treeRss(serverPid)),
       };
@@ -205,11 +222,12 @@ async function main() {
 function report(runs: RunFigures[], ingest: Awaited<ReturnType<typeof measureIngestion>>) {
   const ms = (v: number | null) => (v === null ? '–' : `${v} ms`);
   const lines = [
-    '| load | phases in window (seen) | phase latency p50 | p99 | new operation seen, p50 | list calls/min | other engine calls/min | SSE messages/s | server RSS |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| load | phase changes in window (seen) | phase latency p50 | p99 | new operations (seen) | discovery p50 | p99 | list calls/min | change checks/min | other engine calls/min | SSE messages/s | server RSS |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...runs.map(
       (r) =>
-        `| ${r.label} | ${r.phaseChanges} (${r.seen}) | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.firstP50)} | ${r.listPerMin.toFixed(1)} | ${r.otherPerMin.toFixed(1)} | ${r.streamPerSec.toFixed(1)} | ${r.rssMiB} MiB |`,
+        `| ${r.label} | ${r.phaseChanges} (${r.seen}) | ${ms(r.p50)} | ${ms(r.p99)} | ${r.newOps} (${r.newSeen}) | ${ms(r.firstP50)} | ${ms(r.firstP99)} | ` +
+        `${r.listPerMin.toFixed(1)} | ${r.checkPerMin.toFixed(1)} | ${r.otherPerMin.toFixed(1)} | ${r.streamPerSec.toFixed(1)} | ${r.rssMiB} MiB |`,
     ),
   ];
   console.log(`\n${lines.join('\n')}\n`);

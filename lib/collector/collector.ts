@@ -13,6 +13,8 @@ export interface CollectedConnection {
   adapter: EngineAdapter;
   fastMs: number;
   slowMs: number;
+  /** while idle, the period of the adapter's cheap change check (when it has one) */
+  watchMs?: number;
 }
 
 /** One poller per engine connection. */
@@ -36,6 +38,7 @@ export class Collector {
       log: this.deps.log.child({ connection: c.id }),
       fastMs: c.fastMs,
       slowMs: c.slowMs,
+      watchMs: c.watchMs,
       now: this.deps.now,
       onCycle: this.deps.onCycle,
     });

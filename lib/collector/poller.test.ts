@@ -1,12 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryBus } from '@/lib/bus/memory-bus';
 import type { BusMessage } from '@/lib/bus/types';
 import { createOvirtAdapter } from '@/lib/engines/ovirt';
+import { AppError } from '@/lib/errors/app-error';
 import { logger } from '@/lib/log/logger';
 import { SimOvirtEngine } from '@/lib/engines/ovirt/sim/engine';
 import { OvirtSimServer } from '@/lib/engines/ovirt/sim/server';
 import { openSqliteStore } from '@/lib/store/sqlite-store';
 import type { Store } from '@/lib/store/types';
+import { sleep } from '@/lib/testing/processes';
 import { tempDir } from '@/lib/testing/temp-dir';
 import { ConnectionPoller } from './poller';
 
@@ -152,5 +154,87 @@ describe('ConnectionPoller with the simulated oVirt engine', () => {
     engine.startScenario('upload-success');
     await poller.pollOnce();
     expect((await store.listOperations({ limit: 10, offset: 0 })).items.filter((o) => o.attempt > 1)).toHaveLength(1);
+  });
+});
+
+describe('ConnectionPoller while idle: the cheap change check', () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  /** The simulated engine on the wall clock: these tests are about the poller's own timers. */
+  async function setup(watchMs?: number) {
+    const engine = new SimOvirtEngine();
+    const sim = new OvirtSimServer({ username: 'u', password: 'p', engine });
+    const url = await sim.start();
+    cleanups.push(() => sim.stop());
+    const store = openSqliteStore(tempDir());
+    cleanups.push(() => store.close());
+    const adapter = createOvirtAdapter({ url, username: 'u', password: 'p', log: logger });
+    const log = logger.child({});
+    const make = (a = adapter) => {
+      const poller = new ConnectionPoller({
+        connectionId: 'sim',
+        engine: 'ovirt',
+        adapter: a,
+        store,
+        bus: createMemoryBus(),
+        log,
+        fastMs: 1000,
+        slowMs: 10_000,
+        watchMs,
+      });
+      cleanups.unshift(() => poller.stop());
+      return poller;
+    };
+    const calls = (route: string) => sim.stats.byRoute[route] ?? 0;
+    return { engine, store, adapter, log, make, lists: () => calls('GET /imagetransfers'), checks: () => calls('GET /events') };
+  }
+
+  it('lists a transfer started while idle within 1.5 s, with only the change check in between', { timeout: 15_000 }, async () => {
+    const { engine, store, make, lists, checks } = await setup();
+    const poller = make();
+    await poller.start();
+    // The first check has no cursor yet: it counts as a change, and one more poll follows.
+    await sleep(2500);
+    const [listsBefore, checksBefore] = [lists(), checks()];
+    await sleep(2000);
+    expect(lists() - listsBefore).toBe(0);
+    expect(checks() - checksBefore).toBeGreaterThanOrEqual(1);
+    expect(checks() - checksBefore).toBeLessThanOrEqual(3);
+
+    const t = engine.startScenario('upload-success');
+    const started = Date.now();
+    while (!(await store.getOperation(`sim:${t.id}`)) && Date.now() - started < 5000) await sleep(20);
+    expect(Date.now() - started).toBeLessThan(1500);
+    // one full list, the one the change check asked for
+    expect(lists() - listsBefore).toBe(1);
+  });
+
+  it('a failing change check neither degrades the connection nor spins; it is tried again after the next poll', { timeout: 10_000 }, async () => {
+    const { adapter, log, make, lists } = await setup(100);
+    let tried = 0;
+    const failing = {
+      ...adapter,
+      changedSince: async () => {
+        tried += 1;
+        throw new AppError('engine_unreachable', 'the events service is down');
+      },
+    };
+    const debug = vi.spyOn(log, 'debug');
+    const poller = make(failing);
+    await poller.start();
+    await sleep(1000);
+    expect(tried).toBe(1);
+    expect(lists()).toBe(1);
+    expect(poller.status).toMatchObject({ status: 'ok', consecutiveFailures: 0, lastError: null });
+    expect(debug).toHaveBeenCalledWith(expect.objectContaining({ err: 'the events service is down' }), 'change check failed; the slow poll goes on');
+    // the next poll (here a nudge; otherwise the slow one) starts it again
+    poller.nudge(0);
+    await sleep(600);
+    expect(tried).toBe(2);
+    expect(lists()).toBe(2);
+    expect(poller.status.status).toBe('ok');
   });
 });

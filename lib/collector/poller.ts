@@ -21,6 +21,8 @@ export interface PollerOptions {
   fastMs: number;
   /** poll period when all is idle (≥ 10 s) */
   slowMs: number;
+  /** while idle, how often the adapter's cheap change check runs (when it has one); 1 s by default */
+  watchMs?: number;
   /** longest wait between retries of an unreachable engine */
   maxBackoffMs?: number;
   now?: () => number;
@@ -36,6 +38,8 @@ export interface CycleView {
   /** the operations the engine lists now */
   live: Operation[];
 }
+
+const DEFAULT_WATCH_MS = 1000;
 
 /** An ended operation whose outcome is unknown is looked at again this often… */
 const RECHECK_EVERY_MS = 60_000;
@@ -58,6 +62,10 @@ export class ConnectionPoller {
   private queue: Promise<unknown> = Promise.resolve();
   private refreshing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
+  /** the cheap change check (adapter.changedSince) while idle: its timer, whether one is in flight, and its cursor */
+  private watchTimer: NodeJS.Timeout | null = null;
+  private watchInFlight = false;
+  private watchCursor: string | null = null;
   private stopped = true;
   private activeActions = 0;
   private readonly now: () => number;
@@ -82,6 +90,8 @@ export class ConnectionPoller {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (this.watchTimer) clearTimeout(this.watchTimer);
+    this.watchTimer = null;
   }
 
   /** Poll soon: an action was sent, or the engine pushed a change. */
@@ -175,6 +185,7 @@ export class ConnectionPoller {
         .catch((e: unknown) => this.o.log.error({ connection: this.o.connectionId, err: e }, 'poll cycle failed'))
         .finally(() => {
           if (!this.stopped && !this.timer) this.schedule(this.nextDelay());
+          this.scheduleWatch();
         });
     }, delayMs);
     this.timer.unref?.();
@@ -185,8 +196,51 @@ export class ConnectionPoller {
       const backoff = 1000 * 2 ** Math.min(this.status.consecutiveFailures - 1, 10);
       return Math.min(backoff, this.o.maxBackoffMs ?? 30_000);
     }
-    const busy = this.activeActions > 0 || [...this.known.values()].some((op) => !op.gone && isInTransition(op.state));
-    return busy ? this.o.fastMs : this.o.slowMs;
+    return this.busy() ? this.o.fastMs : this.o.slowMs;
+  }
+
+  private busy(): boolean {
+    return this.activeActions > 0 || [...this.known.values()].some((op) => !op.gone && isInTransition(op.state));
+  }
+
+  /** Healthy and nothing in transition: only the slow poll runs, so the cheap change check is what finds news. */
+  private idle(): boolean {
+    return !this.stopped && this.status.status === 'ok' && !this.busy();
+  }
+
+  /** Starts the cheap change check after a poll that left the connection idle; one at a time. */
+  private scheduleWatch(): void {
+    if (!this.o.adapter.changedSince || this.watchTimer || this.watchInFlight || !this.idle()) return;
+    this.watchTimer = setTimeout(() => {
+      this.watchTimer = null;
+      void this.watchOnce();
+    }, this.o.watchMs ?? DEFAULT_WATCH_MS);
+    this.watchTimer.unref?.();
+  }
+
+  /**
+   * One cheap change check: a change polls at once (the poll then decides
+   * whether to watch again). A failure says nothing about health, which the
+   * full poll decides; the check stops until the next poll, so a broken
+   * check costs one call per slow poll and never spins.
+   */
+  private async watchOnce(): Promise<void> {
+    const check = this.o.adapter.changedSince;
+    if (!check || !this.idle()) return;
+    this.watchInFlight = true;
+    let changed: boolean;
+    try {
+      const r = await check.call(this.o.adapter, this.watchCursor);
+      this.watchCursor = r.cursor;
+      changed = r.changed;
+    } catch (e) {
+      this.o.log.debug({ connection: this.o.connectionId, err: publicMessage(e) }, 'change check failed; the slow poll goes on');
+      return;
+    } finally {
+      this.watchInFlight = false;
+    }
+    if (changed) this.nudge(0);
+    else this.scheduleWatch();
   }
 
   private async poll(): Promise<void> {

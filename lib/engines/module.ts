@@ -12,8 +12,8 @@ import type { EngineAdapter } from './types';
 export interface ConnectionBase {
   id: string;
   engine: string;
-  /** fast (≤ 1 s) while anything is in transition, slow (≥ 10 s) when idle */
-  pollIntervalMs: { fast: number; slow: number };
+  /** fast (≤ 1 s) while anything is in transition, slow (≥ 10 s) when idle; watch: the cheap change check while idle (1 s when absent) */
+  pollIntervalMs: { fast: number; slow: number; watch?: number };
   timeoutMs: number;
 }
 

@@ -53,6 +53,12 @@ export interface ActionResult {
   resolution?: Resolution;
 }
 
+/** What a cheap look at the engine says: whether anything changed since the cursor it was given, and the cursor for next time. */
+export interface ChangeCheck {
+  changed: boolean;
+  cursor: string;
+}
+
 export interface EngineInfo {
   product: string;
   version: string;
@@ -85,6 +91,14 @@ export interface EngineAdapter {
   inventory?(): Promise<unknown>;
   /** starts a new operation; params are checked by the adapter (invalid_input names the field) */
   start?(kind: string, params: unknown, log: (line: string) => void): Promise<{ message: string; warnings: string[] }>;
+  /**
+   * One cheap engine call that says whether anything changed since `cursor`
+   * (null: no cursor yet, which counts as changed). While nothing is in
+   * transition the poller asks this about every second and lists everything
+   * only when it says changed, so a new operation shows within about a second
+   * for one small request instead of waiting for the slow poll.
+   */
+  changedSince?(cursor: string | null): Promise<ChangeCheck>;
   /** pushes: calls onChange when the engine says something moved (poll now), and onFact for what decides outcomes */
   subscribe?(onChange: () => void, onFact?: (fact: EngineFact) => void): () => void;
   close(): Promise<void>;

@@ -187,6 +187,7 @@ export function collected(
     engine: c.engine,
     fastMs: c.pollIntervalMs.fast,
     slowMs: c.pollIntervalMs.slow,
+    watchMs: c.pollIntervalMs.watch,
     adapter: own ?? module.createAdapter(c, { log: child, settings: config.engineSettings[module.kind] }),
   };
 }

@@ -1,5 +1,6 @@
 import 'server-only';
 import { libvirtPipeline } from './pipeline';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { AppError, hasCode, isAppError } from '@/lib/errors/app-error';
 import { parseInput } from '@/lib/errors/zod-error';
@@ -93,9 +94,16 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
     return migrationSnapshot(domain, id, job, remaining);
   }
 
-  async function snapshotsOf(domains: string[], known: readonly Operation[] = []): Promise<OperationSnapshot[]> {
+  /**
+   * What the cheap change check looks at: the domains and disks the last
+   * full poll saw. Only where to look, never what decides an outcome.
+   */
+  let lookAt: { domains: string[]; disks: { domain: string; disk: string }[] } = { domains: [], disks: [] };
+
+  async function snapshotsOf(domains: string[], known: readonly Operation[] = [], all = false): Promise<OperationSnapshot[]> {
     const info = await client.domainsInfo(domains);
     const disks = domains.flatMap((domain, i) => info[i]!.disks.filter((k) => k.device === 'disk').map((k) => ({ domain, disk: k })));
+    if (all) lookAt = { domains, disks: disks.map(({ domain, disk }) => ({ domain, disk: disk.target })) };
     const jobs = await client.blockJobs(disks.map(({ domain, disk }) => ({ domain, disk: disk.target })));
     const out: OperationSnapshot[] = [];
     disks.forEach(({ domain, disk }, i) => {
@@ -177,7 +185,23 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
     virsh,
 
     async listOperations(ctx) {
-      return snapshotsOf(await client.domains(), ctx?.known);
+      return snapshotsOf(await client.domains(), ctx?.known, true);
+    },
+
+    // Starting a block copy sends no event (libvirtd 9.0: the first comes when
+    // it is ready or ends), so libvirt gets a cheap check too: which domains
+    // run and which disks and domains have a job, in one virsh process (no
+    // XML). Only presence and type count, not progress.
+    async changedSince(cursor) {
+      const { domains, disks } = lookAt;
+      const p = await client.jobPresence(disks, domains);
+      const lines = [
+        ...[...p.running].sort().map((d) => `domain ${d}`),
+        ...disks.flatMap(({ domain, disk }, i) => (p.blockJobs[i] ? [`block ${domain}/${disk} ${p.blockJobs[i]}`] : [])),
+        ...domains.flatMap((d, i) => (p.domainJobs[i] ? [`job ${d} ${p.domainJobs[i]}`] : [])),
+      ];
+      const fingerprint = createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 24);
+      return { changed: fingerprint !== cursor, cursor: fingerprint };
     },
 
     async getOperation(nativeId) {

@@ -110,6 +110,26 @@ export function createLibvirtClient(virsh: VirshTransport, log: Logger) {
       return disks.map((_, i) => parseBlockJobRaw(out[i] ?? ''));
     },
 
+    /**
+     * The running domains, which of these disks has a block job (its type)
+     * and which of these domains has a job (its operation): one virsh
+     * process, no XML. `list` goes last because virsh exits with its last
+     * command's status, and a domain gone meanwhile must not fail the rest.
+     */
+    async jobPresence(disks: readonly { domain: string; disk: string }[], domains: readonly string[]) {
+      call('jobPresence', { disks: disks.length, domains: domains.length });
+      const out = await virsh.batch([
+        ...disks.map(({ domain, disk }) => ['blockjob', opt('domain', domain), opt('path', disk), '--raw']),
+        ...domains.map((d) => ['domjobinfo', opt('domain', d)]),
+        ['list', '--name'],
+      ]);
+      return {
+        running: parseDomainNames(out[disks.length + domains.length] ?? ''),
+        blockJobs: disks.map((_, i) => parseBlockJobRaw(out[i] ?? '')?.type ?? null),
+        domainJobs: domains.map((_, i) => parseDomJobInfo(out[disks.length + i] ?? '')?.operation ?? null),
+      };
+    },
+
     async domainDisks(domain: string): Promise<DomainDisk[]> {
       call('domainDisks', { domain });
       return parseDomainDisks(await virsh.run(['dumpxml', opt('domain', domain)]));

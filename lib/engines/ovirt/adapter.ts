@@ -6,6 +6,7 @@ import type { EngineAdapter } from '../types';
 import { describeTransferActions, performTransferAction } from './actions';
 import { transferPipeline } from './pipeline';
 import { OvirtClient } from './client';
+import { EVENTS_PER_CHECK, TRANSFER_EVENT_CODES } from './constants';
 import { transferSnapshot } from './normalize';
 import { outcomeAfterRemoval } from './resolve';
 
@@ -53,6 +54,19 @@ export function createOvirtAdapter(options: OvirtAdapterOptions): OvirtAdapter {
     async listOperations() {
       const transfers = await client.imageTransferList();
       return transfers.map((t) => transferSnapshot(t));
+    },
+
+    // oVirt's own change signal is its audit log: one indexed query for the
+    // events after the last one seen. Only image-transfer events count; the
+    // log also holds logins (phaseboard's own), VMs, hosts and more.
+    async changedSince(cursor) {
+      const from = cursor !== null && /^\d+$/.test(cursor) ? Number(cursor) : null;
+      const events = await client.eventList(from, from === null ? 1 : EVENTS_PER_CHECK);
+      // The API model documents `from` as inclusive, the engine's query as exclusive: either way, only newer ids are news.
+      const fresh = from === null ? events : events.filter((e) => e.id > from);
+      const newest = events.reduce((max, e) => Math.max(max, e.id), from ?? 0);
+      const changed = from === null || events.length >= EVENTS_PER_CHECK || fresh.some((e) => e.code !== undefined && TRANSFER_EVENT_CODES.has(e.code));
+      return { changed, cursor: String(newest) };
     },
 
     async describeEngine() {

@@ -3,7 +3,7 @@ import { AppError } from '@/lib/errors/app-error';
 import { sendRequest, type RawResponse } from '@/lib/http/json-request';
 import type { Logger } from '@/lib/log/logger';
 import { SSO_SCOPE } from './constants';
-import { OvirtApiRoot, OvirtDisk, OvirtImageTransfer, OvirtImageTransferList, SsoToken, faultMessage, parsePayload } from './parse';
+import { OvirtApiRoot, OvirtDisk, OvirtEventList, OvirtImageTransfer, OvirtImageTransferList, SsoToken, faultMessage, parsePayload } from './parse';
 
 export interface OvirtClientOptions {
   /** engine base, e.g. https://engine.example.com/ovirt-engine (a trailing /api is accepted) */
@@ -32,6 +32,11 @@ export const REQUESTS = {
   imageTransferList: (): OvirtRequest => ({ method: 'GET', path: '/api/imagetransfers?follow=disk' }),
   imageTransferGet: (id: string): OvirtRequest => ({ method: 'GET', path: `/api/imagetransfers/${encodeURIComponent(id)}?follow=disk` }),
   diskGet: (id: string): OvirtRequest => ({ method: 'GET', path: `/api/disks/${encodeURIComponent(id)}` }),
+  /** the audit log's newest `max` events, only those after event `from` when given (oVirt: audit_log_id > from, newest first) */
+  eventList: (from: number | null, max: number): OvirtRequest => ({
+    method: 'GET',
+    path: from === null ? `/api/events?max=${max}` : `/api/events?from=${from}&max=${max}`,
+  }),
   imageTransferAction: (id: string, action: TransferAction): OvirtRequest => ({
     method: 'POST',
     path: `/api/imagetransfers/${encodeURIComponent(id)}/${action}`,
@@ -68,6 +73,12 @@ export class OvirtClient {
   async imageTransferGet(id: string) {
     const body = await this.getJson(REQUESTS.imageTransferGet(id).path, { allow404: true });
     return body === null ? null : parsePayload(OvirtImageTransfer, body, 'image transfer');
+  }
+
+  /** Audit-log events, newest first: the newest `max`, or those after event `from` (at most `max` of them). */
+  async eventList(from: number | null, max: number) {
+    const body = parsePayload(OvirtEventList, await this.getJson(REQUESTS.eventList(from, max).path), 'event list');
+    return body.event ?? [];
   }
 
   async diskGet(id: string) {

@@ -4,9 +4,10 @@ import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it, vi } from 'vitest';
 import { sendRequest } from '@/lib/http/json-request';
 import { logger } from '@/lib/log/logger';
+import { createOvirtAdapter } from './adapter';
 import { OvirtClient } from './client';
 import { transferSnapshot } from './normalize';
-import { OvirtDisk, OvirtImageTransfer, OvirtImageTransferList, parsePayload } from './parse';
+import { OvirtDisk, OvirtEventList, OvirtImageTransfer, OvirtImageTransferList, parsePayload } from './parse';
 
 vi.mock('@/lib/http/json-request', () => ({ sendRequest: vi.fn() }));
 
@@ -108,5 +109,56 @@ describe('oVirt image transfer payloads from the API model docs (fixtures/SOURCE
     const sent = send.mock.calls[1]?.[0];
     expect(sent?.url.pathname).toBe('/ovirt-engine/api/imagetransfers/123/finalize');
     expect(JSON.parse(sent?.body ?? 'null')).toEqual(ovirtJson(fixture('imagetransfer-doc-14.xml')));
+  });
+});
+
+describe('oVirt audit-log events (fixtures/events-doc-05.xml)', () => {
+  it('reads the list newest first, with each event id, code, severity and time', () => {
+    const list = parsePayload(OvirtEventList, ovirtJson(fixture('events-doc-05.xml')), 'event list');
+    expect(list.event?.map((e) => [e.id, e.code, e.severity, e.time])).toEqual([
+      [2, 31, 'normal', '2016-09-14T12:14:34.541+02:00'],
+      [1, 30, 'normal', '2016-09-14T11:54:35.229+02:00'],
+    ]);
+    // JSON has the time in epoch ms
+    expect(parsePayload(OvirtEventList, { event: [{ id: '7', code: '1031', time: 1473847234541 }] }, 'event list').event?.[0]).toEqual({
+      id: 7,
+      code: 1031,
+      time: 1473847234541,
+    });
+    expect(parsePayload(OvirtEventList, ovirtJson('<events/>'), 'event list')).toEqual({});
+    expect(() => parsePayload(OvirtEventList, { event: [{ id: 'abc' }] }, 'event list')).toThrow(engineError('event.0.id'));
+  });
+
+  it('checks for changes by the events after the last one seen: a login is none, a transfer event or a full page is one', async () => {
+    const send = vi.mocked(sendRequest);
+    send.mockClear();
+    const answer = (body: unknown) => send.mockResolvedValueOnce({ status: 200, headers: {}, text: JSON.stringify(body) });
+    answer({ access_token: 'tok' });
+    answer(ovirtJson(fixture('events-doc-05.xml')));
+    answer({});
+    answer({ event: [{ id: '3', code: '30', description: 'User admin@internal-authz connecting from 127.0.0.1 logged in.' }] });
+    answer({
+      event: [
+        { id: '5', code: '1031' },
+        { id: '4', code: '30' },
+      ],
+    });
+    answer({ event: Array.from({ length: 100 }, (_, i) => ({ id: String(105 - i), code: '30' })) });
+    const adapter = createOvirtAdapter({ url: 'https://engine.example/ovirt-engine', username: 'u', password: 'p', log: logger });
+    const first = await adapter.changedSince!(null);
+    // no cursor yet: whatever happened before is unknown, so it counts as a change
+    expect(first).toEqual({ changed: true, cursor: '2' });
+    expect(await adapter.changedSince!('2')).toEqual({ changed: false, cursor: '2' });
+    expect(await adapter.changedSince!('2')).toEqual({ changed: false, cursor: '3' });
+    expect(await adapter.changedSince!('3')).toEqual({ changed: true, cursor: '5' });
+    expect(await adapter.changedSince!('5')).toEqual({ changed: true, cursor: '105' });
+    const paths = send.mock.calls.slice(1).map(([r]) => `${r.method} ${r.url.pathname}${r.url.search}`);
+    expect(paths).toEqual([
+      'GET /ovirt-engine/api/events?max=1',
+      'GET /ovirt-engine/api/events?from=2&max=100',
+      'GET /ovirt-engine/api/events?from=2&max=100',
+      'GET /ovirt-engine/api/events?from=3&max=100',
+      'GET /ovirt-engine/api/events?from=5&max=100',
+    ]);
   });
 });

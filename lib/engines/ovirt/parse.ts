@@ -45,6 +45,22 @@ export type OvirtImageTransfer = z.infer<typeof OvirtImageTransfer>;
 // An empty collection is rendered as {} by oVirt: no `image_transfer` key.
 export const OvirtImageTransferList = z.object({ image_transfer: z.array(OvirtImageTransfer).optional() });
 
+/**
+ * One audit-log entry of GET /api/events. `id` increases strictly (the
+ * audit_log_id sequence); `time` is epoch ms in JSON (an ISO date in XML).
+ */
+export const OvirtEvent = z.object({
+  id: num,
+  code: num.optional(),
+  description: z.string().optional(),
+  severity: z.string().optional(),
+  time: z.union([num, z.string()]).optional(),
+});
+export type OvirtEvent = z.infer<typeof OvirtEvent>;
+
+// Newest first; an empty list is rendered as {}.
+export const OvirtEventList = z.object({ event: z.array(OvirtEvent).optional() });
+
 export const OvirtApiRoot = z.object({
   product_info: z
     .object({

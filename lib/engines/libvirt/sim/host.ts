@@ -125,6 +125,9 @@ export class SimLibvirtHost {
       d.job = { scenario, type: JOB_TYPE[scenario.job], mirror, size: scenario.sizeBytes, bandwidth: scenario.bandwidth, cur: 0, at: t, readyAt: null };
     }
     this.domains.set(name, d);
+    // libvirtd announces a domain it starts; a copy's start has no event of its own
+    this.emit(t, name, 'lifecycle', 'Started Booted');
+    if (d.migration) this.emitFirstIteration(d.name, t);
     return d;
   }
 
@@ -171,6 +174,7 @@ export class SimLibvirtHost {
       sentBefore: 0,
       postcopy: false,
     };
+    this.emitFirstIteration(d.name, t);
     return null;
   }
 
@@ -320,6 +324,11 @@ export class SimLibvirtHost {
       ['memory_iteration', m.iteration + 1],
     ]);
     this.emit(at, d.name, 'lifecycle', 'Stopped Migrated');
+  }
+
+  /** libvirtd 9.0 sends iteration '1' as the first pass starts (about 1 s after `virsh migrate`, once set up). */
+  private emitFirstIteration(domain: string, at: number): void {
+    this.emit(at, domain, 'migration-iteration', "iteration: '1'");
   }
 
   private emitBlock(d: SimDomain, j: SimBlockJob, status: string, at: number): void {

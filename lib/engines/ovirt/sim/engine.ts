@@ -1,6 +1,6 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
-import type { DiskStatus } from '../constants';
+import type { DiskStatus, TransferPhase } from '../constants';
 import { simDiskName } from '../../sim-names';
 import { SCENARIOS, findScenario } from './scenarios';
 import { SimTransfer, type SimAction, type SimWorld } from './transfer-machine';
@@ -19,6 +19,22 @@ export interface StartScenarioOptions {
   diskId?: string;
 }
 
+/** One entry of the engine's audit log, as GET /api/events lists it. */
+export interface SimEvent {
+  id: number;
+  code: number;
+  severity: 'normal' | 'warning' | 'error' | 'alert';
+  description: string;
+  /** epoch ms */
+  time: number;
+}
+
+/** The user the simulated clients and phaseboard act as, as oVirt names it in events. */
+export const SIM_USER = 'admin@internal-authz';
+
+/** Audit-log entries kept (a real engine keeps weeks; a cursor older than this still sees the newest). */
+const MAX_EVENTS = 10_000;
+
 /** Finished transfers an engine of 4.4.7+ keeps before cleaning them up (at speed 1). */
 const KEEP_FINISHED_MS = 60_000;
 const MAX_DISKS = 2_000;
@@ -30,7 +46,12 @@ const MAX_DISKS = 2_000;
 export class SimOvirtEngine implements SimWorld {
   readonly transfers = new Map<string, SimTransfer>();
   readonly disks = new Map<string, SimDisk>();
+  /** the audit log, oldest first */
+  readonly events: SimEvent[] = [];
   private seq = 0;
+  private lastEventId = 0;
+  /** how many of each transfer's phases the audit log has seen */
+  private readonly logged = new Map<string, number>();
 
   constructor(readonly now: () => number = Date.now) {}
 
@@ -52,11 +73,25 @@ export class SimOvirtEngine implements SimWorld {
 
   /** Advances and returns the live transfers (those the engine still lists). */
   listTransfers(): SimTransfer[] {
-    const now = this.now();
-    for (const t of [...this.transfers.values()]) t.advance(now);
-    this.startFollowUps();
-    this.cleanupFinished(now);
+    this.advanceAll();
     return [...this.transfers.values()];
+  }
+
+  /**
+   * The audit log as GET /api/events answers: newest first, at most `max`,
+   * and with `from` only the events after that id (the engine's query is
+   * audit_log_id > from; it ignores a `from` of 0 or less).
+   */
+  listEvents(from: number | null, max: number | null): SimEvent[] {
+    this.advanceAll();
+    const after = from !== null && from > 0 ? this.events.filter((e) => e.id > from) : this.events;
+    const newestFirst = [...after].reverse();
+    return max === null ? newestFirst : newestFirst.slice(0, max);
+  }
+
+  /** Writes an audit-log entry now (a login, say); transfers log theirs as their phases change. */
+  audit(code: number, severity: SimEvent['severity'], description: string): void {
+    this.append([{ code, severity, description, time: this.now() }]);
   }
 
   getTransfer(id: string): SimTransfer | undefined {
@@ -88,6 +123,10 @@ export class SimOvirtEngine implements SimWorld {
   }
 
   removeTransfer(id: string): void {
+    const t = this.transfers.get(id);
+    // what it did before the engine dropped it is in the audit log all the same
+    if (t) this.append(this.newEvents(t));
+    this.logged.delete(id);
     this.transfers.delete(id);
   }
 
@@ -105,14 +144,40 @@ export class SimOvirtEngine implements SimWorld {
     }
   }
 
+  /** Time passes for every transfer: phases, follow-up transfers, audit log, cleanup. */
+  private advanceAll(): void {
+    const now = this.now();
+    for (const t of [...this.transfers.values()]) t.advance(now);
+    this.startFollowUps();
+    this.append([...this.transfers.values()].flatMap((t) => this.newEvents(t)));
+    this.cleanupFinished(now);
+  }
+
   private cleanupFinished(now: number): void {
     for (const t of this.transfers.values()) {
       const last = t.history.at(-1);
       if (last && last.phase.startsWith('finished_') && now - last.at > KEEP_FINISHED_MS / t.speed) {
         this.transfers.delete(t.id);
         this.followedUp.delete(t.id);
+        this.logged.delete(t.id);
       }
     }
+  }
+
+  /** The audit-log entries of the phases a transfer entered since the last look, as oVirt writes them. */
+  private newEvents(t: SimTransfer): Omit<SimEvent, 'id'>[] {
+    const from = this.logged.get(t.id) ?? 0;
+    this.logged.set(t.id, t.history.length);
+    return t.history.slice(from).flatMap((h, i) => {
+      const e = transferEvent(t, from + i, h.phase, this.disks.get(t.diskId)?.name ?? t.diskId);
+      return e ? [{ ...e, time: h.at }] : [];
+    });
+  }
+
+  /** Ids increase in the order entries are written, as the audit_log_id sequence does. */
+  private append(entries: Omit<SimEvent, 'id'>[]): void {
+    for (const e of [...entries].sort((a, b) => a.time - b.time)) this.events.push({ ...e, id: ++this.lastEventId });
+    if (this.events.length > MAX_EVENTS) this.events.splice(0, this.events.length - MAX_EVENTS);
   }
 
   private evictOldDisks(): void {
@@ -123,4 +188,31 @@ export class SimOvirtEngine implements SimWorld {
       if (!live.has(id)) this.disks.delete(id);
     }
   }
+}
+
+/**
+ * What oVirt logs when a transfer enters a phase (TransferDiskImageCommand,
+ * messages from AuditLogMessages.properties): its start, pauses and resumes,
+ * and one entry at its end whose kind the first ending phase decides (a
+ * cancel that then cleans up is "cancelled"). Other phases log nothing.
+ */
+function transferEvent(t: SimTransfer, index: number, phase: TransferPhase, disk: string): Omit<SimEvent, 'id' | 'time'> | null {
+  const kind = t.scenario.direction === 'upload' ? 'Upload' : 'Download';
+  if (index === 0) return { code: 1031, severity: 'normal', description: `Image ${kind} with disk ${disk} was initiated by ${SIM_USER}.` };
+  if (phase === 'paused_user') return { code: 1073, severity: 'normal', description: `Image transfer was paused by user (${SIM_USER}).` };
+  if (phase === 'resuming') return { code: 1074, severity: 'normal', description: `Image transfer was resumed by user (${SIM_USER}).` };
+  if (phase === 'paused_system') {
+    return t.scenario.direction === 'upload'
+      ? { code: 1071, severity: 'error', description: 'Upload was paused by system. Reason: timeout due to transfer inactivity.' }
+      : {
+          code: 1077,
+          severity: 'warning',
+          description: 'The transfer was paused by the system according to the timeout policy. Reason: client inactivity timeout.',
+        };
+  }
+  if (!phase.startsWith('finished_')) return null;
+  const ending = t.history.find((h) => h.phase.startsWith('cancelled') || h.phase.startsWith('finished_'))?.phase ?? phase;
+  if (ending === 'finished_success') return { code: 1032, severity: 'normal', description: `Image ${kind} with disk ${disk} succeeded.` };
+  if (ending === 'finished_failure') return { code: 1034, severity: 'error', description: `Image ${kind} with disk ${disk} failed.` };
+  return { code: 1033, severity: 'normal', description: `Image ${kind} with disk ${disk} was cancelled.` };
 }

@@ -1,5 +1,5 @@
 import 'server-only';
-import type { SimDisk } from './engine';
+import type { SimDisk, SimEvent } from './engine';
 import type { SimTransfer } from './transfer-machine';
 
 // oVirt's JSON renders every number and boolean as a string; so do we, so the
@@ -43,6 +43,24 @@ export function renderTransfer(t: SimTransfer, disk: SimDisk | undefined, follow
     id: t.id,
   };
 }
+
+/** An audit-log entry as oVirt's JSON has it: dates in epoch ms, other numbers as strings. */
+export function renderEvent(e: SimEvent) {
+  return {
+    code: String(e.code),
+    custom_id: '-1',
+    description: e.description,
+    flood_rate: '30',
+    origin: 'oVirt',
+    severity: e.severity,
+    time: e.time,
+    user: { href: `${API_PREFIX}/users/${SIM_USER_ID}`, id: SIM_USER_ID },
+    href: `${API_PREFIX}/events/${e.id}`,
+    id: String(e.id),
+  };
+}
+
+const SIM_USER_ID = '57d91d48-00da-0137-0138-000000000244';
 
 export function fault(detail: string) {
   return { reason: 'Operation Failed', detail };

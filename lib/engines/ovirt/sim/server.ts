@@ -6,9 +6,9 @@ import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { fromZodError } from '@/lib/errors/zod-error';
 import { SSO_SCOPE } from '../constants';
-import { SimOvirtEngine } from './engine';
+import { SIM_USER, SimOvirtEngine } from './engine';
 import { startMix } from './mix';
-import { API_PREFIX, fault, renderDisk, renderTransfer } from './render';
+import { API_PREFIX, fault, renderDisk, renderEvent, renderTransfer } from './render';
 import { SCENARIOS } from './scenarios';
 import type { SimAction } from './transfer-machine';
 
@@ -33,8 +33,8 @@ const ACTIONS = new Set<SimAction>(['finalize', 'cancel', 'pause', 'resume']);
 
 /**
  * A loopback HTTP server speaking the oVirt REST subset phaseboard uses
- * (SSO token, API root, image transfers and their actions, disks), plus a
- * /sim control API for scenarios and request counts.
+ * (SSO token, API root, image transfers and their actions, disks, the audit
+ * log's events), plus a /sim control API for scenarios and request counts.
  */
 export class OvirtSimServer {
   readonly engine: SimOvirtEngine;
@@ -127,6 +127,8 @@ export class OvirtSimServer {
       }
       const token = randomBytes(24).toString('base64url');
       this.tokens.add(token);
+      // Every SSO login is an audit-log entry (USER_VDC_LOGIN) on a real engine.
+      this.engine.audit(30, 'normal', `User ${SIM_USER} connecting from '127.0.0.1' using session '${randomBytes(9).toString('base64url')}' logged in.`);
       return send(res, 200, { access_token: token, scope: SSO_SCOPE, exp: String(Date.now() + 3_600_000), token_type: 'Bearer' });
     }
 
@@ -148,6 +150,19 @@ export class OvirtSimServer {
       this.count('GET /imagetransfers');
       const list = e.listTransfers().map((t) => renderTransfer(t, e.disks.get(t.diskId), follow));
       return send(res, 200, list.length > 0 ? { image_transfer: list } : {});
+    }
+    if (req.method === 'GET' && rest === '/events') {
+      this.count('GET /events');
+      const from = url.searchParams.get('from');
+      const max = url.searchParams.get('max');
+      for (const [name, value] of [
+        ['from', from],
+        ['max', max],
+      ] as const) {
+        if (value !== null && !/^-?\d+$/.test(value)) return send(res, 400, fault(`Invalid value '${value}' for parameter '${name}': it should be an integer`));
+      }
+      const list = e.listEvents(from === null ? null : Number(from), max === null ? null : Number(max)).map(renderEvent);
+      return send(res, 200, list.length > 0 ? { event: list } : {});
     }
     const one = /^\/imagetransfers\/([^/]+)(?:\/([a-z]+))?$/.exec(rest);
     if (one) {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_LAUNCH } from './lib/testing/chromium';
 import { E2E_ADMIN_TOKEN, stateOf } from './e2e/auth';
 import { WEBHOOK_PORT, WEBHOOK_SECRET } from './e2e/webhook-receiver';
 
@@ -36,18 +37,7 @@ export default defineConfig({
     // Logged in as the e2e admin unless a spec says otherwise (test.use({ storageState: stateOf('viewer') })).
     storageState: stateOf('admin'),
     trace: 'retain-on-failure',
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    },
+    launchOptions: CHROMIUM_LAUNCH,
   },
   webServer: {
     command: 'node scripts/start.mjs',

@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Page } from '@playwright/test';
+import { CHROMIUM_LAUNCH } from '@/lib/testing/chromium';
 import { freePort, sleep, startProcess, stopProcess } from '@/lib/testing/processes';
 
 const OUT = 'public';
@@ -44,18 +45,7 @@ async function main() {
     if (!res.ok) throw new Error(`${pathname}: ${res.status} ${await res.text()}`);
     return (await res.json()) as Record<string, unknown>;
   };
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  const browser = await chromium.launch(CHROMIUM_LAUNCH);
   try {
     await api('/api/users', { username: 'ana', role: 'admin', password });
     const start = async (scenario: string, speed: number) => String((await api(`/api/demo/scenarios/${scenario}/start`, { speed })).operationId);

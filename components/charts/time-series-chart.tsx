@@ -5,6 +5,9 @@ import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatTime } from '@/lib/format/durations';
 
+/** Tick steps of the time axis, in seconds. */
+const TIME_STEPS_S = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21_600, 43_200, 86_400];
+
 export interface ChartSeries {
   label: string;
   /** a colour readable on both themes */
@@ -66,7 +69,13 @@ export function TimeSeriesChart({
         cursor: { drag: { x: false, y: false } },
         scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
         axes: [
-          { ...axis, values: (_u, splits) => splits.map((v) => formatTime(new Date(v * 1000).toISOString())) },
+          {
+            ...axis,
+            space: 90,
+            // whole seconds and up: a tick per second at most, so no two read the same
+            incrs: TIME_STEPS_S,
+            values: (_u, splits) => splits.map((v) => formatTime(new Date(v * 1000).toISOString())),
+          },
           { ...axis, size: 96, values: (_u, splits) => splits.map((v) => latest.current.format(v)) },
         ],
         series: [

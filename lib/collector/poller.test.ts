@@ -238,3 +238,43 @@ describe('ConnectionPoller while idle: the cheap change check', () => {
     expect(poller.status.status).toBe('ok');
   });
 });
+
+describe('ConnectionPoller while busy', () => {
+  it('starts polls on a 1 s beat however long a list takes, and never back to back', { timeout: 15_000 }, async () => {
+    const engine = new SimOvirtEngine();
+    const sim = new OvirtSimServer({ username: 'u', password: 'p', engine });
+    const url = await sim.start();
+    const store = openSqliteStore(tempDir());
+    const poller = new ConnectionPoller({
+      connectionId: 'sim',
+      engine: 'ovirt',
+      adapter: createOvirtAdapter({ url, username: 'u', password: 'p', log: logger }),
+      store,
+      bus: createMemoryBus(),
+      log: logger,
+      fastMs: 1000,
+      slowMs: 10_000,
+    });
+    try {
+      engine.startScenario('upload-awaits-finalize', { speed: 0.01 }); // in transition for the whole test
+      await poller.pollOnce();
+      // a loaded engine: every answer takes 600 ms
+      sim.setLatency(600);
+      const lists = () => sim.stats.byRoute['GET /imagetransfers'] ?? 0;
+      const before = lists();
+      await poller.start();
+      await sleep(6_000);
+      // start to start 1 s: about 6 lists (not 3–4, as with 1 s after each 600 ms list)
+      expect(lists() - before).toBeGreaterThanOrEqual(5);
+      // and a list that outlasts the period is followed by a pause of at least 200 ms, not another at once
+      sim.setLatency(1_500);
+      const slowBefore = lists();
+      await sleep(5_000);
+      expect(lists() - slowBefore).toBeLessThanOrEqual(4);
+    } finally {
+      poller.stop();
+      await sim.stop();
+      store.close();
+    }
+  });
+});

@@ -181,22 +181,30 @@ export class ConnectionPoller {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
+      const startedAt = performance.now();
       void this.pollOnce()
         .catch((e: unknown) => this.o.log.error({ connection: this.o.connectionId, err: e }, 'poll cycle failed'))
         .finally(() => {
-          if (!this.stopped && !this.timer) this.schedule(this.nextDelay());
+          if (!this.stopped && !this.timer) this.schedule(this.nextDelay(performance.now() - startedAt));
           this.scheduleWatch();
         });
     }, delayMs);
     this.timer.unref?.();
   }
 
-  private nextDelay(): number {
+  /**
+   * Busy, polls start on a fixed beat (a slow list of 1,000 operations does not
+   * stretch the period: that is what kept phase changes late); idle and
+   * degraded, the wait counts from the end of the last poll, so a slow or
+   * failing engine is never asked back to back.
+   */
+  private nextDelay(lastPollMs = 0): number {
     if (this.status.status === 'degraded') {
       const backoff = 1000 * 2 ** Math.min(this.status.consecutiveFailures - 1, 10);
       return Math.min(backoff, this.o.maxBackoffMs ?? 30_000);
     }
-    return this.busy() ? this.o.fastMs : this.o.slowMs;
+    // at least a fifth of the period between two polls, whatever the list took
+    return this.busy() ? Math.max(this.o.fastMs / 5, this.o.fastMs - lastPollMs) : this.o.slowMs;
   }
 
   private busy(): boolean {

@@ -100,19 +100,26 @@ test('start a block copy and a live migration from the UI on real libvirt', asyn
   await dialog.getByLabel('unsafe (local disks)').check();
   await dialog.getByRole('button', { name: 'Start the migration' }).click();
   await expect(page.getByText(`migration of ${domain} to ${env.dstUri} started`)).toBeVisible();
+  let migration: string | undefined;
   await expect
     .poll(
       async () => {
         const items = (await (await request.get('/api/operations?engine=libvirt&kind=live_migration&limit=200')).json()).items as {
+          id: string;
           details: { domain: string };
           state: string;
         }[];
+        migration = items.find((o) => o.details.domain === domain)?.id;
         return items.find((o) => o.details.domain === domain)?.state;
       },
       { timeout: 40_000 },
     )
     .toBe('succeeded');
   expect(virsh(env.dstUri, 'list', '--name')).toContain(domain);
+  // libvirt does not say where a migration goes; phaseboard started this one, so it does
+  await page.goto(`/operations/${encodeURIComponent(migration!)}`);
+  await expect(page.getByTestId('migration-route')).toHaveText('(libvirt → libvirt-dst)');
+  await expect(page.getByTestId('detail-destination')).toHaveText('libvirt-dst');
 });
 
 test('add a libvirt connection by URI from the UI: tried first, then kept; remove it again', async ({ page }) => {

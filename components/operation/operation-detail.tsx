@@ -65,7 +65,15 @@ export function OperationDetail({ id }: { id: string }) {
           <PhaseBadge phase={op.nativePhase} state={op.state} />
           <NeedsYouBadge needsYou={op.needsYou} />
           <span className="text-slate-600 dark:text-slate-400">
-            {kindLabel(op.kind)} on {op.connectionId} · started <RelativeTime iso={op.startedAt} /> ·{' '}
+            {kindLabel(op.kind)} on {op.connectionId}
+            {op.kind === 'live_migration' && (
+              // where it goes: known when phaseboard started it, as libvirt does not report it
+              <span data-testid="migration-route">
+                {' '}
+                ({op.connectionId} → {typeof op.details.destination === 'string' ? op.details.destination : 'destination not reported by the engine'})
+              </span>
+            )}{' '}
+            · started <RelativeTime iso={op.startedAt} /> ·{' '}
             {op.endedAt ? tookLine(op.startedAt, op.endedAt) : `in phase for ${formatDuration(now - Date.parse(op.phaseChangedAt))}`}
           </span>
           {op.gone && <span className="rounded bg-slate-200 px-1.5 text-xs dark:bg-slate-700">removed by the engine</span>}

@@ -80,6 +80,9 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
     });
   };
 
+  /** where the migrations phaseboard started go, until the poll that first sees each */
+  const startedTo = new Map<string, string>();
+
   /**
    * A migration keeps the id it was first seen with, and the data remaining
    * at the start of each iteration: both come from the operation phaseboard
@@ -87,11 +90,14 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
    */
   function migrationOf(domain: string, job: DomJobInfo, known: readonly Operation[]) {
     const prior = known.find((o) => o.kind === 'live_migration' && !o.gone && o.details.domain === domain);
+    // libvirt does not say where a migration goes; one phaseboard started, it knows, and the operation keeps it
+    const destination = typeof prior?.details.destination === 'string' ? prior.details.destination : (startedTo.get(domain) ?? null);
+    if (!prior) startedTo.delete(domain);
     const id = prior?.nativeId ?? migrationId(domain, now(), job.elapsedMs);
     const remaining = [...detailNumbers(prior?.details.remainingPerIteration)];
     const lastIteration = prior?.details.iteration === undefined || prior.details.iteration === null ? 0 : Number(prior.details.iteration);
     if (job.iteration !== null && job.dataRemaining !== null && job.iteration > lastIteration) remaining.push(job.dataRemaining);
-    return migrationSnapshot(domain, id, job, remaining);
+    return migrationSnapshot(domain, id, job, remaining, destination);
   }
 
   /**
@@ -258,6 +264,7 @@ export function createLibvirtAdapter(options: LibvirtAdapterOptions): LibvirtAda
       checkMigrationUri(p.migrationUri, destination.host);
       await domainDisks(p.domain);
       await startMigration(p, log);
+      startedTo.set(p.domain, p.destinationName ?? (destination.host || p.destinationUri));
       poke();
       return { message: `migration of ${p.domain} to ${p.destinationUri} started`, warnings: [] };
     },

@@ -86,5 +86,5 @@ export function withDestination(body: unknown, { from, connections }: { from: st
     throw new AppError('invalid_input', `destination: no other libvirt connection "${destination}"; one of: ${choices.map((c) => c.id).join(', ') || 'none'}`, {
       field: 'destination',
     });
-  return { ...rest, destinationUri: target.url };
+  return { ...rest, destinationUri: target.url, destinationName: target.id };
 }

@@ -25,6 +25,8 @@ export const MigrationParams = z.strictObject({
   domain: z.string().min(1),
   /** the destination libvirt, e.g. qemu+ssh://host2/system */
   destinationUri: z.string().regex(/^[a-z]+(\+[a-z]+)?:\/\/\S*\/(system|session)(\?\S*)?$/, 'a libvirt URI such as qemu+ssh://host2/system'),
+  /** what the destination is called (its connection id), shown as where the migration goes */
+  destinationName: z.string().max(64).optional(),
   /** where QEMU sends the data, e.g. tcp://10.0.0.2:49152; default: libvirt picks */
   migrationUri: z
     .string()

@@ -22,6 +22,7 @@ export const LIBVIRT_DETAILS: DetailSpecs = {
   block_commit: BLOCK_JOB_DETAILS,
   live_migration: [
     { key: 'domain', label: 'Domain', unit: 'id' },
+    { key: 'destination', label: 'Destination', unit: 'text', help: 'known when phaseboard started the migration; libvirt does not report it' },
     { key: 'dataRemaining', label: 'Remaining', unit: 'bytes', summary: true },
     { key: 'dataTotal', label: 'Total', unit: 'bytes' },
     { key: 'dataProcessed', label: 'Sent so far', unit: 'bytes', help: 'counts pages sent again after the guest dirtied them: it can pass the total' },
@@ -98,7 +99,14 @@ export function blockJobSnapshot(domain: string, disk: DomainDisk, job: BlockJob
  * 1 − remaining/total: "processed" counts pages sent again after the guest
  * dirtied them, so it passes the total long before the migration is done.
  */
-export function migrationSnapshot(domain: string, id: string, job: DomJobInfo, remainingPerIteration: number[] = []): OperationSnapshot {
+export function migrationSnapshot(
+  domain: string,
+  id: string,
+  job: DomJobInfo,
+  remainingPerIteration: number[] = [],
+  /** where it goes, when phaseboard started it (libvirt's job does not say) */
+  destination: string | null = null,
+): OperationSnapshot {
   const postcopy = (job.postcopyRequests ?? 0) > 0;
   const total = job.dataTotal;
   const remaining = job.dataRemaining;
@@ -115,6 +123,7 @@ export function migrationSnapshot(domain: string, id: string, job: DomJobInfo, r
     related: [],
     details: {
       domain,
+      destination,
       dataProcessed: job.dataProcessed,
       dataRemaining: job.dataRemaining,
       dataTotal: job.dataTotal,

@@ -55,7 +55,7 @@ describe('changes against real libvirtd + QEMU', { timeout: 60_000 }, () => {
     // the event stream is live: a pause and a resume are heard
     virsh(env.srcUri, 'suspend', domain);
     virsh(env.srcUri, 'resume', domain);
-    await within(5000, () => lines.some((l) => l.includes('Resumed Unpaused')), 'the resume event');
+    await within(15_000, () => lines.some((l) => l.includes('Resumed Unpaused')), 'the resume event');
     lines.length = 0;
 
     await adapter.listOperations();
@@ -65,14 +65,14 @@ describe('changes against real libvirtd + QEMU', { timeout: 60_000 }, () => {
     await sleep(2000);
     expect(lines).toEqual([]);
     virsh(env.srcUri, 'blockjob', domain, 'vda', '--abort');
-    await within(5000, () => lines.some((l) => /event 'block-job' .* canceled$/.test(l)), 'the cancel event');
+    await within(15_000, () => lines.some((l) => /event 'block-job' .* canceled$/.test(l)), 'the cancel event');
 
     await adapter.listOperations();
     const idle = await adapter.changedSince!(null);
     lines.length = 0;
     const migration = virshBackground(env.srcUri, 'migrate', '--live', '--p2p', '--unsafe', '--bandwidth', '2', domain, env.dstUri, 'tcp://127.0.0.1:49260');
-    await within(5000, async () => (await adapter.changedSince!(idle.cursor)).changed, 'the change check to see the migration');
-    await within(5000, () => lines.some((l) => /event 'migration-iteration' for domain '.*': iteration: '1'$/.test(l)), "the migration's first event");
+    await within(15_000, async () => (await adapter.changedSince!(idle.cursor)).changed, 'the change check to see the migration');
+    await within(15_000, () => lines.some((l) => /event 'migration-iteration' for domain '.*': iteration: '1'$/.test(l)), "the migration's first event");
     virsh(env.srcUri, 'domjobabort', domain);
     expect((await migration).code).not.toBe(0);
   });

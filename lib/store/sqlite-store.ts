@@ -10,17 +10,9 @@ import { Where } from './sql-where';
 import { isUniqueViolation } from './sqlite-errors';
 import { sqliteAuthStore } from './sqlite-auth';
 import { sqliteNotifyStore } from './sqlite-notify';
+import { sqliteRateStore } from './sqlite-rates';
 import { sqliteTriageStore } from './sqlite-triage';
-import {
-  RATE_SAMPLE_EVERY_MS,
-  RATE_SAMPLES_KEPT_MS,
-  type AddedConnection,
-  type ConnectionStatus,
-  type OperationFilter,
-  type OperationSort,
-  type Store,
-  type StoreHealth,
-} from './types';
+import { type AddedConnection, type ConnectionStatus, type OperationFilter, type OperationSort, type Store, type StoreHealth } from './types';
 import { requestedByLabel, type ActionRun } from '@/lib/model/action-run';
 import { actorKey } from '@/lib/model/actor';
 
@@ -53,28 +45,7 @@ export function openSqliteStore(dataDir: string): Store {
        ended_seq = CASE WHEN excluded.ended_at IS NULL THEN NULL ELSE COALESCE(operations.ended_seq, excluded.version) END`,
   );
   const insertEvent = db.prepare('INSERT INTO events (seq, operation_id, at, entry) VALUES (?, ?, ?, ?)');
-  const insertSample = db.prepare('INSERT OR IGNORE INTO rate_samples (operation_id, connection_id, at_ms, unit, done, rate) VALUES (?, ?, ?, ?, ?, ?)');
-  const pruneSamples = db.prepare('DELETE FROM rate_samples WHERE at_ms < ?');
-  /** when each operation's last rate sample was taken (a restart just samples once more) */
-  const sampledAt = new Map<string, number>();
-  let prunedAt = 0;
-  /** Keeps a rate sample from an operation's progress, at most one per RATE_SAMPLE_EVERY_MS. */
-  const sampleRate = (op: Operation) => {
-    const p = op.progress;
-    if (!p || p.rate === null || !op.progressAt) {
-      if (op.endedAt) sampledAt.delete(op.id);
-      return;
-    }
-    const at = Date.parse(op.progressAt);
-    if (at - (sampledAt.get(op.id) ?? -Infinity) < RATE_SAMPLE_EVERY_MS && p.rate > 0) return;
-    sampledAt.set(op.id, at);
-    insertSample.run(op.id, op.connectionId, at, p.unit, p.done, p.rate);
-    if (op.endedAt) sampledAt.delete(op.id);
-    if (at - prunedAt > 3600_000) {
-      prunedAt = at;
-      pruneSamples.run(at - RATE_SAMPLES_KEPT_MS);
-    }
-  };
+  const rates = sqliteRateStore(db);
 
   const toOp = (r: Row) => Operation.parse(JSON.parse(String(r.data)));
   const toEvent = (r: Row): TimelineEvent => ({
@@ -155,7 +126,7 @@ export function openSqliteStore(dataDir: string): Store {
         ended_ms: v.endedAt ? Date.parse(v.endedAt) : null,
         needs_you: v.needsYou?.action ?? null,
       });
-      sampleRate(v);
+      rates.sample(v);
       return v;
     });
     return { operations: saved, events };
@@ -165,6 +136,8 @@ export function openSqliteStore(dataDir: string): Store {
     ...sqliteTriageStore(db),
     ...sqliteNotifyStore(db),
     ...sqliteAuthStore(db),
+    rateSamples: rates.rateSamples,
+    throughput: rates.throughput,
 
     async commit({ operations, entries }) {
       const before = seq;
@@ -186,33 +159,6 @@ export function openSqliteStore(dataDir: string): Store {
     async getOperation(id) {
       const r = db.prepare('SELECT data FROM operations WHERE id = ?').get(id) as Row | undefined;
       return r ? toOp(r) : null;
-    },
-
-    async rateSamples(operationId, limit = 2000) {
-      const rows = db
-        .prepare('SELECT at_ms, unit, done, rate FROM rate_samples WHERE operation_id = ? ORDER BY at_ms DESC LIMIT ?')
-        .all(operationId, limit) as Row[];
-      const unit = rows[0] ? (String(rows[0].unit) as 'bytes' | 'percent') : null;
-      const samples = rows.reverse().map((r) => ({ atMs: Number(r.at_ms), done: Number(r.done), rate: Number(r.rate) }));
-      return { unit, samples };
-    },
-
-    async throughput(sinceMs, bucketMs) {
-      // Each operation's average within a bucket, then summed per connection: an operation sampled twice in a bucket counts once.
-      const rows = db
-        .prepare(
-          `SELECT connection_id, b, SUM(r) AS rate FROM (
-             SELECT connection_id, operation_id, at_ms - (at_ms % ?) AS b, AVG(rate) AS r FROM rate_samples
-             WHERE at_ms >= ? AND unit = 'bytes' GROUP BY connection_id, operation_id, b)
-           GROUP BY connection_id, b ORDER BY connection_id, b`,
-        )
-        .all(bucketMs, sinceMs) as Row[];
-      const series = new Map<string, [number, number][]>();
-      for (const r of rows) {
-        const id = String(r.connection_id);
-        series.set(id, [...(series.get(id) ?? []), [Number(r.b), Number(r.rate)]]);
-      }
-      return [...series].map(([connectionId, points]) => ({ connectionId, points }));
     },
 
     async listOperations(f: OperationFilter) {

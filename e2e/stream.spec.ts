@@ -2,7 +2,8 @@ import { expect, test } from '@playwright/test';
 import { openOperation, startScenario } from './helpers';
 
 test('going offline and coming back shows the events of the gap', async ({ page, context, request }) => {
-  const id = await startScenario('user-cancel', 2);
+  // speed 1: about 6 s of transferring, time enough for the page to open on a busy machine
+  const id = await startScenario('user-cancel', 1);
   const detail = async () =>
     (await (await request.get(`/api/operations/${encodeURIComponent(id)}`)).json()) as { operation: { nativePhase: string }; timeline: unknown[] };
   await openOperation(page, id);

@@ -13,19 +13,48 @@ import type { WebhookDispatcher } from './webhook';
  */
 export class Notifier {
   private unsubscribe = () => {};
+  /** failed operations whose outcome (why) is not known yet: the latest of each, and when to tell anyway */
+  private readonly awaitingWhy = new Map<string, { op: Operation; timer: NodeJS.Timeout }>();
 
-  constructor(private readonly o: { store: NotifyStore; bus: Bus; dispatcher: WebhookDispatcher; log: Logger }) {}
+  constructor(private readonly o: { store: NotifyStore; bus: Bus; dispatcher: WebhookDispatcher; log: Logger; outcomeWaitMs?: number }) {}
 
   start(): void {
     this.unsubscribe = this.o.bus.subscribe((m) => {
-      if (m.type === 'operation' && m.operation.state === 'failed') {
-        this.operationFailed(m.operation).catch((e: unknown) => this.o.log.error({ err: e }, 'notification failed'));
-      }
+      if (m.type === 'operation' && m.operation.state === 'failed') this.failed(m.operation);
     });
   }
 
   stop(): void {
     this.unsubscribe();
+    for (const { timer } of this.awaitingWhy.values()) clearTimeout(timer);
+    this.awaitingWhy.clear();
+  }
+
+  /**
+   * A failure is told once, with why: the engine often says "failed" a moment
+   * before the action or the resolution that explains it is recorded, so a
+   * failure without an outcome waits for one (or for the engine to forget the
+   * operation) at most `outcomeWaitMs`, then is told as it is.
+   */
+  private failed(op: Operation): void {
+    const pending = this.awaitingWhy.get(op.id);
+    if (op.outcome === null && !op.gone) {
+      if (pending) pending.op = op;
+      else {
+        const timer = setTimeout(() => this.tell(this.awaitingWhy.get(op.id)?.op ?? op), this.o.outcomeWaitMs ?? 10_000);
+        timer.unref?.();
+        this.awaitingWhy.set(op.id, { op, timer });
+      }
+      return;
+    }
+    this.tell(op);
+  }
+
+  private tell(op: Operation): void {
+    const pending = this.awaitingWhy.get(op.id);
+    if (pending) clearTimeout(pending.timer);
+    this.awaitingWhy.delete(op.id);
+    this.operationFailed(op).catch((e: unknown) => this.o.log.error({ err: e }, 'notification failed'));
   }
 
   /** Hook for the triage evaluator. */

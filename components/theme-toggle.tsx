@@ -10,9 +10,14 @@ const subscribe = (l: () => void) => {
 };
 const isDark = () => document.documentElement.classList.contains('dark');
 
+/** Whether the dark theme is on (null while rendering on the server); follows the toggle. */
+export function useDarkTheme(): boolean | null {
+  return useSyncExternalStore(subscribe, isDark, () => null);
+}
+
 /** Follows the system until the user picks; the choice is kept in localStorage. */
 export function ThemeToggle() {
-  const dark = useSyncExternalStore(subscribe, isDark, () => null);
+  const dark = useDarkTheme();
   if (dark === null) return null;
   return (
     <button

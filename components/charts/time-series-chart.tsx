@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { useDarkTheme } from '@/components/theme-toggle';
 import { formatTime } from '@/lib/format/durations';
 
 /** Tick steps of the time axis, in seconds. */
@@ -52,6 +53,8 @@ export function TimeSeriesChart({
     plot.current?.setData(latest.current.data);
   });
   const shape = series.map((s) => `${s.label}|${s.color}`).join(',');
+  // the axes take the text colour of the theme: a theme switch redraws them
+  const dark = useDarkTheme();
 
   // (Re)build the plot when the series themselves change; data changes only call setData below.
   useEffect(() => {
@@ -106,7 +109,7 @@ export function TimeSeriesChart({
     };
     // the series' values reach the plot through `latest`; only their number and look rebuild it
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [shape, height]);
+  }, [shape, height, dark]);
 
   return (
     <figure className="space-y-1" data-testid={testId}>

@@ -42,6 +42,10 @@ const server = http.createServer((req, res) => {
 });
 // A request (headers and body) must arrive within 60 s; a response, such as the event stream, may last.
 server.requestTimeout = 60_000;
+// Node closes an idle kept-alive connection after 5 s; a client that reuses it in that very
+// moment gets ECONNRESET (seen from a test's API client). Idle connections live longer than
+// the usual proxy's 60 s, so the proxy or client closes first, as they expect to.
+server.keepAliveTimeout = 65_000;
 server.on('clientError', (_err, socket) => socket.destroy());
 server.listen(port, host, () => {
   const shown = ['0.0.0.0', '::'].includes(host) ? '127.0.0.1' : host;

@@ -45,7 +45,15 @@ export function ConfirmDialog({
   return (
     <dialog
       ref={ref}
-      onClose={onClose}
+      // Escape: say so at once. The 'close' event comes a task later, possibly after the
+      // question was asked again (Enter on the same button), so it must not close that one.
+      onCancel={(e) => {
+        e.preventDefault();
+        if (!busy) onClose();
+      }}
+      onClose={() => {
+        if (!ref.current?.open) onClose();
+      }}
       className="m-auto max-w-lg rounded-lg border border-slate-200 bg-white p-0 text-slate-900 shadow-xl backdrop:bg-black/40 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
       aria-labelledby="confirm-title"
     >

@@ -1,7 +1,7 @@
 'use client';
 
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { usePathname, useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { apiFetch, OperationPage } from '@/lib/client/api';
 import { apiQueryString, boardQueryString, LAST_BOARD_KEY, parseBoardFilters, type BoardFilters } from '@/lib/client/board-params';
@@ -23,7 +23,6 @@ const PAGE = 50;
  */
 export function Board() {
   const params = useSearchParams();
-  const router = useRouter();
   const pathname = usePathname();
   const qc = useQueryClient();
   const filters = useMemo(() => parseBoardFilters(new URLSearchParams(params.toString())), [params]);
@@ -64,12 +63,15 @@ export function Board() {
     }
   }, [qs]);
 
+  // The filters live in the URL only: the native history API updates useSearchParams without a server round trip.
+  // (router.replace fetched the page's RSC payload on every keystroke of a search, and two such fetches racing
+  // made Next.js fall back to a full page load now and then.)
   const setFilters = useCallback(
     (f: BoardFilters) => {
       const next = boardQueryString(f);
-      router.replace(next ? `${pathname}?${next}` : pathname, { scroll: false });
+      window.history.replaceState(null, '', next ? `${pathname}?${next}` : pathname);
     },
-    [router, pathname],
+    [pathname],
   );
   const showNew = () => {
     setHeld({ key: viewKey, asOf: null });

@@ -20,14 +20,14 @@ export function NeedsYouLink() {
   // the slot keeps its size when empty: the count appearing never moves the header (or the buttons below it)
   if (n === 0)
     return (
-      <span aria-hidden="true" className="invisible hidden rounded-full border px-2 py-0.5 text-xs sm:inline">
+      <span aria-hidden="true" className="invisible hidden min-w-[6.5rem] rounded-full border px-2 py-0.5 text-xs sm:inline-block">
         Needs you 0
       </span>
     );
   return (
     <Link
       href="/?needsYou=1"
-      className="rounded-full border border-amber-400 bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-900 hover:bg-amber-100 dark:border-amber-600 dark:bg-amber-950 dark:text-amber-200"
+      className="inline-block min-w-[6.5rem] rounded-full border border-amber-400 bg-amber-50 px-2 py-0.5 text-center text-xs font-medium text-amber-900 hover:bg-amber-100 dark:border-amber-600 dark:bg-amber-950 dark:text-amber-200"
       data-testid="needs-you-count"
     >
       Needs you <span className="tabular-nums">{n}</span>

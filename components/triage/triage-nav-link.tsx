@@ -13,13 +13,18 @@ export function TriageNavLink() {
   return (
     <Link href="/triage" className="inline-flex items-center gap-1.5 text-sm hover:underline">
       Triage
-      {c && c.open > 0 && (
+      {/* the badge's slot is kept when there is nothing to count: a finding appearing never moves the menu */}
+      {c && c.open > 0 ? (
         <span
-          className={`rounded-full px-1.5 text-xs font-semibold ${c.critical > 0 ? 'bg-rose-700 text-white' : 'bg-amber-200 text-amber-900'}`}
+          className={`min-w-[1.75rem] rounded-full px-1.5 text-center text-xs font-semibold tabular-nums ${c.critical > 0 ? 'bg-rose-700 text-white' : 'bg-amber-200 text-amber-900'}`}
           data-testid="triage-count"
           aria-label={`${c.open} open findings, ${c.critical} critical`}
         >
           {c.open}
+        </span>
+      ) : (
+        <span aria-hidden="true" className="invisible min-w-[1.75rem] px-1.5 text-xs">
+          0
         </span>
       )}
     </Link>

@@ -9,6 +9,7 @@ import type { Store } from '@/lib/store/types';
 import { createDomain, realLibvirt, virsh, virshBackground, type RealLibvirt } from '@/lib/testing/real-libvirt';
 import { tempDir } from '@/lib/testing/temp-dir';
 import { createLibvirtAdapter, type LibvirtAdapter } from './adapter';
+import { Virsh } from './virsh';
 
 /**
  * The libvirt adapter against real libvirtd and QEMU (scripts/libvirt/up.sh):
@@ -160,5 +161,20 @@ describe('libvirt adapter against real libvirtd + QEMU', { timeout: 90_000 }, ()
       adapter.start!('live_migration', { domain, destinationUri: 'qemu+unix:///system?socket=/nonexistent/libvirt-sock', unsafe: true }, () => {}),
     ).rejects.toThrow(/^libvirt qemu:\/\/\/system: .*\/nonexistent\/libvirt-sock/);
     expect(virsh(env.srcUri, 'list', '--name')).toContain(domain);
+  });
+
+  it('a domain destroyed between the list and the batched look leaves its part empty; the rest of the poll goes on', async () => {
+    const { domain } = createDomain(env, 'gone');
+    const batch = new Virsh({ uri: env.srcUri, timeoutMs: 15_000 });
+    virsh(env.srcUri, 'destroy', domain);
+    // the gone domain last: virsh would exit with its failure
+    const [list, xml, job] = await batch.batch([
+      ['list', '--name'],
+      ['dumpxml', domain],
+      ['domjobinfo', domain],
+    ]);
+    expect(list).not.toContain(domain);
+    expect(xml).toBe('');
+    expect(job).toBe('');
   });
 });

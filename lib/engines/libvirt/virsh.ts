@@ -75,7 +75,9 @@ export class Virsh implements VirshTransport {
 
   async batch(commands: string[][]): Promise<string[]> {
     if (commands.length === 0) return [];
-    const line = commands.map((c) => c.map(quote).join(' ')).join(` ; echo ${SEPARATOR} ; `);
+    // virsh exits with its last command's status: a closing `echo` keeps one domain gone meanwhile
+    // (destroyed between the list and this batch) from failing the whole batch; its output is just empty
+    const line = [...commands, ['echo']].map((c) => c.map(quote).join(' ')).join(` ; echo ${SEPARATOR} ; `);
     const out = await this.run([line]);
     const parts = out.split(SEPARATOR);
     return commands.map((_, i) => (parts[i] ?? '').replace(/^\n/, ''));

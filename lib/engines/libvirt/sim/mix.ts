@@ -1,4 +1,5 @@
 import 'server-only';
+import { everyTick, weightedPicker, type MixOptions } from '../../sim-mix';
 import type { SimLibvirtHost } from './host';
 
 /** What the embedded default keeps going on the simulated libvirt host. */
@@ -15,14 +16,8 @@ const WEIGHTS: [string, number][] = [
 export const IDLE_DOMAINS = ['vpn-gw', 'jumphost'];
 
 /** Keeps `active` domains busy with a job or a migration; answers a stop function. */
-export function startLibvirtMix(host: SimLibvirtHost, options: { active: number; speed: number; random?: () => number }): () => void {
-  const random = options.random ?? Math.random;
-  const total = WEIGHTS.reduce((n, [, w]) => n + w, 0);
-  const pick = () => {
-    let r = random() * total;
-    for (const [id, w] of WEIGHTS) if ((r -= w) < 0) return id;
-    return WEIGHTS[0]![0];
-  };
+export function startLibvirtMix(host: SimLibvirtHost, options: MixOptions): () => void {
+  const pick = weightedPicker(WEIGHTS, options.random);
   const tick = () => {
     host.advance();
     // domains whose work is done leave the host (the simulator keeps no idle ones)
@@ -32,8 +27,5 @@ export function startLibvirtMix(host: SimLibvirtHost, options: { active: number;
     const busy = [...host.domains.values()].filter((d) => !d.keep).length;
     if (busy < options.active) host.startScenario(pick(), { speed: options.speed });
   };
-  tick();
-  const timer = setInterval(tick, 3000 / options.speed);
-  timer.unref();
-  return () => clearInterval(timer);
+  return everyTick(tick, options.everyMs ?? 3000, options.speed);
 }

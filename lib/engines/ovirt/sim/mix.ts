@@ -1,14 +1,6 @@
 import 'server-only';
+import { everyTick, weightedPicker, type MixOptions } from '../../sim-mix';
 import type { SimOvirtEngine } from './engine';
-
-export interface MixOptions {
-  /** how many transfers to keep in flight */
-  active: number;
-  speed: number;
-  /** ms between checks (at speed 1) */
-  everyMs?: number;
-  random?: () => number;
-}
 
 /** Weighted scenario picks for a board that always has something happening. */
 const WEIGHTS: [string, number][] = [
@@ -33,15 +25,7 @@ const AWAITING_GIVE_UP_MS = 120_000;
  */
 export function startMix(engine: SimOvirtEngine, options: MixOptions): () => void {
   const random = options.random ?? Math.random;
-  const total = WEIGHTS.reduce((n, [, w]) => n + w, 0);
-  const pick = () => {
-    let r = random() * total;
-    for (const [id, w] of WEIGHTS) {
-      r -= w;
-      if (r < 0) return id;
-    }
-    return WEIGHTS[0]![0];
-  };
+  const pick = weightedPicker(WEIGHTS, random);
   // Only the mix's own transfers: a scenario someone started (a demo, a test) is theirs to end.
   const own = new Set<string>();
   const tick = () => {
@@ -60,8 +44,5 @@ export function startMix(engine: SimOvirtEngine, options: MixOptions): () => voi
     for (let i = 0; i < batch; i++) own.add(engine.startScenario(pick(), { speed: options.speed, finalizeBy: 'client' }).id);
     for (const id of own) if (!engine.transfers.has(id)) own.delete(id);
   };
-  tick();
-  const timer = setInterval(tick, (options.everyMs ?? 2_000) / options.speed);
-  timer.unref();
-  return () => clearInterval(timer);
+  return everyTick(tick, options.everyMs ?? 2_000, options.speed);
 }

@@ -2,7 +2,9 @@
 
 import type { ComponentType } from 'react';
 import { LibvirtConnectionForm } from './libvirt/connection-form';
-import { LibvirtStart, type StartFormProps } from './libvirt/start-form';
+import { LibvirtStart } from './libvirt/start-form';
+import { OpenStackStart } from './openstack/start-form';
+import type { StartFormProps } from './start-form-props';
 
 /**
  * The UI parts engines contribute, by the keys their modules declare
@@ -14,4 +16,5 @@ export const CONNECTION_FORMS: Record<string, ComponentType> = {
 
 export const START_FORMS: Record<string, ComponentType<StartFormProps>> = {
   'libvirt.start': LibvirtStart,
+  'openstack.start': OpenStackStart,
 };

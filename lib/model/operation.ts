@@ -9,12 +9,14 @@ export const OperationKind = z.enum([
   'image_transfer',
   'live_migration',
   'cold_migration',
+  'resize',
   'block_copy',
   'block_pull',
   'block_commit',
   'volume_attachment',
   'volume_swap',
   'host_job',
+  'instance_task',
 ]);
 export type OperationKind = z.infer<typeof OperationKind>;
 
@@ -22,12 +24,14 @@ const KIND_LABELS: Record<OperationKind, string> = {
   image_transfer: 'Image transfer',
   live_migration: 'Live migration',
   cold_migration: 'Cold migration',
+  resize: 'Resize',
   block_copy: 'Block copy',
   block_pull: 'Block pull',
   block_commit: 'Block commit',
   volume_attachment: 'Volume attachment',
   volume_swap: 'Volume swap',
   host_job: 'Host job',
+  instance_task: 'Instance task',
 };
 
 /** A kind as people read it: "Live migration", not live_migration. */

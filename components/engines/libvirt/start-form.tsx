@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ConfirmDialog } from '@/components/common/confirm-dialog';
 import { apiFetch } from '@/lib/client/api';
 import { copyWarnings, LibvirtInventory } from '@/lib/engines/libvirt/forms';
+import type { StartFormProps } from '../start-form-props';
 
 const Started = z.object({ message: z.string(), warnings: z.array(z.string()), commands: z.array(z.string()) });
 
@@ -32,16 +33,6 @@ type Form =
       autoConverge: boolean;
       unsafe: boolean;
     };
-
-/** What the Engines page hands every engine's start form. */
-export interface StartFormProps {
-  connectionId: string;
-  /** whether the person may start work here, and why not */
-  canStart: { allowed: boolean; reason?: string };
-  /** other connections of the same engine (a migration's destination) */
-  destinations: string[];
-  simulated: boolean;
-}
 
 const input = 'mt-1 block w-full rounded border border-slate-300 bg-white px-2 py-1 dark:border-slate-600 dark:bg-slate-900';
 

@@ -15,11 +15,34 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'phaseboard-e2e-'));
 // simulators. If they are not up, the libvirt specs fail with up.sh's reason (lib/testing/real-libvirt.ts).
 const libvirtEnv = path.join(process.env.PHASEBOARD_LIBVIRT_STATE ?? '/tmp/phaseboard-libvirt', 'env');
 const dstUri = fs.existsSync(libvirtEnv) ? /^DST_URI=(.*)$/m.exec(fs.readFileSync(libvirtEnv, 'utf8'))?.[1] : undefined;
+// The real OpenStack of scripts/openstack/up.sh, reached with its application credential (the secret in a file, as an operator keeps it).
+const openstackEnv = path.join(process.env.PHASEBOARD_OPENSTACK_STATE ?? '/tmp/phaseboard-openstack', 'env');
+const os_ = fs.existsSync(openstackEnv)
+  ? Object.fromEntries([...fs.readFileSync(openstackEnv, 'utf8').matchAll(/^([A-Z_0-9]+)=(.*)$/gm)].map((m) => [m[1], m[2]]))
+  : null;
+const secretFile = path.join(dataDir, 'openstack-app-cred.secret');
+if (os_) fs.writeFileSync(secretFile, `${os_.APP_CRED_SECRET}\n`, { mode: 0o600 });
 const configFile = path.join(dataDir, 'phaseboard.config.json');
 fs.writeFileSync(
   configFile,
   JSON.stringify({
-    engines: [{ id: 'libvirt', engine: 'libvirt', uri: 'qemu:///system' }, ...(dstUri ? [{ id: 'libvirt-dst', engine: 'libvirt', uri: dstUri }] : [])],
+    engines: [
+      { id: 'libvirt', engine: 'libvirt', uri: 'qemu:///system' },
+      ...(dstUri ? [{ id: 'libvirt-dst', engine: 'libvirt', uri: dstUri }] : []),
+      ...(os_
+        ? [
+            {
+              id: 'openstack',
+              engine: 'openstack',
+              authUrl: os_.KEYSTONE_URL,
+              insecure: true,
+              auth: { type: 'application_credential', id: os_.APP_CRED_ID, secretFile },
+              region: os_.OS_REGION,
+              pollIntervalMs: { fast: 1000, slow: 10_000, watch: 2000 },
+            },
+          ]
+        : []),
+    ],
   }),
 );
 

@@ -289,6 +289,7 @@ def finish():
         'FLAVOR_TINY': '1',
         'FLAVOR_SMALL': '2',
         'LIVE_MIGRATION_SECONDS_FILE': os.path.join(ARGS.state, 'live-migration-seconds'),
+        'VOLUME_SECONDS_FILE': os.path.join(ARGS.state, 'volume-seconds'),
         'DIR': ARGS.state,
     }
     path = os.path.join(ARGS.state, 'env')

@@ -14,7 +14,8 @@
 # The fake compute driver ($STATE/lib/phaseboard_fake.py, written below)
 # keeps a live migration `running` for the number of seconds in
 # $STATE/live-migration-seconds (read when each migration starts; tests may
-# change it), reporting memory progress, until force-complete or abort.
+# change it), reporting memory progress, until force-complete or abort; a
+# volume attach, detach or swap takes the seconds in $STATE/volume-seconds.
 set -euo pipefail
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin # python3 must be Debian's, not a pyenv one
 export LC_ALL=C.UTF-8
@@ -326,11 +327,15 @@ put "$LIB/phaseboard_fake.py" <<'EOF'
 
 nova.virt.fake.FakeLiveMigrateDriver finishes a live migration in 5 s and
 reports no progress. This one keeps each migration `running` for the seconds
-in $PHASEBOARD_LM_SECONDS_FILE (read when the migration starts, default 20)
+in $PHASEBOARD_LM_SECONDS_FILE (or that file's name + .<instance uuid>;
+read when the migration starts, default 20)
 and records memory progress on the migration every second, the way the
 libvirt driver does, so GET /servers/{id}/migrations shows bytes moving.
 force-complete ends it at once (completed); abort rolls it back (cancelled).
 Several migrations may run at once, one state per instance.
+Volume attach, detach and swap wait the seconds in
+$PHASEBOARD_VOLUME_SECONDS_FILE (default 0) on the host, so a test sees
+Cinder's attaching/detaching states and a swap's two attachments.
 """
 import os
 import time
@@ -343,12 +348,25 @@ LOG = logging.getLogger(__name__)
 MIB = 1024 * 1024
 
 
-def _seconds():
-    try:
-        with open(os.environ['PHASEBOARD_LM_SECONDS_FILE']) as f:
-            return max(0.0, float(f.read().strip()))
-    except (KeyError, OSError, ValueError):
-        return 20.0
+def _seconds(var='PHASEBOARD_LM_SECONDS_FILE', default=20.0, instance=None):
+    """The seconds in the file, or in <file>.<instance uuid> when that exists (tests running side by side)."""
+    path = os.environ.get(var)
+    if not path:
+        return default
+    for p in ([f'{path}.{instance}'] if instance else []) + [path]:
+        try:
+            with open(p) as f:
+                return max(0.0, float(f.read().strip()))
+        except (OSError, ValueError):
+            continue
+    return default
+
+
+def _volume_pause(what, instance):
+    seconds = _seconds('PHASEBOARD_VOLUME_SECONDS_FILE', 0.0, instance.uuid)
+    if seconds:
+        LOG.info('phaseboard fake: volume %s takes %.1f s', what, seconds, instance=instance)
+        time.sleep(seconds)
 
 
 class PhaseboardFakeDriver(fake.FakeLiveMigrateDriver):
@@ -359,7 +377,7 @@ class PhaseboardFakeDriver(fake.FakeLiveMigrateDriver):
     def live_migration(self, context, instance, dest, post_method, recover_method, block_migration=False, migrate_data=None):
         uuid = instance.uuid
         self._lm[uuid] = 'run'
-        seconds = _seconds()
+        seconds = _seconds(instance=uuid)
         migration = None
         if migrate_data is not None and migrate_data.obj_attr_is_set('migration'):
             migration = migrate_data.migration
@@ -402,8 +420,21 @@ class PhaseboardFakeDriver(fake.FakeLiveMigrateDriver):
     def live_migration_abort(self, instance):
         if self._lm.get(instance.uuid) == 'run':
             self._lm[instance.uuid] = 'abort'
+
+    def attach_volume(self, context, connection_info, instance, mountpoint, disk_bus=None, device_type=None, encryption=None):
+        _volume_pause('attach', instance)
+        return super().attach_volume(context, connection_info, instance, mountpoint, disk_bus, device_type, encryption)
+
+    def detach_volume(self, context, connection_info, instance, mountpoint, encryption=None):
+        _volume_pause('detach', instance)
+        return super().detach_volume(context, connection_info, instance, mountpoint, encryption)
+
+    def swap_volume(self, context, old_connection_info, new_connection_info, instance, mountpoint, resize_to):
+        _volume_pause('swap', instance)
+        return super().swap_volume(context, old_connection_info, new_connection_info, instance, mountpoint, resize_to)
 EOF
 [ -s "$STATE/live-migration-seconds" ] || echo "${PHASEBOARD_OPENSTACK_LM_SECONDS:-20}" >"$STATE/live-migration-seconds"
+[ -s "$STATE/volume-seconds" ] || echo 0 >"$STATE/volume-seconds"
 
 # ---------------------------------------------------------------- MariaDB, RabbitMQ
 have=$(mysql -uroot -N -e "SHOW DATABASES LIKE 'pbos\\_%'" 2>/dev/null) || fail "MariaDB (mysql -uroot) is not usable"
@@ -506,7 +537,7 @@ start neutron-server neutron-server --config-file "$ETC/neutron/neutron.conf" --
 start nova-conductor nova-conductor $N
 start nova-scheduler nova-scheduler $N
 for h in $HOSTS; do
-  PHASEBOARD_LM_SECONDS_FILE="$STATE/live-migration-seconds" \
+  PHASEBOARD_LM_SECONDS_FILE="$STATE/live-migration-seconds" PHASEBOARD_VOLUME_SECONDS_FILE="$STATE/volume-seconds" \
     start "nova-compute-$h" /usr/bin/python3 "$LIB/compute.py" --config-file "$ETC/nova/compute-$h.conf"
 done
 start cinder-scheduler cinder-scheduler --config-file "$ETC/cinder/cinder.conf"

@@ -38,6 +38,8 @@ export function diffSnapshots(input: DiffInput): DiffResult {
     const id = `${input.connectionId}:${s.nativeId}`;
     seen.add(id);
     const known = input.known.get(id);
+    const logged = logLines(id, known, s);
+    out.entries.push(...logged);
     if (!known) {
       const op = reduceOperation(undefined, { type: 'observed', at, connectionId: input.connectionId, engine: input.engine, snapshot: s });
       out.changed.push(op);
@@ -60,6 +62,15 @@ export function diffSnapshots(input: DiffInput): DiffResult {
     input.samples.delete(op.id);
   }
   return out;
+}
+
+/** The engine's log lines not yet recorded (those above the operation's details.logSerial), as timeline points at the engine's time; the snapshot's details then carry the new mark. */
+function logLines(id: string, known: Operation | undefined, s: OperationSnapshot): NewTimelineEntry[] {
+  if (!s.log?.length) return [];
+  const mark = typeof known?.details.logSerial === 'number' ? known.details.logSerial : 0;
+  const fresh = s.log.filter((l) => l.seq > mark);
+  s.details = { ...s.details, logSerial: Math.max(mark, ...s.log.map((l) => l.seq)) };
+  return fresh.map((l) => ({ operationId: id, at: l.at, entry: { type: 'engine_fact' as const, data: { logSerial: l.seq }, text: l.text } }));
 }
 
 function rateSample(samples: Map<string, { done: number; at: number }>, id: string, s: OperationSnapshot, now: number): number | null {

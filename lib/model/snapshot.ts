@@ -26,6 +26,12 @@ export const OperationSnapshot = z.object({
   related: z.array(Related),
   /** when the engine says it started, if it says */
   startedAt: z.string().nullable(),
+  /**
+   * What the engine logged for it (Ganeti's job log), oldest first, `seq`
+   * rising: each line becomes a timeline point once. The highest recorded is
+   * kept in details.logSerial, so a restart never records a line twice.
+   */
+  log: z.array(z.object({ seq: z.number().int().positive(), at: z.string(), text: z.string() })).optional(),
 });
 export type OperationSnapshot = z.infer<typeof OperationSnapshot>;
 

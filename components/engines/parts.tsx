@@ -1,6 +1,7 @@
 'use client';
 
 import type { ComponentType } from 'react';
+import { GanetiStart } from './ganeti/start-form';
 import { LibvirtConnectionForm } from './libvirt/connection-form';
 import { LibvirtStart } from './libvirt/start-form';
 import { OpenStackStart } from './openstack/start-form';
@@ -17,4 +18,5 @@ export const CONNECTION_FORMS: Record<string, ComponentType> = {
 export const START_FORMS: Record<string, ComponentType<StartFormProps>> = {
   'libvirt.start': LibvirtStart,
   'openstack.start': OpenStackStart,
+  'ganeti.start': GanetiStart,
 };

@@ -173,7 +173,7 @@ describe('a third engine, added as one module', () => {
     rt = await startRuntime(loadConfig({ PHASEBOARD_DATA_DIR: path.join(dir, 'data') }, dir, [...ENGINES, toyEngine]), { engines: [...ENGINES, toyEngine] });
 
     const engines = await engineList(rt);
-    expect(engines.modules.map((m) => m.kind)).toEqual(['ovirt', 'libvirt', 'openstack', 'toyhv']);
+    expect(engines.modules.map((m) => m.kind)).toEqual(['ovirt', 'libvirt', 'openstack', 'ganeti', 'toyhv']);
     expect(engines.engines.filter((c) => c.engine === 'toyhv').map((c) => [c.id, c.url])).toEqual([
       ['toy-lab', 'https://toy.example'],
       ['sim-toyhv', 'https://toy.invalid'],

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createGanetiAdapter, type GanetiAdapter } from '@/lib/engines/ganeti/adapter';
 import { GanetiClient } from '@/lib/engines/ganeti/client';
+import { FINAL_JOB_STATUSES } from '@/lib/engines/ganeti/constants';
 import type { Instance } from '@/lib/engines/ganeti/parse';
 import { logger } from '@/lib/log/logger';
 
@@ -47,7 +48,6 @@ export function realGaneti(): RealGaneti {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const FINAL = new Set(['success', 'error', 'canceled']);
 /** The pre-hook that holds a migration or failover while a file names its instance (hooks run on the master, node1). */
 const HOLD_HOOK = `#!/bin/sh
 # phaseboard tests: holds the job in its pre-hooks while hold/<instance> exists (at most 60 s)
@@ -106,7 +106,7 @@ export class ClusterHands {
     const deadline = Date.now() + limitMs;
     for (;;) {
       const j = await this.rapi.job(id);
-      if (j && FINAL.has(j.status ?? '')) return j;
+      if (j && FINAL_JOB_STATUSES.has(j.status ?? '')) return j;
       if (Date.now() > deadline) throw new Error(`job ${id} did not end within ${limitMs / 1000} s (${j?.status})`);
       await sleep(200);
     }

@@ -4,14 +4,10 @@ import type { ActionAvailability, Operation } from '@/lib/model/operation';
 import { isTerminal } from '@/lib/model/operation';
 import type { ActionRequest, ActionResult, ActionView } from '../types';
 import { REQUESTS, requestLine, type GanetiClient, type RapiRequest } from './client';
+import { NOT_RUNNING_AT_ALL, WRONG_NODE_STATES } from './constants';
 import { jobIdOf } from './normalize';
 import type { Instance } from './parse';
 
-/** Ganeti's words when a cleanup finds the instance on no node: it asks for a stop (disks down), then a start. */
-export const NOT_RUNNING_AT_ALL = /does not seem to be running at all/;
-
-/** Ganeti's words for an instance whose cluster config and hypervisor disagree: what migrate --cleanup repairs. */
-export const WRONG_NODE_STATES = new Set(['ERROR_down', 'ERROR_wrongnode']);
 const MOVES = new Set(['live_migration', 'cold_migration', 'failover']);
 const str = (v: unknown) => (v === null || v === undefined || v === '' ? '?' : String(v));
 

@@ -4,13 +4,15 @@ import { parseInput } from '@/lib/errors/zod-error';
 import type { Logger } from '@/lib/log/logger';
 import type { Operation } from '@/lib/model/operation';
 import { isTerminal } from '@/lib/model/operation';
-import type { OperationSnapshot, Resolution } from '@/lib/model/snapshot';
+import type { OperationSnapshot } from '@/lib/model/snapshot';
 import type { EngineAdapter } from '../types';
 import { describeGanetiActions, performGanetiAction } from './actions';
+import { ENDED_READS_PER_POLL, FULL_READS_AT_ONCE, MAX_WAITS, RECENT_JOB_MS, WAIT_RETRY_MS } from './constants';
 import { GanetiClient, REQUESTS, requestLine } from './client';
 import { MoveParams, type GanetiInventory } from './forms';
 import { instanceOpcode, jobIdOf, jobKind, jobNativeId, jobSnapshot, jobState } from './normalize';
 import type { Instance, Job, LogEntry } from './parse';
+import { jobAfterVanish } from './resolve';
 
 export interface GanetiAdapterOptions {
   url: string;
@@ -27,16 +29,6 @@ export interface GanetiAdapter extends EngineAdapter {
   readonly client: GanetiClient;
   inventory(): Promise<GanetiInventory>;
 }
-
-/** Ganeti keeps finished jobs for hours (then archives them): those that ended in the last hour are shown, and those already followed. */
-const RECENT_JOB_MS = 60 * 60_000;
-/** Jobs read in full at once, and ended jobs read in full per poll. */
-const FULL_READS_AT_ONCE = 8;
-const ENDED_READS_PER_POLL = 8;
-/** At most this many jobs are followed with /wait at once; the rest are polled. */
-const MAX_WAITS = 20;
-/** After a /wait fails, this long before that job is waited on again (polls go on meanwhile). */
-const WAIT_RETRY_MS = 2000;
 
 const endedAt = (j: Job) => (j.end_ts ? j.end_ts[0] * 1000 : null);
 
@@ -173,18 +165,7 @@ export function createGanetiAdapter(o: GanetiAdapterOptions): GanetiAdapter {
       return j ? snapshotOf(j, await instanceMap()) : null;
     },
 
-    async resolveVanished(op: Operation): Promise<Resolution> {
-      const id = jobIdOf(op.nativeId);
-      if (id === null) throw new AppError('internal', `not a Ganeti job: ${op.nativeId}`);
-      const j = await client.job(id);
-      const state = j?.status ? jobState(j.status) : null;
-      if (state === 'succeeded' || state === 'failed' || state === 'cancelled') return { state, message: `Ganeti's job ${id} ended ${j!.status}` };
-      const i = await client.instance(op.subject.name);
-      return {
-        state: 'unknown',
-        message: `Ganeti no longer lists job ${id} (last seen ${op.nativePhase}); ${op.subject.name} is ${i ? `${i.status} on ${i.pnode}` : 'gone from the cluster'}`,
-      };
-    },
+    resolveVanished: (op) => jobAfterVanish(client, op),
 
     // The cheap look while nothing runs: the job ids (a new job is a new id).
     async changedSince(cursor) {

@@ -2,6 +2,7 @@ import 'server-only';
 import { AppError } from '@/lib/errors/app-error';
 import { sendRequest, type RawResponse } from '@/lib/http/json-request';
 import type { z } from 'zod';
+import { FINAL_JOB_STATUSES, WAIT_HOLD_S } from './constants';
 import {
   CancelAnswer,
   ClusterInfo,
@@ -42,9 +43,6 @@ export interface RapiRequest {
 }
 
 const enc = encodeURIComponent;
-
-/** How long Ganeti holds a /wait before it answers "no change" (its own limit). */
-export const WAIT_HOLD_S = 10;
 
 /** The requests that change something, named once: the action, its dry run and the tests use the same. */
 export const REQUESTS = {
@@ -147,7 +145,7 @@ export class GanetiClient {
     for (;;) {
       const j = await this.job(id);
       if (!j) throw new AppError('engine_payload', `Ganeti forgot job ${id} while it ran`);
-      if (['success', 'error', 'canceled'].includes(j.status ?? '')) {
+      if (FINAL_JOB_STATUSES.has(j.status ?? '')) {
         const failure = (j.opresult ?? []).map(opFailure).find((f) => f !== null);
         return { status: j.status!, failure: failure?.message ?? null };
       }

@@ -8,6 +8,7 @@ import { playbookDryRun } from '@/lib/triage/playbook-runner';
 import { describeAdapterContract } from '../contract.suite';
 import type { GanetiAdapter } from './adapter';
 import { REQUESTS } from './client';
+import { FINAL_JOB_STATUSES } from './constants';
 import { ganetiEngine } from './index';
 import { GANETI_PLAYBOOKS } from './triage/playbooks';
 import { GANETI_RULES } from './triage/rules';
@@ -25,7 +26,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function settle(name: string) {
   hands.release(name);
   for (const j of await hands.rapi.jobs()) {
-    if (j.ops?.some((o) => o.instance_name === name) && !['success', 'error', 'canceled'].includes(j.status ?? '')) await hands.untilEnded(j.id);
+    if (j.ops?.some((o) => o.instance_name === name) && !FINAL_JOB_STATUSES.has(j.status ?? '')) await hands.untilEnded(j.id);
   }
 }
 const submit = (r: Parameters<typeof hands.rapi.submit>[0]) => hands.rapi.submit(r);

@@ -4,15 +4,10 @@ import type { FindingDraft } from '@/lib/model/finding';
 import type { Operation } from '@/lib/model/operation';
 import { aboutOperation, evidence } from '@/lib/triage/draft';
 import type { RuleContext, TriageRule } from '@/lib/triage/rule';
-import { NOT_RUNNING_AT_ALL, WRONG_NODE_STATES } from '../actions';
+import { NOT_RUNNING_AT_ALL, STUCK_FACTOR, STUCK_FLOOR_MS, WRONG_NODE_STATES } from '../constants';
 import { ERROR_CLASSES } from '../normalize';
 
 /** What goes wrong with Ganeti's migrations (seed 003), each with its safe way out (playbooks.ts). */
-
-/** A running migration is not "stuck" before this, however fast the cluster's usual ones are. */
-export const STUCK_FLOOR_MS = 2 * 60_000;
-/** …and only once it has run this many times its usual length with no new log line. */
-export const STUCK_FACTOR = 3;
 
 const MIGRATIONS = new Set(['live_migration', 'cold_migration']);
 const str = (v: unknown) => (v === null || v === undefined || v === '' ? '?' : String(v));

@@ -14,6 +14,9 @@ const str = (v: unknown) => (v === null || v === undefined || v === '' ? '?' : S
 const ms = (iso: unknown) => (typeof iso === 'string' ? Date.parse(iso) : NaN);
 const endedMs = (op: Operation) => ms(op.details.endedAt) || ms(op.endedAt) || ms(op.phaseChangedAt);
 
+/** The job's last log line, at the time Ganeti wrote it: the evidence every Ganeti finding shows. */
+const lastLogLine = (op: Operation) => evidence('last log line', op.details.lastLog, typeof op.details.lastLogAt === 'string' ? op.details.lastLogAt : null);
+
 /** Each instance's newest migration job that has ended (or vanished), from what the engine lists and what ended lately. */
 function lastMigrationPerInstance(ctx: RuleContext): Operation[] {
   const newest = new Map<string, Operation>();
@@ -50,7 +53,7 @@ const wrongNode: TriageRule = {
           evidence('instance status', op.details.instanceStatus),
           evidence('primary node in the config', op.details.primaryNode),
           evidence('job', `${str(op.details.jobId)} ${op.nativePhase}: ${str(op.details.source)} → ${str(op.details.target)}`, op.endedAt),
-          evidence('last log line', op.details.lastLog, typeof op.details.lastLogAt === 'string' ? op.details.lastLogAt : null),
+          lastLogLine(op),
         ],
         remedies: [
           {
@@ -83,7 +86,7 @@ const notRunningAtAll: TriageRule = {
         ...aboutOperation(op),
         evidence: [
           evidence('cleanup job', `${str(op.details.jobId)} failed (${str(op.details.errorClass)})`, op.endedAt),
-          evidence('last log line', op.details.lastLog, typeof op.details.lastLogAt === 'string' ? op.details.lastLogAt : null),
+          lastLogLine(op),
           evidence('instance status', op.details.instanceStatus),
         ],
         remedies: [{ playbookId: 'ganeti.stop-start', label: 'Stop, then start the instance', rank: 1, why: 'What Ganeti asks for in its own error.' }],
@@ -116,7 +119,7 @@ const stuck: TriageRule = {
             ...aboutOperation(op),
             evidence: [
               evidence('job', `${str(op.details.jobId)} running, ${str(op.details.source)} → ${str(op.details.target)}`, op.phaseChangedAt),
-              evidence('last log line', op.details.lastLog, typeof op.details.lastLogAt === 'string' ? op.details.lastLogAt : null),
+              lastLogLine(op),
               evidence(usual.source === 'history' ? 'usual length here' : 'assumed length', formatDuration(usual.ms)),
             ],
             remedies: [

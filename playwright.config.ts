@@ -22,6 +22,13 @@ const os_ = fs.existsSync(openstackEnv)
   : null;
 const secretFile = path.join(dataDir, 'openstack-app-cred.secret');
 if (os_) fs.writeFileSync(secretFile, `${os_.APP_CRED_SECRET}\n`, { mode: 0o600 });
+// The real Ganeti cluster of scripts/ganeti/up.sh: its RAPI with the certificate pinned, the password in a file.
+const ganetiEnv = path.join(process.env.PHASEBOARD_GANETI_STATE ?? '/tmp/phaseboard-ganeti', 'env');
+const gnt = fs.existsSync(ganetiEnv)
+  ? Object.fromEntries([...fs.readFileSync(ganetiEnv, 'utf8').matchAll(/^([A-Z_0-9]+)=(.*)$/gm)].map((m) => [m[1], m[2]]))
+  : null;
+const ganetiPasswordFile = path.join(dataDir, 'ganeti.password');
+if (gnt) fs.writeFileSync(ganetiPasswordFile, `${gnt.RAPI_PASSWORD}\n`, { mode: 0o600 });
 const configFile = path.join(dataDir, 'phaseboard.config.json');
 fs.writeFileSync(
   configFile,
@@ -38,6 +45,19 @@ fs.writeFileSync(
               insecure: true,
               auth: { type: 'application_credential', id: os_.APP_CRED_ID, secretFile },
               region: os_.OS_REGION,
+              pollIntervalMs: { fast: 1000, slow: 10_000, watch: 2000 },
+            },
+          ]
+        : []),
+      ...(gnt
+        ? [
+            {
+              id: 'ganeti',
+              engine: 'ganeti',
+              url: gnt.RAPI_URL,
+              username: gnt.RAPI_USER,
+              passwordFile: ganetiPasswordFile,
+              certSha256: gnt.RAPI_CERT_SHA256,
               pollIntervalMs: { fast: 1000, slow: 10_000, watch: 2000 },
             },
           ]

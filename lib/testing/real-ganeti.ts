@@ -1,11 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import https from 'node:https';
 import path from 'node:path';
-import { createGanetiAdapter, type GanetiAdapter } from '@/lib/engines/ganeti/adapter';
-import { GanetiClient } from '@/lib/engines/ganeti/client';
 import { FINAL_JOB_STATUSES } from '@/lib/engines/ganeti/constants';
-import type { Instance } from '@/lib/engines/ganeti/parse';
-import { logger } from '@/lib/log/logger';
+import type { Instance, Job, Node } from '@/lib/engines/ganeti/parse';
+import type { RapiRequest } from '@/lib/engines/ganeti/requests';
 
 export interface RealGaneti {
   url: string;
@@ -58,31 +57,80 @@ exit 0
 `;
 
 /**
+ * RAPI as a test drives it beside phaseboard (also from the browser tests,
+ * which cannot load server code): the cluster's own certificate is the only
+ * one trusted; its name (ganeti.example.com) is not the address'.
+ */
+export class TestRapi {
+  private readonly ca: Buffer;
+  constructor(private readonly g: RealGaneti) {
+    this.ca = fs.readFileSync(g.certFile);
+  }
+  private send<T>(r: RapiRequest): Promise<{ status: number; body: T }> {
+    const url = new URL(`${this.g.url}${r.path}`);
+    const body = r.body === undefined ? undefined : JSON.stringify(r.body);
+    return new Promise((resolve, reject) => {
+      const req = https.request(
+        url,
+        {
+          method: r.method,
+          ca: this.ca,
+          checkServerIdentity: () => undefined,
+          auth: `${this.g.user}:${this.g.password}`,
+          headers: body ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } : {},
+          timeout: 30_000,
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as T }));
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error(`RAPI ${r.method} ${r.path} timed out`)));
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+  private async ok<T>(r: RapiRequest): Promise<T> {
+    const res = await this.send<T>(r);
+    if (res.status !== 200) throw new Error(`RAPI ${r.method} ${r.path}: HTTP ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  }
+  submit(r: RapiRequest): Promise<number> {
+    return this.ok<number | string>(r).then(Number);
+  }
+  async job(id: number): Promise<Job | null> {
+    const j = await this.ok<Job>({ method: 'GET', path: `/2/jobs/${id}` });
+    return j.status === null ? null : j;
+  }
+  jobs(): Promise<Job[]> {
+    return this.ok<Job[]>({ method: 'GET', path: '/2/jobs?bulk=1' });
+  }
+  async instance(name: string): Promise<Instance | null> {
+    const res = await this.send<Instance>({ method: 'GET', path: `/2/instances/${encodeURIComponent(name)}` });
+    return res.status === 404 ? null : res.body;
+  }
+  nodes(): Promise<Node[]> {
+    return this.ok<Node[]>({ method: 'GET', path: '/2/nodes?bulk=1' });
+  }
+}
+
+/**
  * What a test does to the real cluster beside phaseboard: instances of its
  * own (so test files do not share one), jobs held in a pre-hook, the fake
  * hypervisor's state moved to make the wrong-node state, a node daemon
  * stopped. Each instance name starts with the test's prefix.
  */
 export class ClusterHands {
-  readonly rapi: GanetiClient;
+  readonly rapi: TestRapi;
   constructor(readonly g: RealGaneti = realGaneti()) {
-    this.rapi = new GanetiClient({ url: g.url, username: g.user, password: g.password, certSha256: g.certSha256, timeoutMs: 30_000 });
+    this.rapi = new TestRapi(g);
     for (const kind of ['instance-migrate-pre.d', 'instance-failover-pre.d']) {
       const d = path.join(g.env.HOOKS_DIR1!, kind);
       fs.mkdirSync(d, { recursive: true });
       fs.writeFileSync(path.join(d, '50-phaseboard-hold'), HOLD_HOOK, { mode: 0o755 });
     }
     fs.mkdirSync(this.holdDir, { recursive: true });
-  }
-
-  adapter(o: { readOnly?: boolean } = {}): GanetiAdapter {
-    return createGanetiAdapter({
-      url: this.g.url,
-      username: o.readOnly ? this.g.roUser : this.g.user,
-      password: o.readOnly ? this.g.roPassword : this.g.password,
-      certSha256: this.g.certSha256,
-      log: logger,
-    });
   }
 
   private get holdDir() {
@@ -172,6 +220,13 @@ export class ClusterHands {
     fs.renameSync(this.hvFile(i.pnode, name), this.hvFile(to, name));
     return to;
   }
+  /** Puts the fake hypervisor's state back on the primary (the state file moved by hand): it runs where the config says again. */
+  async putBack(name: string): Promise<void> {
+    const i = await this.instance(name);
+    const from = this.hvFile(this.other(i.pnode), name);
+    if (fs.existsSync(from)) fs.renameSync(from, this.hvFile(i.pnode, name));
+  }
+
   /** Removes the fake hypervisor's state: it runs nowhere. */
   async runningNowhere(name: string): Promise<void> {
     for (const n of [this.g.node1, this.g.node2]) fs.rmSync(this.hvFile(n, name), { force: true });

@@ -6,8 +6,9 @@ import { triageHarness, type TriageHarness } from '@/lib/testing/triage-harness'
 import type { Playbook } from '@/lib/triage/playbook';
 import { playbookDryRun } from '@/lib/triage/playbook-runner';
 import { describeAdapterContract } from '../contract.suite';
-import type { GanetiAdapter } from './adapter';
-import { REQUESTS } from './client';
+import { createGanetiAdapter, type GanetiAdapter } from './adapter';
+import { logger } from '@/lib/log/logger';
+import { REQUESTS } from './requests';
 import { FINAL_JOB_STATUSES } from './constants';
 import { ganetiEngine } from './index';
 import { GANETI_PLAYBOOKS } from './triage/playbooks';
@@ -20,6 +21,9 @@ import { GANETI_RULES } from './triage/rules';
  */
 
 const hands = new ClusterHands();
+/** phaseboard's adapter on the cluster, the certificate pinned as an operator would */
+const realAdapter = () =>
+  createGanetiAdapter({ url: hands.g.url, username: hands.g.user, password: hands.g.password, certSha256: hands.g.certSha256, log: logger });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Lets every job of the instance end (holds released): the next flow starts from a quiet cluster. */
@@ -35,7 +39,7 @@ describeAdapterContract(
   'Ganeti on the real two-node cluster',
   async () => {
     const name = await hands.createInstance('pbc1');
-    const adapter = hands.adapter();
+    const adapter = realAdapter();
     return {
       adapter,
       module: ganetiEngine,
@@ -126,7 +130,7 @@ describe('Ganeti flows on the real two-node cluster', { timeout: 120_000 }, () =
 
   beforeAll(async () => {
     name = await hands.createInstance('pbf1');
-    adapter = hands.adapter();
+    adapter = realAdapter();
     h = triageHarness({
       adapter,
       engine: 'ganeti',

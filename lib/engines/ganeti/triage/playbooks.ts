@@ -5,7 +5,7 @@ import type { Playbook, PlannedStep } from '@/lib/triage/playbook';
 import { actionStep } from '@/lib/triage/steps';
 import { retryRequest } from '../actions';
 import type { GanetiAdapter } from '../adapter';
-import { REQUESTS, requestLine } from '../client';
+import { REQUESTS, requestLine } from '../requests';
 import { jobIdOf, jobLog } from '../normalize';
 import { logText } from '../parse';
 

@@ -26,7 +26,9 @@ export const MAX_WAITS = 20;
 /** After a /wait fails, this long before that job is waited on again (polls go on meanwhile). */
 export const WAIT_RETRY_MS = 2000;
 
-/** A running migration is not "stuck" before this, however fast the cluster's usual ones are… */
+/**
+ * A running migration is not "stuck" before this, however fast the cluster's
+ * usual ones are; after it, once past what history allows (three times the
+ * median of this cluster's, or 30 min until it has five) with no new log line.
+ */
 export const STUCK_FLOOR_MS = 2 * 60_000;
-/** …and only once it has run this many times its usual length with no new log line. */
-export const STUCK_FACTOR = 3;

@@ -4,7 +4,7 @@ import type { FindingDraft } from '@/lib/model/finding';
 import type { Operation } from '@/lib/model/operation';
 import { aboutOperation, evidence } from '@/lib/triage/draft';
 import type { RuleContext, TriageRule } from '@/lib/triage/rule';
-import { NOT_RUNNING_AT_ALL, STUCK_FACTOR, STUCK_FLOOR_MS, WRONG_NODE_STATES } from '../constants';
+import { NOT_RUNNING_AT_ALL, STUCK_FLOOR_MS, WRONG_NODE_STATES } from '../constants';
 import { ERROR_CLASSES } from '../normalize';
 
 /** What goes wrong with Ganeti's migrations (seed 003), each with its safe way out (playbooks.ts). */
@@ -103,7 +103,7 @@ const stuck: TriageRule = {
         const usual = ctx.expectedPhase(op);
         const quietSince = ms(op.details.lastLogAt) || ms(op.phaseChangedAt);
         const runningFor = ctx.now - ms(op.phaseChangedAt);
-        const limit = Math.max(STUCK_FLOOR_MS, STUCK_FACTOR * usual.ms);
+        const limit = Math.max(STUCK_FLOOR_MS, usual.ms);
         if (!(runningFor > limit && ctx.now - quietSince > limit)) return [];
         return [
           {
@@ -112,7 +112,7 @@ const stuck: TriageRule = {
             severity: 'warning',
             title: `${op.subject.name}'s ${op.kind === 'failover' ? 'failover' : 'migration'} has run ${formatDuration(runningFor)} without a new log line`,
             explanation:
-              `Job ${str(op.details.jobId)} has been running ${formatDuration(runningFor)}; ${usual.source === 'history' ? 'on this cluster such jobs usually take' : 'phaseboard has no history yet and assumes'} ${formatDuration(usual.ms)}. ` +
+              `Job ${str(op.details.jobId)} has been running ${formatDuration(runningFor)}; ${usual.source === 'history' ? 'on this cluster such jobs take at most about' : 'phaseboard has too little history yet and allows'} ${formatDuration(usual.ms)}. ` +
               `Its last log line, ${formatDuration(ctx.now - quietSince)} ago, was "${str(op.details.lastLog)}". A running job cannot be cancelled: look at the nodes (a hook or the hypervisor may hang). Once it ends, check the instance status before anything else.`,
             cause: 'a pre-migration hook, the hypervisor or a node daemon not answering',
             since: new Date(quietSince).toISOString(),

@@ -55,6 +55,8 @@ export interface SimJob {
   speed: number;
 }
 
+/** Ended jobs leave the list after this (Ganeti: hours, by its queue cleaner). */
+const ARCHIVE_AFTER_MS = 15 * 60_000;
 /** A job is picked from the queue this long after it was submitted (at speed 1). */
 const QUEUE_MS = 400;
 const ts = (ms: number): [number, number] => [Math.floor(ms / 1000), (ms % 1000) * 1000];
@@ -148,9 +150,14 @@ export class SimCluster {
     return true;
   }
 
-  /** Brings every job up to now: picks queued ones, runs due steps, in job order (as Ganeti's queue does). */
+  /** Brings every job up to now: picks queued ones, runs due steps, in job order (as Ganeti's queue does); archives old ones. */
   tick(): void {
     for (const j of [...this.jobs.values()].sort((a, b) => a.id - b.id)) {
+      // Ganeti archives ended jobs after hours; a demo left running for days keeps its list short
+      if (j.endedAt !== null && this.now() + j.skew - j.endedAt > ARCHIVE_AFTER_MS) {
+        this.jobs.delete(j.id);
+        continue;
+      }
       const t = this.now() + j.skew;
       if (j.status === 'queued' || j.status === 'waiting') {
         if (t < j.nextAt) continue;

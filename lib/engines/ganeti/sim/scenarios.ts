@@ -104,7 +104,8 @@ export function startScenario(c: SimCluster, id: string, o: { speed: number; own
   const other = NODES.find((n) => n !== i.pnode)!;
   switch (id) {
     case 'live-migration':
-      return run(migrate(i.name), { copyMs: 4000 });
+      // the mix's are as long as a few GiB of memory take; the Demo page's are quick to watch
+      return run(migrate(i.name), { copyMs: o.owner === 'mix' ? 20_000 : 4000 });
     case 'slow-migration':
       return run(migrate(i.name), { holdMs: 40_000, copyMs: 4000 });
     case 'failover':

@@ -85,7 +85,7 @@ export class GanetiSimServer {
         for (const id of own) if (c.jobs.get(id)?.endedAt !== null) own.delete(id);
         if (own.size < active) own.add(startScenario(c, pick(), { speed, owner: 'mix' }).id);
       },
-      3000,
+      6000,
       speed,
     );
     this.mix = { stop };

@@ -82,6 +82,10 @@ describe('Ganeti simulator scenarios', () => {
     expect(failed).toMatchObject({ state: 'failed', details: { errorClass: 'OpPrereqError', errorKind: 'environment_error', instanceStatus: 'running' } });
     expect(failed.actions.find((a) => a.name === 'retry')).toMatchObject({ enabled: true });
     expect(await s.findings('ganeti.job-failed')).toHaveLength(1);
+    // the instance removed: its old failure is history, and the finding resolves
+    s.cluster.instances.delete(job.opcode.instance_name);
+    await s.h.poll();
+    expect(await s.findings('ganeti.job-failed')).toEqual([]);
   });
 
   it('the wrong-node state: found with the job log, retry refused, the cleanup playbook repairs it and the finding resolves', async () => {

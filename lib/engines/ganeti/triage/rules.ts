@@ -28,6 +28,9 @@ function lastMigrationPerInstance(ctx: RuleContext): Operation[] {
   return [...newest.values()].filter((op) => op.gone || op.state === 'succeeded' || op.state === 'failed' || op.state === 'cancelled');
 }
 
+/** The instance is still in the cluster (a job about one since removed is history, not a problem to act on). */
+const exists = (op: Operation) => op.details.instanceStatus !== null && op.details.instanceStatus !== undefined;
+
 /** A job of the instance still queued or running (a cleanup on its way): then nothing is wrong yet. */
 const busy = (ctx: RuleContext, instance: string) =>
   ctx.live.some((op) => op.subject.id === instance && !op.gone && (op.state === 'pending' || op.state === 'running'));
@@ -72,7 +75,7 @@ const notRunningAtAll: TriageRule = {
   evaluate: (ctx) =>
     [...ctx.live, ...ctx.recentlyEnded]
       .filter((op) => op.kind === 'migration_cleanup' && op.state === 'failed' && NOT_RUNNING_AT_ALL.test(String(op.details.failure ?? '')))
-      .filter((op) => op.details.instanceStatus !== 'running' && !busy(ctx, op.subject.id))
+      .filter((op) => exists(op) && op.details.instanceStatus !== 'running' && !busy(ctx, op.subject.id))
       .map((op): FindingDraft => ({
         ruleId: 'ganeti.cleanup-not-running',
         key: `ganeti.cleanup-not-running:${op.connectionId}:${op.subject.id}`,
@@ -140,7 +143,7 @@ const failedWithClass: TriageRule = {
   id: 'ganeti.job-failed',
   evaluate: (ctx) =>
     lastMigrationPerInstance(ctx)
-      .filter((op) => op.state === 'failed' && !WRONG_NODE_STATES.has(String(op.details.instanceStatus)) && !busy(ctx, op.subject.id))
+      .filter((op) => op.state === 'failed' && exists(op) && !WRONG_NODE_STATES.has(String(op.details.instanceStatus)) && !busy(ctx, op.subject.id))
       .map((op): FindingDraft => {
         const cls = str(op.details.errorClass);
         return {

@@ -203,8 +203,9 @@ test('claim, snooze and resolve by hand; two people cannot claim the same findin
 });
 
 test('one incident, one story: the idle client and the pause it led to are chained, in the inbox and on each finding', async ({ page, request }) => {
-  // at speed 4: 40 % sent in 1.5 s, then oVirt's 30 s inactivity timeout is 8 s; the idle warning comes halfway
-  const id = await startScenario('inactivity-paused', 4);
+  // at speed 2: 40 % sent in 3 s, then oVirt's 30 s inactivity timeout is 15 s; the idle warning comes after 10 s,
+  // leaving 5 s (five polls) to see it on a loaded machine
+  const id = await startScenario('inactivity-paused', 2);
   const paused = await openFinding(request, id, 'ovirt.paused-system');
   const idle = (await findingsOf(request, id)).find((f) => f.ruleId === 'ovirt.client-inactive')!;
   expect(idle, 'the idle warning came before the pause').toBeTruthy();

@@ -14,7 +14,7 @@
  * Then the collector's write path alone (ingestion: phase events per second
  * written and broadcast).
  *
- * BENCH_SIZES=1,100,1000  BENCH_WINDOW_S=60  BENCH_WARMUP_S=30  BENCH_IDLE_S=40
+ * BENCH_SIZES=1,100,1000  BENCH_WINDOW_S=60  BENCH_WARMUP_S=30  BENCH_IDLE_S=40  BENCH_CPU_PROF=<dir>
  */
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -90,7 +90,8 @@ async function main() {
     const server = await startProcess(
       'phaseboard',
       process.execPath,
-      ['scripts/start.mjs'],
+      // BENCH_CPU_PROF=<dir>: phaseboard writes a CPU profile there when it stops (chrome://inspect reads it)
+      [...(env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_CPU_PROF}`] : []), 'scripts/start.mjs'],
       {
         NODE_ENV: 'production',
         HOST: '127.0.0.1',

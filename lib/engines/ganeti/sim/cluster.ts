@@ -142,7 +142,7 @@ export class SimCluster {
   }
 
   /** Plays the next `ms` of one job at once. */
-  skip(id: number, ms: number): boolean {
+  playAhead(id: number, ms: number): boolean {
     const j = this.jobs.get(id);
     if (!j || j.endedAt !== null) return false;
     j.skew += ms;

@@ -41,7 +41,7 @@ export const ganetiSimulator: SimulatorSpec<GanetiConnectionConfig> = {
       },
       skip: (op, ms) => {
         const id = jobIdOf(op.nativeId);
-        return id !== null && cluster.skip(id, ms);
+        return id !== null && cluster.playAhead(id, ms);
       },
       outage: (seconds) => server.startOutage(seconds),
       setMix: (active) => server.setMix(active, speed),

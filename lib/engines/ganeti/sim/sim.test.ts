@@ -40,21 +40,21 @@ describe('Ganeti simulator scenarios', () => {
       () => adapter.close(),
       () => h.close(),
     );
-    const skip = (ms: number) => {
+    const advance = (ms: number) => {
       skipped += ms;
       cluster.tick();
     };
     /** plays the job to its end (simulated time) and polls */
     const settle = async (id: number) => {
       await h.poll();
-      for (let i = 0; i < 400 && cluster.jobs.get(id)!.endedAt === null; i++) skip(500);
+      for (let i = 0; i < 400 && cluster.jobs.get(id)!.endedAt === null; i++) advance(500);
       await h.poll();
       return op(id);
     };
     const op = async (id: number) => (await h.store.listOperations({ limit: 500, offset: 0 })).items.find((o) => o.nativeId === `job:${id}`)!;
     const findings = async (rule: string) => (await h.store.listFindings({ status: 'open', limit: 50, offset: 0 })).items.filter((f) => f.ruleId === rule);
     const texts = async (o: Operation) => (await h.store.timeline(o.id)).flatMap((e) => (e.entry.type === 'engine_fact' ? [e.entry.text] : []));
-    return { cluster, h, skip, settle, op, findings, texts, start: (id: string) => startScenario(cluster, id, { speed: 1 }) };
+    return { cluster, h, advance, settle, op, findings, texts, start: (id: string) => startScenario(cluster, id, { speed: 1 }) };
   }
 
   it('a live migration logs each step and its memory copy, and ends on the allocator’s node', async () => {
@@ -62,7 +62,7 @@ describe('Ganeti simulator scenarios', () => {
     const job = s.start('live-migration');
     const from = s.cluster.instances.get(job.opcode.instance_name)!.pnode;
     await s.h.poll();
-    for (let i = 0; i < 12; i++) s.skip(500);
+    for (let i = 0; i < 12; i++) s.advance(500);
     await s.h.poll();
     const mid = await s.op(job.id);
     expect(mid).toMatchObject({ kind: 'live_migration', state: 'running', details: { source: from } });
@@ -136,7 +136,7 @@ describe('Ganeti simulator scenarios', () => {
   it('a failover waits behind a held migration of the same instance and is cancelled before it runs', async () => {
     const s = await setup();
     const job = s.start('queued-cancelled');
-    s.skip(1000);
+    s.advance(1000);
     await s.h.poll();
     const waiting = await s.op(job.id);
     expect(waiting).toMatchObject({ kind: 'failover', nativePhase: 'waiting', state: 'pending' });
@@ -154,14 +154,14 @@ describe('Ganeti simulator scenarios', () => {
       { OP_ID: 'OP_INSTANCE_MIGRATE', instance_name: i.name, mode: 'live', iallocator: 'hail' },
       { speed: 1, faults: { holdMs: 3 * 3_600_000 } },
     );
-    s.skip(2000);
+    s.advance(2000);
     await s.h.poll();
     expect(await s.op(job.id)).toMatchObject({ nativePhase: 'running' });
-    s.skip(STUCK_FLOOR_MS + 60_000);
+    s.advance(STUCK_FLOOR_MS + 60_000);
     await s.h.poll();
     // no history yet: 30 min are allowed
     expect(await s.findings('ganeti.migration-stuck')).toEqual([]);
-    s.skip(30 * 60_000);
+    s.advance(30 * 60_000);
     await s.h.poll();
     const [stuck] = await s.findings('ganeti.migration-stuck');
     expect(stuck).toMatchObject({ severity: 'warning', title: expect.stringMatching(/migration has run 3\dm \d\ds without a new log line$/) });

@@ -174,7 +174,7 @@ export class SimCloud {
   }
 
   /** Plays the next `ms` of an operation at once; false when it is not known or waits for someone. */
-  skip(nativeId: string, ms: number): boolean {
+  playAhead(nativeId: string, ms: number): boolean {
     const op = this.ops.get(nativeId);
     if (!op) return false;
     if (op.program) return op.program.skip(ms, this.now(), () => op.onSkip?.(ms));

@@ -40,7 +40,7 @@ export const openstackSimulator: SimulatorSpec<OpenStackConnectionConfig> = {
         const r = cloud.startScenario(id, { speed: o.speed });
         return (op) => op.nativeId === r.nativeId;
       },
-      skip: (op, ms) => cloud.skip(op.nativeId, ms),
+      skip: (op, ms) => cloud.playAhead(op.nativeId, ms),
       outage: (seconds) => server.startOutage(seconds),
       setMix: (active) => server.setMix(active, speed),
       stop: () => server.stop(),

@@ -311,7 +311,7 @@ describe('the OpenStack simulator over HTTP', () => {
       ['attached', 'null'],
       ['attached', 'rw'],
     ]);
-    expect(cloud.skip(`migration:${(await migrationsOf(instanceId))[0]!.id}`, 60_000)).toBe(true);
+    expect(cloud.playAhead(`migration:${(await migrationsOf(instanceId))[0]!.id}`, 60_000)).toBe(true);
     const after = await attachmentsOf(before!.volume_id);
     expect(after.map((a) => a.id)).toEqual([during[0]!.id]);
     expect((await volumeOf(before!.volume_id)).attachments.map((a) => a.attachment_id)).toEqual([during[0]!.id]);
@@ -443,7 +443,7 @@ describe('the OpenStack simulator over HTTP', () => {
 
   it('answers 503 during an outage, and skips a wait at once', async () => {
     const { nativeId, instanceId } = cloud.startScenario('live-migration');
-    expect(cloud.skip(nativeId, 50_000)).toBe(true);
+    expect(cloud.playAhead(nativeId, 50_000)).toBe(true);
     expect((await migrationsOf(instanceId))[0]!.status).toBe('completed');
     sim.startOutage(30);
     expect((await api('GET', 'compute', '/servers/detail')).status).toBe(503);

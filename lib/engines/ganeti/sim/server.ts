@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { everyTick, weightedPicker } from '../../sim-mix';
 import { SimCluster, NODES } from './cluster';
 import { startScenario } from './scenarios';
+import { readBody } from '../../sim-http';
 
 export interface GanetiSimOptions {
   username: string;
@@ -257,18 +258,4 @@ type SimJobOpcode = Record<string, unknown> & { OP_ID: string; instance_name: st
 
 function send(res: http.ServerResponse, r: Reply, headers: Record<string, string> = {}): void {
   res.writeHead(r.status, { 'Content-Type': 'application/json', ...headers }).end(JSON.stringify(r.body));
-}
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > 1_000_000) req.destroy(new Error('body too large'));
-      else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }

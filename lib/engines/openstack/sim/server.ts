@@ -9,6 +9,7 @@ import { hex32, keystoneTime, requestId } from './model';
 import { nova } from './nova';
 import { cinderVersion, novaVersion, type RenderContext } from './render';
 import { badRequest, faultReply, isObject, notFound, ok, type Reply, type SimRequest } from './routes';
+import { readBody } from '../../sim-http';
 
 export interface OpenStackSimOptions {
   host?: string;
@@ -307,15 +308,6 @@ function microversion(headers: http.IncomingHttpHeaders, service: 'compute' | 'v
     });
   }
   return Number(m[2]);
-}
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 function send(res: http.ServerResponse, reply: Reply, headers: Record<string, string> = {}): void {

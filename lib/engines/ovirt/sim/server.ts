@@ -11,6 +11,7 @@ import { startMix } from './mix';
 import { API_PREFIX, fault, renderDisk, renderEvent, renderTransfer } from './render';
 import { SCENARIOS } from './scenarios';
 import type { SimAction } from './transfer-machine';
+import { readBody } from '../../sim-http';
 
 export interface SimServerOptions {
   host?: string;
@@ -274,15 +275,6 @@ function parseBody<T>(schema: z.ZodType<T>, body: string): T | string {
   }
   const r = schema.safeParse(raw);
   return r.success ? r.data : fromZodError(r.error, 'request body').message;
-}
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 function send(res: http.ServerResponse, status: number, body: unknown) {
